@@ -1,0 +1,35 @@
+"""policy-graph: public-sector policy records → a validated RDF knowledge graph.
+
+The public API (the same operations as the ``policy-graph`` command)::
+
+    from policy_graph import build_graph
+    graph = build_graph("data")          # an rdflib Graph, validated
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "BuildResult",
+    "InputError",
+    "PolicyGraphError",
+    "Problem",
+    "build",
+    "build_graph",
+    "load_records",
+    "validate",
+]
+
+
+def __getattr__(name: str):
+    # Import the API (and rdflib with it) only when it is used, so that the CLI starts fast.
+    if name in ("InputError", "PolicyGraphError", "Problem"):
+        from . import errors
+
+        return getattr(errors, name)
+    if name in __all__:
+        from . import api
+
+        return getattr(api, name)
+    raise AttributeError(f"module 'policy_graph' has no attribute {name!r}")

@@ -1,0 +1,48 @@
+"""Errors with user-facing messages; the CLI turns them into exit codes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One problem in the input, located as precisely as we know it.
+
+    Printed as one line: ``file:line: record: field: message``.
+    """
+
+    file: str = ""
+    line: int = 0
+    record: str = ""
+    field: str = ""
+    message: str = ""
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.file and self.line else self.file
+        return ": ".join(part for part in (where, self.record, self.field, self.message) if part)
+
+
+class PolicyGraphError(Exception):
+    """Base class of every error that policy-graph reports to its user."""
+
+    exit_code = 1
+
+
+class InputError(PolicyGraphError):
+    """The records (or the graph made from them) have problems; all are listed."""
+
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems = sorted(set(problems))
+        count = len(self.problems)
+        super().__init__(f"{count} problem{'s' if count != 1 else ''} found")
+
+    def __str__(self) -> str:
+        return "\n".join(str(p) for p in self.problems)
+
+
+class UsageError(PolicyGraphError):
+    """The command was called wrongly (a missing folder, an unknown format)."""
+
+    exit_code = 2

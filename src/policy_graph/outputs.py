@@ -1,0 +1,66 @@
+"""Serialise graphs per --format and write files atomically (temporary file + rename)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Graph
+
+from .errors import UsageError
+
+
+@dataclass(frozen=True)
+class RdfFormat:
+    name: str
+    rdflib_name: str
+    suffix: str
+    media_type: str
+
+
+RDF_FORMATS = {
+    f.name: f
+    for f in (
+        RdfFormat("ttl", "turtle", ".ttl", "text/turtle"),
+        RdfFormat("nt", "nt", ".nt", "application/n-triples"),
+        RdfFormat("jsonld", "json-ld", ".jsonld", "application/ld+json"),
+        RdfFormat("xml", "xml", ".rdf", "application/rdf+xml"),
+        RdfFormat("trig", "trig", ".trig", "application/trig"),
+    )
+}
+
+
+def serialise(graph: Graph, format_name: str) -> bytes:
+    """``graph`` in the named format, as UTF-8 bytes."""
+    fmt = RDF_FORMATS.get(format_name)
+    if fmt is None:
+        raise UsageError(f"unknown RDF format {format_name!r}; expected one of {', '.join(RDF_FORMATS)}")
+    if fmt.name == "nt":
+        # N-Triples has no order of its own: sort the lines so that a rebuild diffs cleanly.
+        lines = graph.serialize(format="nt", encoding="utf-8").splitlines(keepends=True)
+        return b"".join(sorted(line for line in lines if line.strip()))
+    return graph.serialize(format=fmt.rdflib_name, encoding="utf-8")
+
+
+def output_paths(out: Path, format_names: list[str]) -> dict[str, Path]:
+    """Where each format goes: ``out`` itself for one format; ``out`` with each format's suffix for several."""
+    if len(format_names) == 1:
+        return {format_names[0]: out}
+    return {name: out.with_suffix(RDF_FORMATS[name].suffix) for name in format_names}
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that readers see the old file or the new one, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

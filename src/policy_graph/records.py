@@ -1,0 +1,751 @@
+"""Curated YAML records → checked, frozen dataclasses (the first stage).
+
+Every record remembers its file and lines, so that every problem can be reported
+as ``file:line: record: field: message``. All problems of a run are collected and
+raised together as one :class:`~policy_graph.errors.InputError`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import InputError, Problem
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+LANGUAGES = ("ko", "en")
+SOURCE_TYPES = ("news-article", "press-release", "report", "web-page")
+
+
+# --- the records ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a record stands: its file, its first line, the line of each field."""
+
+    file: str
+    line: int
+    field_lines: dict[str, int] = field(default_factory=dict, compare=False)
+
+    def line_of(self, name: str) -> int:
+        return self.field_lines.get(name, self.line)
+
+
+@dataclass(frozen=True)
+class Text:
+    """A text in Korean (the source's wording) and English (our translation)."""
+
+    ko: str
+    en: str
+
+
+@dataclass(frozen=True)
+class Concept:
+    """A SKOS concept: a technology, target group, policy domain or organisation type."""
+
+    kind: str
+    id: str
+    label: Text
+    alt_labels: dict[str, tuple[str, ...]]
+    definition: Text | None
+    broader: tuple[str, ...]
+    origin: Origin
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A department or agency of a government (an ``org:OrganizationalUnit``)."""
+
+    government: str
+    id: str
+    label: Text
+    alt_labels: dict[str, tuple[str, ...]]
+    unit_type: str
+    origin: Origin
+
+
+@dataclass(frozen=True)
+class Government:
+    """A city, county or district government and its units."""
+
+    id: str
+    label: Text
+    alt_labels: dict[str, tuple[str, ...]]
+    kind: str
+    part_of: str | None
+    units: tuple[Unit, ...]
+    origin: Origin
+
+
+@dataclass(frozen=True)
+class Organisation:
+    """Any other organisation: a partner institution or a publisher."""
+
+    id: str
+    label: Text
+    alt_labels: dict[str, tuple[str, ...]]
+    kind: str
+    origin: Origin
+
+
+@dataclass(frozen=True)
+class Source:
+    """A document that states policies (a news article, a press release …)."""
+
+    id: str
+    type: str
+    title: str
+    title_en: str
+    publisher: str
+    issued: dt.date
+    author: str | None
+    url: str | None
+    origin: Origin
+
+
+@dataclass(frozen=True)
+class Programme:
+    """A programme of a government that groups policies."""
+
+    government: str
+    id: str
+    title: Text
+    description: Text | None
+    budget_krw: Decimal | None
+    planned_end: int | None
+    timeline: str | None
+    quotes: tuple[str, ...]
+    sources: tuple[str, ...]
+    origin: Origin
+
+
+@dataclass(frozen=True)
+class Policy:
+    """One AI policy or project of one government."""
+
+    government: str
+    id: str
+    title: Text
+    description: Text
+    lead_department: str | None
+    programme: str | None
+    technologies: tuple[str, ...]
+    target_groups: tuple[str, ...]
+    partners: tuple[str, ...]
+    domains: tuple[str, ...]
+    budget_krw: Decimal | None
+    planned_end: int | None
+    timeline: str | None
+    quotes: tuple[str, ...]
+    sources: tuple[str, ...]
+    origin: Origin
+
+
+@dataclass
+class Records:
+    """Every record of a records folder, in file order."""
+
+    governments: list[Government] = field(default_factory=list)
+    organisations: list[Organisation] = field(default_factory=list)
+    sources: list[Source] = field(default_factory=list)
+    concepts: list[Concept] = field(default_factory=list)
+    programmes: list[Programme] = field(default_factory=list)
+    policies: list[Policy] = field(default_factory=list)
+
+    def concepts_of(self, kind: str) -> list[Concept]:
+        return [c for c in self.concepts if c.kind == kind]
+
+    @property
+    def units(self) -> list[Unit]:
+        return [u for g in self.governments for u in g.units]
+
+
+# --- YAML with line numbers and duplicate keys --------------------------------
+
+
+class _Mapping(dict):
+    """A YAML mapping that remembers its line, its keys' lines and duplicate keys."""
+
+    line = 0
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.key_lines: dict[Any, int] = {}
+        self.duplicates: list[tuple[Any, int, int]] = []
+
+
+class _LineLoader(yaml.SafeLoader):
+    def construct_mapping(self, node, deep=False):  # noqa: D102 (PyYAML's hook)
+        self.flatten_mapping(node)
+        mapping = _Mapping()
+        mapping.line = node.start_mark.line + 1
+        for key_node, value_node in node.value:
+            key = self.construct_object(key_node, deep=True)
+            line = key_node.start_mark.line + 1
+            if key in mapping:
+                mapping.duplicates.append((key, line, mapping.key_lines[key]))
+                continue
+            mapping[key] = self.construct_object(value_node, deep=True)
+            mapping.key_lines[key] = line
+        return mapping
+
+
+_LineLoader.add_constructor(
+    "tag:yaml.org,2002:map", lambda loader, node: loader.construct_mapping(node)
+)
+
+
+def _parse_yaml(path: Path, shown: str, problems: list[Problem]) -> Any:
+    try:
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else 0
+        problems.append(Problem(shown, line, message=f"malformed YAML: {error.problem}"))
+    except (yaml.YAMLError, UnicodeDecodeError) as error:
+        problems.append(Problem(shown, message=f"cannot read YAML: {error}"))
+    return None
+
+
+def _duplicate_keys(node: Any, path: str = "") -> Iterator[tuple[str, int, int]]:
+    if isinstance(node, _Mapping):
+        for key, line, first in node.duplicates:
+            yield f"{path}{key}", line, first
+        for key, value in node.items():
+            yield from _duplicate_keys(value, f"{path}{key}.")
+    elif isinstance(node, list):
+        for item in node:
+            yield from _duplicate_keys(item, path)
+
+
+# --- field parsers: value → value, or raise _Invalid(message) ------------------
+
+
+class _Invalid(ValueError):
+    pass
+
+
+def _describe(value: Any) -> str:
+    return "nothing" if value is None else f"{value!r}"
+
+
+def _string(value: Any) -> str:
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise _Invalid(f"expected a text, got {_describe(value)}")
+    text = str(value).strip()
+    if not text:
+        raise _Invalid("is empty")
+    return text
+
+
+def _slug(value: Any) -> str:
+    text = _string(value)
+    if not SLUG.match(text):
+        raise _Invalid(
+            f"expected a slug of lowercase ASCII words joined by '-' "
+            f"(like 'smart-factory'), got {text!r}"
+        )
+    return text
+
+
+def _slugs(value: Any) -> tuple[str, ...]:
+    items = value if isinstance(value, list) else [value]
+    slugs = tuple(_slug(item) for item in items if item is not None)
+    repeated = sorted({s for s in slugs if slugs.count(s) > 1})
+    if repeated:
+        raise _Invalid(f"lists {', '.join(map(repr, repeated))} more than once")
+    return slugs
+
+
+def _non_empty(parse: Callable[[Any], tuple]) -> Callable[[Any], tuple]:
+    def parse_non_empty(value: Any) -> tuple:
+        items = parse(value)
+        if not items:
+            raise _Invalid("needs at least one entry")
+        return items
+
+    return parse_non_empty
+
+
+def _text(value: Any) -> Text:
+    if not isinstance(value, dict):
+        raise _Invalid(f"expected 'ko' and 'en' texts, got {_describe(value)}")
+    missing = [lang for lang in LANGUAGES if lang not in value]
+    if missing:
+        raise _Invalid(f"missing the {' and '.join(missing)} text")
+    extra = sorted(set(value) - set(LANGUAGES), key=str)
+    if extra:
+        raise _Invalid(f"unknown language {extra[0]!r} (expected 'ko' and 'en')")
+    try:
+        return Text(ko=_string(value["ko"]), en=_string(value["en"]))
+    except _Invalid as error:
+        lang = "ko" if not _is_text(value["ko"]) else "en"
+        raise _Invalid(f"{lang}: {error}") from None
+
+
+def _is_text(value: Any) -> bool:
+    try:
+        _string(value)
+        return True
+    except _Invalid:
+        return False
+
+
+def _alt_labels(value: Any) -> dict[str, tuple[str, ...]]:
+    if not isinstance(value, dict):
+        raise _Invalid(f"expected lists of labels under 'ko' and 'en', got {_describe(value)}")
+    labels = {}
+    for lang, items in value.items():
+        if lang not in LANGUAGES:
+            raise _Invalid(f"unknown language {lang!r} (expected 'ko' or 'en')")
+        labels[lang] = tuple(_string(item) for item in (items if isinstance(items, list) else [items]))
+    return labels
+
+
+def _quotes(value: Any) -> tuple[str, ...]:
+    items = value if isinstance(value, list) else [value]
+    quotes = []
+    for number, item in enumerate(items, 1):
+        try:
+            quotes.append(_string(item))
+        except _Invalid as error:
+            raise _Invalid(f"quote {number} {error}") from None
+    if not quotes:
+        raise _Invalid("needs at least one verbatim quote")
+    return tuple(quotes)
+
+
+def _year(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1000 <= value <= 9999:
+        raise _Invalid(f"expected a year such as 2025, got {_describe(value)}")
+    return value
+
+
+def _amount(value: Any) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise _Invalid(f"expected a number of won such as 20000000000, got {_describe(value)}")
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        raise _Invalid(f"expected a number of won, got {_describe(value)}") from None
+    if not amount.is_finite() or amount < 0:
+        raise _Invalid(f"expected a positive number of won, got {_describe(value)}")
+    return amount
+
+
+def _date(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(_string(value))
+    except ValueError:
+        raise _Invalid(f"expected a date such as 2021-01-19, got {_describe(value)}") from None
+
+
+def _one_of(choices: tuple[str, ...]) -> Callable[[Any], str]:
+    def parse_choice(value: Any) -> str:
+        text = _string(value)
+        if text not in choices:
+            raise _Invalid(f"unknown {text!r}{_did_you_mean(text, choices)}; expected one of {', '.join(choices)}")
+        return text
+
+    return parse_choice
+
+
+def _did_you_mean(value: str, known, labels: dict[str, str] | None = None) -> str:
+    if labels and value in labels:
+        return f" (did you mean {labels[value]!r}?)"
+    close = difflib.get_close_matches(value, list(known), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+# --- reading one record -------------------------------------------------------
+
+
+class _Fields:
+    """Reads the fields of one record, collecting problems instead of stopping."""
+
+    def __init__(self, problems: list[Problem], file: str, mapping: _Mapping, kind: str):
+        self.problems, self.file, self.mapping, self.kind = problems, file, mapping, kind
+        self.taken: set[str] = set()
+        raw_id = mapping.get("id")
+        self.id = raw_id if isinstance(raw_id, str) and SLUG.match(raw_id) else ""
+        self.record = f"{kind} {self.id or raw_id or '(no id)'}"
+        self.origin = Origin(file, mapping.line, {str(k): v for k, v in mapping.key_lines.items()})
+        for key, line, first in _duplicate_keys(mapping):
+            self.problem(key, f"duplicate key (first at line {first})", line)
+
+    def problem(self, name: str, message: str, line: int | None = None) -> None:
+        line = line or self.origin.line_of(name.split(".")[0])
+        self.problems.append(Problem(self.file, line, self.record, name, message))
+
+    def take(self, name: str, parse: Callable[[Any], Any], required: bool = True, default=None):
+        self.taken.add(name)
+        if name not in self.mapping:
+            if required:
+                self.problem(name, "missing required field", self.origin.line)
+            return default
+        try:
+            return parse(self.mapping[name])
+        except _Invalid as error:
+            self.problem(name, str(error))
+            return default
+
+    def finish(self) -> bool:
+        """Report unknown fields; True when the record has a usable id to be kept by."""
+        for name in self.mapping:
+            if name not in self.taken:
+                self.problem(str(name), f"unknown field{_did_you_mean(str(name), sorted(self.taken))}")
+        return bool(self.id)
+
+
+def _read_concept(kind: str, reader: _Fields) -> Concept:
+    return Concept(
+        kind=kind,
+        id=reader.take("id", _slug),
+        label=reader.take("label", _text),
+        alt_labels=reader.take("alt_labels", _alt_labels, required=False, default={}),
+        definition=reader.take("definition", _text, required=False),
+        broader=reader.take("broader", _slugs, required=False, default=()),
+        origin=reader.origin,
+    )
+
+
+def _read_organisation(reader: _Fields) -> Organisation:
+    return Organisation(
+        id=reader.take("id", _slug),
+        label=reader.take("label", _text),
+        alt_labels=reader.take("alt_labels", _alt_labels, required=False, default={}),
+        kind=reader.take("kind", _slug),
+        origin=reader.origin,
+    )
+
+
+def _read_government(reader: _Fields) -> Government:
+    government_id = reader.take("id", _slug)
+    units = reader.take("units", lambda value: _read_units(reader, government_id, value), default=())
+    return Government(
+        id=government_id,
+        label=reader.take("label", _text),
+        alt_labels=reader.take("alt_labels", _alt_labels, required=False, default={}),
+        kind=reader.take("kind", _slug),
+        part_of=reader.take("part_of", _slug, required=False),
+        units=units,
+        origin=reader.origin,
+    )
+
+
+def _read_units(parent: _Fields, government: str | None, value: Any) -> tuple[Unit, ...]:
+    if not isinstance(value, list):
+        raise _Invalid(f"expected a list of units, got {_describe(value)}")
+    units = []
+    for item in value:
+        if not isinstance(item, _Mapping):
+            parent.problem("units", f"expected a unit with id, label and unit_type, got {_describe(item)}")
+            continue
+        reader = _Fields(parent.problems, parent.file, item, "unit")
+        unit = Unit(
+            government=government,
+            id=reader.take("id", _slug),
+            label=reader.take("label", _text),
+            alt_labels=reader.take("alt_labels", _alt_labels, required=False, default={}),
+            unit_type=reader.take("unit_type", _slug),
+            origin=reader.origin,
+        )
+        if reader.finish():
+            units.append(unit)
+    return tuple(units)
+
+
+def _read_source(reader: _Fields) -> Source:
+    return Source(
+        id=reader.take("id", _slug),
+        type=reader.take("type", _one_of(SOURCE_TYPES)),
+        title=reader.take("title", _string),
+        title_en=reader.take("title_en", _string),
+        publisher=reader.take("publisher", _slug),
+        issued=reader.take("issued", _date),
+        author=reader.take("author", _string, required=False),
+        url=reader.take("url", _string, required=False),
+        origin=reader.origin,
+    )
+
+
+def _read_timing(reader: _Fields) -> dict[str, Any]:
+    return {
+        "budget_krw": reader.take("budget_krw", _amount, required=False),
+        "planned_end": reader.take("planned_end", _year, required=False),
+        "timeline": reader.take("timeline", _string, required=False),
+        "quotes": reader.take("quotes", _quotes, default=()),
+        "sources": reader.take("source", _non_empty(_slugs), default=()),
+    }
+
+
+def _read_programme(reader: _Fields) -> Programme:
+    return Programme(
+        government=reader.take("government", _slug),
+        id=reader.take("id", _slug),
+        title=reader.take("title", _text),
+        description=reader.take("description", _text, required=False),
+        origin=reader.origin,
+        **_read_timing(reader),
+    )
+
+
+def _read_policy(reader: _Fields) -> Policy:
+    return Policy(
+        government=reader.take("government", _slug),
+        id=reader.take("id", _slug),
+        title=reader.take("title", _text),
+        description=reader.take("description", _text),
+        lead_department=reader.take("lead_department", _slug, required=False),
+        programme=reader.take("programme", _slug, required=False),
+        technologies=reader.take("technologies", _non_empty(_slugs), default=()),
+        target_groups=reader.take("target_groups", _slugs, required=False, default=()),
+        partners=reader.take("partners", _slugs, required=False, default=()),
+        domains=reader.take("domains", _non_empty(_slugs), default=()),
+        origin=reader.origin,
+        **_read_timing(reader),
+    )
+
+
+# Section name in a records file → (what one record is called, its reader, its list).
+_SECTIONS: dict[str, tuple[str, Callable[[_Fields], Any], str]] = {
+    "governments": ("government", _read_government, "governments"),
+    "organisations": ("organisation", _read_organisation, "organisations"),
+    "sources": ("source", _read_source, "sources"),
+    "technologies": ("technology", lambda r: _read_concept("technology", r), "concepts"),
+    "target_groups": ("target group", lambda r: _read_concept("target-group", r), "concepts"),
+    "domains": ("domain", lambda r: _read_concept("domain", r), "concepts"),
+    "organisation_types": (
+        "organisation type",
+        lambda r: _read_concept("organisation-type", r),
+        "concepts",
+    ),
+    "programmes": ("programme", _read_programme, "programmes"),
+    "policies": ("policy", _read_policy, "policies"),
+}
+
+
+def _read_file(path: Path, shown: str, records: Records, problems: list[Problem]) -> None:
+    document = _parse_yaml(path, shown, problems)
+    if document is None:
+        return
+    if not isinstance(document, _Mapping):
+        problems.append(Problem(shown, 1, message="expected sections such as 'policies:' at the top level"))
+        return
+    for key, line, first in document.duplicates:
+        problems.append(Problem(shown, line, field=str(key), message=f"duplicate section (first at line {first})"))
+    for section, items in document.items():
+        line = document.key_lines[section]
+        if section not in _SECTIONS:
+            hint = _did_you_mean(str(section), _SECTIONS)
+            problems.append(Problem(shown, line, field=str(section), message=f"unknown section{hint}"))
+            continue
+        kind, read, target = _SECTIONS[section]
+        if not isinstance(items, list):
+            problems.append(Problem(shown, line, field=section, message="expected a list of records"))
+            continue
+        for item in items:
+            if not isinstance(item, _Mapping):
+                problems.append(Problem(shown, line, field=section, message=f"expected a record, got {_describe(item)}"))
+                continue
+            reader = _Fields(problems, shown, item, kind)
+            record = read(reader)
+            if reader.finish():
+                getattr(records, target).append(record)
+
+
+# --- checks across records ----------------------------------------------------
+
+
+def _check_unique(problems: list[Problem], records: Records) -> None:
+    def check(kind: str, items, key) -> None:
+        seen: dict = {}
+        for item in items:
+            k = key(item)
+            if k in seen:
+                first = seen[k]
+                problems.append(
+                    Problem(
+                        item.origin.file,
+                        item.origin.line,
+                        f"{kind} {item.id}",
+                        "id",
+                        f"duplicate id (first in {first.origin.file}:{first.origin.line})",
+                    )
+                )
+            else:
+                seen[k] = item
+
+    # Governments and other organisations share the org/<slug> IRIs.
+    check("organisation", [*records.governments, *records.organisations], lambda r: r.id)
+    check("source", records.sources, lambda r: r.id)
+    check("concept", records.concepts, lambda r: (r.kind, r.id))
+    check("unit", records.units, lambda r: (r.government, r.id))
+    check("programme", records.programmes, lambda r: (r.government, r.id))
+    check("policy", records.policies, lambda r: (r.government, r.id))
+
+
+class _References:
+    """Checks that the ids a record names exist, suggesting the nearest known id."""
+
+    def __init__(self, problems: list[Problem], records: Records):
+        self.problems = problems
+        self.known: dict[str, dict[str, str]] = {}  # what → id → label (ko)
+        self.labels: dict[str, dict[str, str]] = {}  # what → ko/en label → id
+        self._add("government", records.governments)
+        self._add("organisation", records.organisations)
+        self._add("source", records.sources)
+        for concept_kind in ("technology", "target-group", "domain", "organisation-type"):
+            self._add(concept_kind, records.concepts_of(concept_kind))
+        for government in records.governments:
+            self._add(f"department of {government.id}", government.units)
+        for government in records.governments:
+            programmes = [p for p in records.programmes if p.government == government.id]
+            self._add(f"programme of {government.id}", programmes)
+
+    def _add(self, what: str, items) -> None:
+        self.known[what] = {item.id: item.id for item in items}
+        labels = self.labels[what] = {}
+        for item in items:
+            text = getattr(item, "label", None) or getattr(item, "title", None)
+            if isinstance(text, Text):
+                labels[text.ko] = labels[text.en] = item.id
+
+    def check(self, record, name: str, what: str, values) -> None:
+        for value in (values,) if isinstance(values, str | None) else values:
+            if value is None or value in self.known.get(what, {}):
+                continue
+            hint = _did_you_mean(value, self.known.get(what, {}), self.labels.get(what))
+            self.problems.append(
+                Problem(
+                    record.origin.file,
+                    record.origin.line_of(name),
+                    f"{_KIND_NAMES[type(record)]} {record.id}",
+                    name,
+                    f"unknown {what} {value!r}{hint}",
+                )
+            )
+
+
+_KIND_NAMES = {
+    Government: "government",
+    Unit: "unit",
+    Organisation: "organisation",
+    Source: "source",
+    Concept: "concept",
+    Programme: "programme",
+    Policy: "policy",
+}
+
+
+def _check_references(problems: list[Problem], records: Records) -> None:
+    refs = _References(problems, records)
+    for government in records.governments:
+        refs.check(government, "kind", "organisation-type", government.kind)
+        refs.check(government, "part_of", "government", government.part_of)
+        for unit in government.units:
+            refs.check(unit, "unit_type", "organisation-type", unit.unit_type)
+    for organisation in records.organisations:
+        refs.check(organisation, "kind", "organisation-type", organisation.kind)
+    for source in records.sources:
+        refs.check(source, "publisher", "organisation", source.publisher)
+    for concept in records.concepts:
+        refs.check(concept, "broader", concept.kind, concept.broader)
+    for programme in records.programmes:
+        refs.check(programme, "government", "government", programme.government)
+        refs.check(programme, "source", "source", programme.sources)
+    for policy in records.policies:
+        refs.check(policy, "government", "government", policy.government)
+        if policy.government in refs.known["government"]:
+            refs.check(policy, "lead_department", f"department of {policy.government}", policy.lead_department)
+            refs.check(policy, "programme", f"programme of {policy.government}", policy.programme)
+        refs.check(policy, "technologies", "technology", policy.technologies)
+        refs.check(policy, "target_groups", "target-group", policy.target_groups)
+        refs.check(policy, "partners", "organisation", policy.partners)
+        refs.check(policy, "domains", "domain", policy.domains)
+        refs.check(policy, "source", "source", policy.sources)
+
+
+def _check_hierarchies(problems: list[Problem], records: Records) -> None:
+    """A concept may not be broader than itself, however far up the chain."""
+    concepts = {(c.kind, c.id): c for c in records.concepts}
+    reported: set[frozenset] = set()
+    for start in records.concepts:
+        path = [start.id]
+        stack = [(start.id, iter(start.broader))]
+        while stack:
+            current, parents = stack[-1]
+            parent = next(parents, None)
+            if parent is None:
+                stack.pop()
+                path.pop()
+                continue
+            if parent == start.id:
+                cycle = frozenset(path)
+                if cycle not in reported:
+                    reported.add(cycle)
+                    chain = " → ".join([*path, start.id])
+                    problems.append(
+                        Problem(
+                            start.origin.file,
+                            start.origin.line_of("broader"),
+                            f"concept {start.id}",
+                            "broader",
+                            f"cycle in the {start.kind} hierarchy: {chain}",
+                        )
+                    )
+                continue
+            node = concepts.get((start.kind, parent))
+            if node is not None and parent not in path:
+                path.append(parent)
+                stack.append((parent, iter(node.broader)))
+
+
+# --- the public entry point ---------------------------------------------------
+
+
+def record_files(data_dir: Path) -> list[Path]:
+    """The YAML files of a records folder, in a stable order."""
+    return sorted(p for p in data_dir.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+def load_records(data_dir: Path | str) -> Records:
+    """Load and check every record under ``data_dir``; raise InputError listing all problems."""
+    data_dir = Path(data_dir)
+    if not data_dir.is_dir():
+        raise InputError([Problem(str(data_dir), message="no such records folder")])
+    files = record_files(data_dir)
+    if not files:
+        raise InputError([Problem(str(data_dir), message="no records (*.yaml) in this folder")])
+    records, problems = Records(), []
+    for path in files:
+        _read_file(path, _shown(path), records, problems)
+    _check_unique(problems, records)
+    _check_references(problems, records)
+    _check_hierarchies(problems, records)
+    if not records.policies and not problems:
+        problems.append(Problem(str(data_dir), message="no policies in these records"))
+    if problems:
+        raise InputError(problems)
+    return records
+
+
+def _shown(path: Path) -> str:
+    """A path as the user will recognise it: relative to the working directory if inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

@@ -1,0 +1,108 @@
+"""Validate a graph with pyshacl against ``ontology/shapes.ttl``; results → Problems in words."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, ORG, PROV, RDF, RDFS, SH, SKOS
+
+from . import paths
+from .build import record_iri
+from .errors import Problem
+from .records import Policy, Programme, Records
+from .vocab import PG
+
+# The record field that states each predicate, for messages about records.
+_FIELDS = {
+    RDFS.label: "label",
+    SKOS.prefLabel: "label",
+    DCTERMS.description: "description",
+    PG.government: "government",
+    PG.leadDepartment: "lead_department",
+    PG.usesTechnology: "technologies",
+    PG.targetGroup: "target_groups",
+    PG.partnerInstitution: "partners",
+    PG.policyDomain: "domains",
+    PG.budgetKRW: "budget_krw",
+    PG.plannedEnd: "planned_end",
+    PG.timeline: "timeline",
+    PG.sourceQuote: "quotes",
+    PROV.wasDerivedFrom: "source",
+    DCTERMS.isPartOf: "programme",
+    ORG.unitOf: "government",
+    SKOS.broader: "broader",
+    SKOS.inScheme: "id",
+    DCTERMS.title: "title",
+    DCTERMS.publisher: "publisher",
+    DCTERMS.issued: "issued",
+}
+
+
+def load_shapes() -> Graph:
+    return Graph().parse(paths.shapes_file(), format="turtle")
+
+
+def record_index(records: Records) -> dict[URIRef, object]:
+    """Each resource's IRI → the record that describes it."""
+    every = [
+        *records.concepts,
+        *records.organisations,
+        *records.governments,
+        *records.units,
+        *records.sources,
+        *records.programmes,
+        *records.policies,
+    ]
+    return {record_iri(record): record for record in every}
+
+
+def validate_graph(graph: Graph, records: Mapping[URIRef, object] | None = None) -> list[Problem]:
+    """Check ``graph`` against the shapes; each violation is one Problem.
+
+    ``records`` maps IRIs to the records they came from, so that a problem names
+    the record's file, line and field; without it, the resource and the property.
+    """
+    from pyshacl import validate
+
+    conforms, report, _text = validate(
+        graph, shacl_graph=load_shapes(), inference="none", advanced=True, allow_warnings=True
+    )
+    if conforms:
+        return []
+    return [
+        _problem(graph, report, result, records or {})
+        for result in report.subjects(RDF.type, SH.ValidationResult)
+    ]
+
+
+def _problem(graph: Graph, report: Graph, result, records: Mapping[URIRef, object]) -> Problem:
+    focus = report.value(result, SH.focusNode)
+    path = report.value(result, SH.resultPath)
+    message = str(report.value(result, SH.resultMessage) or "breaks a shape")
+    value = report.value(result, SH.value)
+    if value is not None and value != focus:
+        message += f" (found {_short(graph, value)})"
+    record = records.get(focus)
+    if record is None:
+        return Problem(record=_short(graph, focus), field=_short(graph, path), message=message)
+    field = _FIELDS.get(path, _short(graph, path))
+    if field == "label" and isinstance(record, Policy | Programme):
+        field = "title"
+    kind = type(record).__name__.lower()
+    return Problem(
+        record.origin.file, record.origin.line_of(field), f"{kind} {record.id}", field, message
+    )
+
+
+def _short(graph: Graph, node) -> str:
+    if node is None:
+        return ""
+    if isinstance(node, Literal):
+        return repr(str(node)) + (f"@{node.language}" if node.language else "")
+    if isinstance(node, URIRef):
+        try:
+            return graph.namespace_manager.normalizeUri(node)
+        except Exception:  # noqa: BLE001 - rdflib raises several kinds here
+            return f"<{node}>"
+    return str(node)

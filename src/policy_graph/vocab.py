@@ -1,0 +1,76 @@
+"""The terms of the query contract (``shared/design/data-model.md``) and our IRIs."""
+
+from __future__ import annotations
+
+from rdflib import Graph, Namespace, URIRef
+from rdflib.namespace import DCTERMS, ORG, OWL, PROV, RDF, RDFS, SDO, SKOS, XSD, DefinedNamespace
+
+PGID = Namespace("https://w3id.org/policy-graph/id/")
+
+
+class PG(DefinedNamespace):
+    """policy-graph's own classes and properties (``ontology/policy-graph.ttl``)."""
+
+    _NS = Namespace("https://w3id.org/policy-graph/ontology#")
+    _fail = True
+
+    Policy: URIRef
+    Programme: URIRef
+    Technology: URIRef
+    TargetGroup: URIRef
+    PolicyDomain: URIRef
+    OrganisationType: URIRef
+
+    government: URIRef
+    leadDepartment: URIRef
+    usesTechnology: URIRef
+    targetGroup: URIRef
+    partnerInstitution: URIRef
+    policyDomain: URIRef
+    budgetKRW: URIRef
+    plannedEnd: URIRef
+    timeline: URIRef
+    sourceQuote: URIRef
+
+
+# One readable prefix per kind of resource, as the contract asks (Turtle cannot
+# write ``pgid:policy/x``). The kind is also the first segment of the IRI path.
+KIND_PREFIXES = {
+    "policy": "pgpolicy",
+    "org": "pgorg",
+    "programme": "pgprogramme",
+    "technology": "pgtech",
+    "target-group": "pgtarget",
+    "domain": "pgdomain",
+    "organisation-type": "pgorgtype",
+    "scheme": "pgscheme",
+    "source": "pgsource",
+}
+
+
+def iri(kind: str, slug: str) -> URIRef:
+    """The IRI of a resource of ``kind`` (a key of KIND_PREFIXES) with ``slug``."""
+    if kind not in KIND_PREFIXES:
+        raise KeyError(f"unknown kind of resource: {kind!r}")
+    return PGID[f"{kind}/{slug}"]
+
+
+def bind_prefixes(graph: Graph) -> Graph:
+    """Bind the prefixes that our Turtle, TriG and SPARQL use."""
+    graph.bind("pg", PG._NS)
+    graph.bind("pgid", PGID)
+    for kind, prefix in KIND_PREFIXES.items():
+        graph.bind(prefix, PGID[f"{kind}/"])
+    for prefix, namespace in {
+        "org": ORG,
+        "skos": SKOS,
+        "dcterms": DCTERMS,
+        "prov": PROV,
+        "schema": SDO,
+        "owl": OWL,
+        "rdf": RDF,
+        "rdfs": RDFS,
+        "xsd": XSD,
+    }.items():
+        graph.bind(prefix, namespace, replace=True)
+    return graph
