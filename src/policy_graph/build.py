@@ -16,7 +16,7 @@ from .records import (
     Text,
     Unit,
 )
-from .vocab import PG, bind_prefixes, iri
+from .vocab import GRAPH_IRI, PG, bind_prefixes, iri
 
 # Concept kind → (its class, its scheme's slug, the scheme's labels).
 CONCEPT_KINDS: dict[str, tuple[URIRef, str, Text]] = {
@@ -69,7 +69,7 @@ def record_iri(record) -> URIRef:
 
 def build_graph(records: Records) -> Graph:
     """The RDF graph of ``records``: schemes, organisations, sources, programmes, policies."""
-    graph = bind_prefixes(Graph())
+    graph = bind_prefixes(Graph(identifier=GRAPH_IRI))
     _add_schemes(graph)
     for concept in records.concepts:
         _add_concept(graph, concept)
@@ -173,7 +173,7 @@ def _add_source(graph: Graph, source: Source) -> None:
 def _add_provenance(graph: Graph, subject: URIRef, record: Policy | Programme) -> None:
     graph.add((subject, PG.government, iri("org", record.government)))
     if record.budget_krw is not None:
-        graph.add((subject, PG.budgetKRW, Literal(record.budget_krw, datatype=XSD.decimal)))
+        graph.add((subject, PG.budgetKRW, _decimal(record.budget_krw)))
     if record.planned_end is not None:
         graph.add((subject, PG.plannedEnd, Literal(str(record.planned_end), datatype=XSD.gYear)))
     if record.timeline:
@@ -182,6 +182,12 @@ def _add_provenance(graph: Graph, subject: URIRef, record: Policy | Programme) -
         graph.add((subject, PG.sourceQuote, Literal(quote, lang="ko")))
     for source in record.sources:
         graph.add((subject, PROV.wasDerivedFrom, iri("source", source)))
+
+
+def _decimal(amount) -> Literal:
+    """An xsd:decimal in canonical form ("20000000000.0"), as Turtle writes and reads it."""
+    text = format(amount, "f")
+    return Literal(text if "." in text else f"{text}.0", datatype=XSD.decimal)
 
 
 def _add_programme(graph: Graph, programme: Programme) -> None:

@@ -23,6 +23,13 @@ from .errors import InputError, Problem
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LANGUAGES = ("ko", "en")
 SOURCE_TYPES = ("news-article", "press-release", "report", "web-page")
+# Concept kind (also the first segment of its IRI) → its name in messages.
+CONCEPT_WORDS = {
+    "technology": "technology",
+    "target-group": "target group",
+    "domain": "domain",
+    "organisation-type": "organisation type",
+}
 
 
 # --- the records ------------------------------------------------------------
@@ -210,7 +217,10 @@ def _parse_yaml(path: Path, shown: str, problems: list[Problem]) -> Any:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else 0
-        problems.append(Problem(shown, line, message=f"malformed YAML: {error.problem}"))
+        context = ""
+        if error.context and error.context_mark:
+            context = f"{error.context} (from line {error.context_mark.line + 1}): "
+        problems.append(Problem(shown, line, message=f"malformed YAML: {context}{error.problem}"))
     except (yaml.YAMLError, UnicodeDecodeError) as error:
         problems.append(Problem(shown, message=f"cannot read YAML: {error}"))
     return None
@@ -227,10 +237,10 @@ def _duplicate_keys(node: Any, path: str = "") -> Iterator[tuple[str, int, int]]
             yield from _duplicate_keys(item, path)
 
 
-# --- field parsers: value → value, or raise _Invalid(message) ------------------
+# --- field parsers: value → value, or raise _InvalidValue(message) ------------------
 
 
-class _Invalid(ValueError):
+class _InvalidValue(ValueError):  # noqa: N818 - a signal inside this module, not an error API
     pass
 
 
@@ -240,37 +250,37 @@ def _describe(value: Any) -> str:
 
 def _string(value: Any) -> str:
     if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise _Invalid(f"expected a text, got {_describe(value)}")
+        raise _InvalidValue(f"expected a text, got {_describe(value)}")
     text = str(value).strip()
     if not text:
-        raise _Invalid("is empty")
+        raise _InvalidValue("is empty")
     return text
 
 
 def _slug(value: Any) -> str:
     text = _string(value)
     if not SLUG.match(text):
-        raise _Invalid(
+        raise _InvalidValue(
             f"expected a slug of lowercase ASCII words joined by '-' "
             f"(like 'smart-factory'), got {text!r}"
         )
     return text
 
 
-def _slugs(value: Any) -> tuple[str, ...]:
+def _references(value: Any) -> tuple[str, ...]:
     items = value if isinstance(value, list) else [value]
-    slugs = tuple(_slug(item) for item in items if item is not None)
-    repeated = sorted({s for s in slugs if slugs.count(s) > 1})
+    references = tuple(_string(item) for item in items if item is not None)
+    repeated = sorted({r for r in references if references.count(r) > 1})
     if repeated:
-        raise _Invalid(f"lists {', '.join(map(repr, repeated))} more than once")
-    return slugs
+        raise _InvalidValue(f"lists {', '.join(map(repr, repeated))} more than once")
+    return references
 
 
 def _non_empty(parse: Callable[[Any], tuple]) -> Callable[[Any], tuple]:
     def parse_non_empty(value: Any) -> tuple:
         items = parse(value)
         if not items:
-            raise _Invalid("needs at least one entry")
+            raise _InvalidValue("needs at least one entry")
         return items
 
     return parse_non_empty
@@ -278,36 +288,43 @@ def _non_empty(parse: Callable[[Any], tuple]) -> Callable[[Any], tuple]:
 
 def _text(value: Any) -> Text:
     if not isinstance(value, dict):
-        raise _Invalid(f"expected 'ko' and 'en' texts, got {_describe(value)}")
+        raise _InvalidValue(f"expected 'ko' and 'en' texts, got {_describe(value)}")
     missing = [lang for lang in LANGUAGES if lang not in value]
     if missing:
-        raise _Invalid(f"missing the {' and '.join(missing)} text")
+        raise _InvalidValue(f"missing the {' and '.join(missing)} text")
     extra = sorted(set(value) - set(LANGUAGES), key=str)
     if extra:
-        raise _Invalid(f"unknown language {extra[0]!r} (expected 'ko' and 'en')")
+        hint = (
+            " (a comma inside {…} splits a text: put the text in quotes)"
+            if value[extra[0]] is None
+            else ""
+        )
+        raise _InvalidValue(f"unknown language {extra[0]!r} (expected 'ko' and 'en'){hint}")
     try:
         return Text(ko=_string(value["ko"]), en=_string(value["en"]))
-    except _Invalid as error:
+    except _InvalidValue as error:
         lang = "ko" if not _is_text(value["ko"]) else "en"
-        raise _Invalid(f"{lang}: {error}") from None
+        raise _InvalidValue(f"{lang}: {error}") from None
 
 
 def _is_text(value: Any) -> bool:
     try:
         _string(value)
         return True
-    except _Invalid:
+    except _InvalidValue:
         return False
 
 
 def _alt_labels(value: Any) -> dict[str, tuple[str, ...]]:
     if not isinstance(value, dict):
-        raise _Invalid(f"expected lists of labels under 'ko' and 'en', got {_describe(value)}")
+        raise _InvalidValue(f"expected lists of labels under 'ko' and 'en', got {_describe(value)}")
     labels = {}
     for lang, items in value.items():
         if lang not in LANGUAGES:
-            raise _Invalid(f"unknown language {lang!r} (expected 'ko' or 'en')")
-        labels[lang] = tuple(_string(item) for item in (items if isinstance(items, list) else [items]))
+            raise _InvalidValue(f"unknown language {lang!r} (expected 'ko' or 'en')")
+        labels[lang] = tuple(
+            _string(item) for item in (items if isinstance(items, list) else [items])
+        )
     return labels
 
 
@@ -317,28 +334,28 @@ def _quotes(value: Any) -> tuple[str, ...]:
     for number, item in enumerate(items, 1):
         try:
             quotes.append(_string(item))
-        except _Invalid as error:
-            raise _Invalid(f"quote {number} {error}") from None
+        except _InvalidValue as error:
+            raise _InvalidValue(f"quote {number} {error}") from None
     if not quotes:
-        raise _Invalid("needs at least one verbatim quote")
+        raise _InvalidValue("needs at least one verbatim quote")
     return tuple(quotes)
 
 
 def _year(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 1000 <= value <= 9999:
-        raise _Invalid(f"expected a year such as 2025, got {_describe(value)}")
+        raise _InvalidValue(f"expected a year such as 2025, got {_describe(value)}")
     return value
 
 
 def _amount(value: Any) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise _Invalid(f"expected a number of won such as 20000000000, got {_describe(value)}")
+        raise _InvalidValue(f"expected a number of won such as 20000000000, got {_describe(value)}")
     try:
         amount = Decimal(str(value))
     except InvalidOperation:
-        raise _Invalid(f"expected a number of won, got {_describe(value)}") from None
+        raise _InvalidValue(f"expected a number of won, got {_describe(value)}") from None
     if not amount.is_finite() or amount < 0:
-        raise _Invalid(f"expected a positive number of won, got {_describe(value)}")
+        raise _InvalidValue(f"expected a positive number of won, got {_describe(value)}")
     return amount
 
 
@@ -350,24 +367,30 @@ def _date(value: Any) -> dt.date:
     try:
         return dt.date.fromisoformat(_string(value))
     except ValueError:
-        raise _Invalid(f"expected a date such as 2021-01-19, got {_describe(value)}") from None
+        raise _InvalidValue(f"expected a date such as 2021-01-19, got {_describe(value)}") from None
 
 
 def _one_of(choices: tuple[str, ...]) -> Callable[[Any], str]:
     def parse_choice(value: Any) -> str:
         text = _string(value)
         if text not in choices:
-            raise _Invalid(f"unknown {text!r}{_did_you_mean(text, choices)}; expected one of {', '.join(choices)}")
+            hint = _did_you_mean(text, choices)
+            raise _InvalidValue(f"unknown {text!r}{hint}; expected one of {', '.join(choices)}")
         return text
 
     return parse_choice
 
 
 def _did_you_mean(value: str, known, labels: dict[str, str] | None = None) -> str:
+    """A hint at the id meant: by label, by spelling, or else the short list of ids."""
     if labels and value in labels:
         return f" (did you mean {labels[value]!r}?)"
     close = difflib.get_close_matches(value, list(known), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    if close:
+        return f" (did you mean {close[0]!r}?)"
+    if 0 < len(known) <= 12:
+        return f" (known: {', '.join(sorted(known))})"
+    return ""
 
 
 # --- reading one record -------------------------------------------------------
@@ -398,7 +421,7 @@ class _Fields:
             return default
         try:
             return parse(self.mapping[name])
-        except _Invalid as error:
+        except _InvalidValue as error:
             self.problem(name, str(error))
             return default
 
@@ -406,7 +429,9 @@ class _Fields:
         """Report unknown fields; True when the record has a usable id to be kept by."""
         for name in self.mapping:
             if name not in self.taken:
-                self.problem(str(name), f"unknown field{_did_you_mean(str(name), sorted(self.taken))}")
+                self.problem(
+                    str(name), f"unknown field{_did_you_mean(str(name), sorted(self.taken))}"
+                )
         return bool(self.id)
 
 
@@ -417,7 +442,7 @@ def _read_concept(kind: str, reader: _Fields) -> Concept:
         label=reader.take("label", _text),
         alt_labels=reader.take("alt_labels", _alt_labels, required=False, default={}),
         definition=reader.take("definition", _text, required=False),
-        broader=reader.take("broader", _slugs, required=False, default=()),
+        broader=reader.take("broader", _references, required=False, default=()),
         origin=reader.origin,
     )
 
@@ -427,20 +452,22 @@ def _read_organisation(reader: _Fields) -> Organisation:
         id=reader.take("id", _slug),
         label=reader.take("label", _text),
         alt_labels=reader.take("alt_labels", _alt_labels, required=False, default={}),
-        kind=reader.take("kind", _slug),
+        kind=reader.take("kind", _string),
         origin=reader.origin,
     )
 
 
 def _read_government(reader: _Fields) -> Government:
     government_id = reader.take("id", _slug)
-    units = reader.take("units", lambda value: _read_units(reader, government_id, value), default=())
+    units = reader.take(
+        "units", lambda value: _read_units(reader, government_id, value), default=()
+    )
     return Government(
         id=government_id,
         label=reader.take("label", _text),
         alt_labels=reader.take("alt_labels", _alt_labels, required=False, default={}),
-        kind=reader.take("kind", _slug),
-        part_of=reader.take("part_of", _slug, required=False),
+        kind=reader.take("kind", _string),
+        part_of=reader.take("part_of", _string, required=False),
         units=units,
         origin=reader.origin,
     )
@@ -448,11 +475,13 @@ def _read_government(reader: _Fields) -> Government:
 
 def _read_units(parent: _Fields, government: str | None, value: Any) -> tuple[Unit, ...]:
     if not isinstance(value, list):
-        raise _Invalid(f"expected a list of units, got {_describe(value)}")
+        raise _InvalidValue(f"expected a list of units, got {_describe(value)}")
     units = []
     for item in value:
         if not isinstance(item, _Mapping):
-            parent.problem("units", f"expected a unit with id, label and unit_type, got {_describe(item)}")
+            parent.problem(
+                "units", f"expected a unit with id, label and unit_type, got {_describe(item)}"
+            )
             continue
         reader = _Fields(parent.problems, parent.file, item, "unit")
         unit = Unit(
@@ -460,7 +489,7 @@ def _read_units(parent: _Fields, government: str | None, value: Any) -> tuple[Un
             id=reader.take("id", _slug),
             label=reader.take("label", _text),
             alt_labels=reader.take("alt_labels", _alt_labels, required=False, default={}),
-            unit_type=reader.take("unit_type", _slug),
+            unit_type=reader.take("unit_type", _string),
             origin=reader.origin,
         )
         if reader.finish():
@@ -474,7 +503,7 @@ def _read_source(reader: _Fields) -> Source:
         type=reader.take("type", _one_of(SOURCE_TYPES)),
         title=reader.take("title", _string),
         title_en=reader.take("title_en", _string),
-        publisher=reader.take("publisher", _slug),
+        publisher=reader.take("publisher", _string),
         issued=reader.take("issued", _date),
         author=reader.take("author", _string, required=False),
         url=reader.take("url", _string, required=False),
@@ -488,13 +517,13 @@ def _read_timing(reader: _Fields) -> dict[str, Any]:
         "planned_end": reader.take("planned_end", _year, required=False),
         "timeline": reader.take("timeline", _string, required=False),
         "quotes": reader.take("quotes", _quotes, default=()),
-        "sources": reader.take("source", _non_empty(_slugs), default=()),
+        "sources": reader.take("source", _non_empty(_references), default=()),
     }
 
 
 def _read_programme(reader: _Fields) -> Programme:
     return Programme(
-        government=reader.take("government", _slug),
+        government=reader.take("government", _string),
         id=reader.take("id", _slug),
         title=reader.take("title", _text),
         description=reader.take("description", _text, required=False),
@@ -505,16 +534,16 @@ def _read_programme(reader: _Fields) -> Programme:
 
 def _read_policy(reader: _Fields) -> Policy:
     return Policy(
-        government=reader.take("government", _slug),
+        government=reader.take("government", _string),
         id=reader.take("id", _slug),
         title=reader.take("title", _text),
         description=reader.take("description", _text),
-        lead_department=reader.take("lead_department", _slug, required=False),
-        programme=reader.take("programme", _slug, required=False),
-        technologies=reader.take("technologies", _non_empty(_slugs), default=()),
-        target_groups=reader.take("target_groups", _slugs, required=False, default=()),
-        partners=reader.take("partners", _slugs, required=False, default=()),
-        domains=reader.take("domains", _non_empty(_slugs), default=()),
+        lead_department=reader.take("lead_department", _string, required=False),
+        programme=reader.take("programme", _string, required=False),
+        technologies=reader.take("technologies", _non_empty(_references), default=()),
+        target_groups=reader.take("target_groups", _references, required=False, default=()),
+        partners=reader.take("partners", _references, required=False, default=()),
+        domains=reader.take("domains", _non_empty(_references), default=()),
         origin=reader.origin,
         **_read_timing(reader),
     )
@@ -543,23 +572,40 @@ def _read_file(path: Path, shown: str, records: Records, problems: list[Problem]
     if document is None:
         return
     if not isinstance(document, _Mapping):
-        problems.append(Problem(shown, 1, message="expected sections such as 'policies:' at the top level"))
+        problems.append(
+            Problem(shown, 1, message="expected sections such as 'policies:' at the top level")
+        )
         return
     for key, line, first in document.duplicates:
-        problems.append(Problem(shown, line, field=str(key), message=f"duplicate section (first at line {first})"))
+        problems.append(
+            Problem(
+                shown, line, field=str(key), message=f"duplicate section (first at line {first})"
+            )
+        )
     for section, items in document.items():
         line = document.key_lines[section]
         if section not in _SECTIONS:
             hint = _did_you_mean(str(section), _SECTIONS)
-            problems.append(Problem(shown, line, field=str(section), message=f"unknown section{hint}"))
+            problems.append(
+                Problem(shown, line, field=str(section), message=f"unknown section{hint}")
+            )
             continue
         kind, read, target = _SECTIONS[section]
         if not isinstance(items, list):
-            problems.append(Problem(shown, line, field=section, message="expected a list of records"))
+            problems.append(
+                Problem(shown, line, field=section, message="expected a list of records")
+            )
             continue
         for item in items:
             if not isinstance(item, _Mapping):
-                problems.append(Problem(shown, line, field=section, message=f"expected a record, got {_describe(item)}"))
+                problems.append(
+                    Problem(
+                        shown,
+                        line,
+                        field=section,
+                        message=f"expected a record, got {_describe(item)}",
+                    )
+                )
                 continue
             reader = _Fields(problems, shown, item, kind)
             record = read(reader)
@@ -608,8 +654,8 @@ class _References:
         self._add("government", records.governments)
         self._add("organisation", records.organisations)
         self._add("source", records.sources)
-        for concept_kind in ("technology", "target-group", "domain", "organisation-type"):
-            self._add(concept_kind, records.concepts_of(concept_kind))
+        for concept_kind, words in CONCEPT_WORDS.items():
+            self._add(words, records.concepts_of(concept_kind))
         for government in records.governments:
             self._add(f"department of {government.id}", government.units)
         for government in records.governments:
@@ -654,26 +700,31 @@ _KIND_NAMES = {
 def _check_references(problems: list[Problem], records: Records) -> None:
     refs = _References(problems, records)
     for government in records.governments:
-        refs.check(government, "kind", "organisation-type", government.kind)
+        refs.check(government, "kind", "organisation type", government.kind)
         refs.check(government, "part_of", "government", government.part_of)
         for unit in government.units:
-            refs.check(unit, "unit_type", "organisation-type", unit.unit_type)
+            refs.check(unit, "unit_type", "organisation type", unit.unit_type)
     for organisation in records.organisations:
-        refs.check(organisation, "kind", "organisation-type", organisation.kind)
+        refs.check(organisation, "kind", "organisation type", organisation.kind)
     for source in records.sources:
         refs.check(source, "publisher", "organisation", source.publisher)
     for concept in records.concepts:
-        refs.check(concept, "broader", concept.kind, concept.broader)
+        refs.check(concept, "broader", CONCEPT_WORDS[concept.kind], concept.broader)
     for programme in records.programmes:
         refs.check(programme, "government", "government", programme.government)
         refs.check(programme, "source", "source", programme.sources)
     for policy in records.policies:
         refs.check(policy, "government", "government", policy.government)
         if policy.government in refs.known["government"]:
-            refs.check(policy, "lead_department", f"department of {policy.government}", policy.lead_department)
+            refs.check(
+                policy,
+                "lead_department",
+                f"department of {policy.government}",
+                policy.lead_department,
+            )
             refs.check(policy, "programme", f"programme of {policy.government}", policy.programme)
         refs.check(policy, "technologies", "technology", policy.technologies)
-        refs.check(policy, "target_groups", "target-group", policy.target_groups)
+        refs.check(policy, "target_groups", "target group", policy.target_groups)
         refs.check(policy, "partners", "organisation", policy.partners)
         refs.check(policy, "domains", "domain", policy.domains)
         refs.check(policy, "source", "source", policy.sources)
@@ -704,7 +755,7 @@ def _check_hierarchies(problems: list[Problem], records: Records) -> None:
                             start.origin.line_of("broader"),
                             f"concept {start.id}",
                             "broader",
-                            f"cycle in the {start.kind} hierarchy: {chain}",
+                            f"cycle in the {CONCEPT_WORDS[start.kind]} hierarchy: {chain}",
                         )
                     )
                 continue

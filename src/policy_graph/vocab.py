@@ -6,6 +6,8 @@ from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCTERMS, ORG, OWL, PROV, RDF, RDFS, SDO, SKOS, XSD, DefinedNamespace
 
 PGID = Namespace("https://w3id.org/policy-graph/id/")
+# The name of the built graph: its named graph in TriG, and where `publish` puts it.
+GRAPH_IRI = URIRef("https://w3id.org/policy-graph/id/graph/policy-graph")
 
 
 class PG(DefinedNamespace):

@@ -1,0 +1,64 @@
+"""Shared fixtures: the article's records and graph (built once), small record fixtures."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parent.parent
+DATA = REPO / "data"
+TEST_DATA = Path(__file__).resolve().parent / "data"
+MINIMAL = TEST_DATA / "minimal"
+BAD_CASES = sorted(p.name for p in (TEST_DATA / "bad").iterdir() if p.is_dir())
+SOURCES = REPO.parent / "shared" / "sources"
+ARTICLE = SOURCES / "asiae-2021-01-19-gwangju-1ai.txt"
+
+
+def copy_with_edits(case: str, target: Path) -> Path:
+    """A copy of the minimal fixture with the edits of ``bad/<case>/edits.yaml`` applied."""
+    shutil.copytree(MINIMAL, target)
+    edits = yaml.safe_load((TEST_DATA / "bad" / case / "edits.yaml").read_text(encoding="utf-8"))
+    for edit in edits:
+        path = target / edit["file"]
+        text = path.read_text(encoding="utf-8")
+        assert text.count(edit["replace"]) == 1, f"{case}: the edit no longer fits {edit['file']}"
+        path.write_text(text.replace(edit["replace"], edit["with"]), encoding="utf-8")
+    return target
+
+
+@pytest.fixture(scope="session")
+def article_records():
+    from policy_graph import load_records
+
+    return load_records(DATA)
+
+
+@pytest.fixture(scope="session")
+def article_graph(article_records):
+    from policy_graph.build import build_graph
+    from policy_graph.validate import record_index, validate_graph
+
+    graph = build_graph(article_records)
+    assert validate_graph(graph, record_index(article_records)) == []
+    assert len(graph) > 500, "the article's graph is unexpectedly small"
+    return graph
+
+
+@pytest.fixture
+def minimal_copy(tmp_path, monkeypatch):
+    """The minimal fixture copied to ./data of a fresh working directory."""
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(MINIMAL, tmp_path / "data")
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def article_text() -> str:
+    if not ARTICLE.is_file():
+        pytest.skip(
+            f"the source article is not at {ARTICLE} (shared/ is not beside the repository)"
+        )
+    return ARTICLE.read_text(encoding="utf-8")

@@ -1,0 +1,148 @@
+"""The policy-graph command as a user runs it: a real process, real files, exit codes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+
+from conftest import DATA, MINIMAL, REPO
+
+
+def _run(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "policy_graph", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+    )
+
+
+def test_help_lists_the_commands_and_exit_codes(tmp_path):
+    result = _run("--help", cwd=tmp_path)
+    assert result.returncode == 0
+    assert (
+        "build     Load, check, convert and validate the records; write the graph." in result.stdout
+    )
+    assert (
+        "Exit status: 0 success, 1 bad input or failed validation, 2 wrong usage." in result.stdout
+    )
+
+
+def test_help_does_not_import_the_heavy_libraries():
+    code = (
+        "import sys; from policy_graph.cli import cli\n"
+        "heavy = sorted(m for m in ('rdflib', 'pyshacl', 'yaml') if m in sys.modules)\n"
+        "print(','.join(heavy))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == ""
+
+
+def test_build_writes_the_graph_and_prints_the_summary(tmp_path):
+    result = _run("build", "--data", str(DATA), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    out = tmp_path / "build" / "policy-graph.ttl"
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith(f"Built build/policy-graph.ttl from {DATA} (")
+    assert "  policies           30" in lines
+    assert "  departments        23" in lines
+    graph = Graph().parse(out)
+    assert f"  {'triples':<14}{len(graph):>7}" in lines
+    assert lines[-1].startswith("  time ") and lines[-1].endswith(" s")
+
+
+def test_build_writes_several_formats_beside_each_other(tmp_path):
+    result = _run(
+        "build",
+        "--data",
+        str(MINIMAL),
+        "--out",
+        "out/g.ttl",
+        "--format",
+        "ttl",
+        "--format",
+        "nt",
+        "--format",
+        "jsonld",
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["g.jsonld", "g.nt", "g.ttl"]
+    sizes = {len(Graph().parse(tmp_path / "out" / name)) for name in ("g.jsonld", "g.nt", "g.ttl")}
+    assert len(sizes) == 1 and sizes.pop() > 200
+
+
+def test_an_unknown_format_is_a_usage_error(tmp_path):
+    result = _run("build", "--data", str(MINIMAL), "--format", "n3", cwd=tmp_path)
+    assert result.returncode == 2
+    assert (
+        "Invalid value for '--format': 'n3' is not one of 'ttl', 'nt', 'jsonld', 'xml', 'trig'."
+        in result.stderr
+    )
+    assert not (tmp_path / "build").exists()
+
+
+def test_a_missing_records_folder_exits_1_and_writes_nothing(tmp_path):
+    result = _run("build", "--data", "nowhere", cwd=tmp_path)
+    assert result.returncode == 1
+    assert (
+        result.stderr
+        == "nowhere: no such records folder\npolicy-graph: 1 problem found; nothing was written\n"
+    )
+    assert not (tmp_path / "build").exists()
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("wheel")
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(out),
+            str(REPO),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    [built] = out.glob("policy_graph-*.whl")
+    return built
+
+
+def test_the_wheel_ships_the_ontology_and_the_records(wheel):
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert {"policy_graph/ontology/policy-graph.ttl", "policy_graph/ontology/shapes.ttl"} <= names
+    assert "policy_graph/data/gwangju/policies.yaml" in names
+    assert "policy_graph/queries/README.md" in names
+
+
+def test_the_wheel_builds_the_article_outside_the_repository(wheel, tmp_path):
+    site = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(site)
+    work = tmp_path / "elsewhere"
+    work.mkdir()
+    import os
+
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    result = _run("build", cwd=work, env=env)
+    assert result.returncode == 0, result.stderr
+    assert f"from {site / 'policy_graph' / 'data'} (" in result.stdout
+    assert "  policies           30" in result.stdout.splitlines()
+    assert (work / "build" / "policy-graph.ttl").stat().st_size > 10_000
