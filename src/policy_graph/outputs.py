@@ -36,7 +36,9 @@ def serialise(graph: Graph, format_name: str) -> bytes:
     """``graph`` in the named format, as UTF-8 bytes."""
     fmt = RDF_FORMATS.get(format_name)
     if fmt is None:
-        raise UsageError(f"unknown RDF format {format_name!r}; expected one of {', '.join(RDF_FORMATS)}")
+        raise UsageError(
+            f"unknown RDF format {format_name!r}; expected one of {', '.join(RDF_FORMATS)}"
+        )
     if fmt.name == "nt":
         # N-Triples has no order of its own: sort the lines so that a rebuild diffs cleanly.
         lines = graph.serialize(format="nt", encoding="utf-8").splitlines(keepends=True)
@@ -45,7 +47,7 @@ def serialise(graph: Graph, format_name: str) -> bytes:
 
 
 def output_paths(out: Path, format_names: list[str]) -> dict[str, Path]:
-    """Where each format goes: ``out`` itself for one format; ``out`` with each format's suffix for several."""
+    """Where each format goes: ``out`` for one format; with each one's suffix for several."""
     if len(format_names) == 1:
         return {format_names[0]: out}
     return {name: out.with_suffix(RDF_FORMATS[name].suffix) for name in format_names}
