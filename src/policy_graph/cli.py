@@ -102,6 +102,87 @@ def validate(data_dir: Path | None, sources_dir: Path | None) -> None:
     _echo_counts(result)
 
 
+SELECT_FORMATS = ("table", "csv", "tsv", "json", "xml", "md")  # results.SELECT_FORMATS
+GRAPH_FORMATS = ("ttl", "nt", "jsonld")  # results.GRAPH_FORMATS
+
+
+def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
+    params = {}
+    for value in values:
+        name, sep, text = value.partition("=")
+        if not sep or not name.strip():
+            raise click.BadParameter(f"expected NAME=VALUE, got {value!r}", param_hint="--param")
+        params[name.strip()] = text
+    return params
+
+
+@cli.command()
+@click.argument("query", required=False)
+@click.option("-e", "--expression", "text", help="The query's text, instead of a name or file.")
+@click.option(
+    "--param",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Bind ?NAME to VALUE (a literal; <…> for an IRI). Repeatable.",
+)
+@click.option("--lang", type=click.Choice(["ko", "en"]), help="Language of labels (saved queries).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(SELECT_FORMATS + GRAPH_FORMATS),
+    help="SELECT: table (default), csv, tsv, json, xml, md. "
+    "CONSTRUCT, DESCRIBE: ttl (default), nt, jsonld.",
+)
+@click.option(
+    "--endpoint", metavar="URL", help="Ask this SPARQL 1.1 endpoint instead of the built graph."
+)
+@_data_option
+@click.option(
+    "--graph",
+    "graph_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("build/policy-graph.ttl"),
+    show_default=True,
+    help="The built graph (rebuilt first when missing or older than the records).",
+)
+def query(query, text, params, lang, fmt, endpoint, data_dir, graph_file) -> None:
+    """Answer QUERY: a saved query's name, a .rq file, or -e TEXT.
+
+    ASK prints true or false and exits 0 or 1. A syntax error exits 2.
+    """
+    from . import api
+    from .results import format_result
+
+    params = _parse_params(params)
+
+    def answer():
+        graph = None if endpoint else api.load_graph(data_dir, graph_file)
+        result = api.run_query(
+            query, text=text, params=params, lang=lang, graph=graph, endpoint=endpoint
+        )
+        names = graph.namespace_manager if graph is not None else None
+        return result, format_result(result, fmt, names)
+
+    result, output = _run(answer)
+    click.echo(output, nl=False)
+    if result.type == "ASK" and not result.askAnswer:
+        sys.exit(1)
+
+
+@cli.command()
+def queries() -> None:
+    """List the saved queries with their titles and parameters."""
+    from . import api
+
+    for saved in _run(api.list_queries):
+        click.echo(f"{saved.name}")
+        click.echo(f"    {saved.title} · {saved.title_ko}")
+        for parameter in saved.parameters:
+            default = f" = {parameter.default}" if parameter.default else ""
+            click.echo(f"    --param {parameter.name}{default}: {parameter.description}")
+
+
 def _echo_counts(result) -> None:
     for name, count in result.counts.items():
         click.echo(f"  {name:<14}{count:>7}")

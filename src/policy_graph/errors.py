@@ -46,3 +46,9 @@ class UsageError(PolicyGraphError):
     """The command was called wrongly (a missing folder, an unknown format)."""
 
     exit_code = 2
+
+
+class QueryError(PolicyGraphError):
+    """A SPARQL query that cannot be parsed, bound or answered."""
+
+    exit_code = 2

@@ -1,0 +1,125 @@
+"""Query results in the formats researchers read: a table, Markdown, and the four
+SPARQL 1.1 result formats (JSON, XML, CSV, TSV) as their specifications write them."""
+
+from __future__ import annotations
+
+import io
+import unicodedata
+
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import NamespaceManager
+from rdflib.query import Result
+
+from .errors import UsageError
+from .outputs import serialise
+
+SELECT_FORMATS = ("table", "csv", "tsv", "json", "xml", "md")
+GRAPH_FORMATS = ("ttl", "nt", "jsonld")
+MEDIA_TYPES = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv; charset=utf-8",
+    "tsv": "text/tab-separated-values; charset=utf-8",
+    "ttl": "text/turtle; charset=utf-8",
+    "nt": "application/n-triples",
+    "jsonld": "application/ld+json",
+}
+
+
+def format_result(result: Result, fmt: str | None, names: NamespaceManager | None = None) -> bytes:
+    """``result`` as bytes in ``fmt`` (the default suits its query form)."""
+    if result.type in ("CONSTRUCT", "DESCRIBE"):
+        fmt = fmt or "ttl"
+        if fmt not in GRAPH_FORMATS:
+            raise UsageError(
+                f"a {result.type} answer is a graph: use --format {'|'.join(GRAPH_FORMATS)}"
+            )
+        graph = result.graph
+        if names is not None:
+            for prefix, namespace in names.namespaces():
+                graph.bind(prefix, namespace, override=False)
+        return serialise(graph, fmt)
+    if result.type == "ASK":
+        if fmt in ("json", "xml"):
+            return result.serialize(format=fmt)
+        return b"true\n" if result.askAnswer else b"false\n"
+    fmt = fmt or "table"
+    if fmt not in SELECT_FORMATS:
+        raise UsageError(f"a SELECT answer is a table: use --format {'|'.join(SELECT_FORMATS)}")
+    if fmt in ("json", "xml", "csv"):
+        return result.serialize(format=fmt, encoding="utf-8")
+    rows = [[row[v] if v in row.labels else None for v in result.vars] for row in result]
+    variables = [str(v) for v in result.vars]
+    if fmt == "tsv":
+        return _tsv(variables, rows).encode("utf-8")
+    cells = [[_short(term, names) for term in row] for row in rows]
+    if fmt == "md":
+        return _markdown(variables, cells).encode("utf-8")
+    return _table(variables, cells).encode("utf-8")
+
+
+def _tsv(variables: list[str], rows: list[list]) -> str:
+    """SPARQL 1.1 TSV: ``?var`` headers, terms in Turtle syntax, unbound as empty."""
+    lines = ["\t".join(f"?{v}" for v in variables)]
+    for row in rows:
+        lines.append("\t".join("" if term is None else _tsv_term(term) for term in row))
+    return "\n".join(lines) + "\n"
+
+
+def _tsv_term(term) -> str:
+    if isinstance(term, Literal):
+        text = term.n3()
+        return text.replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    return term.n3()
+
+
+def _short(term, names: NamespaceManager | None) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, URIRef) and names is not None:
+        try:
+            prefix, _namespace, local = names.compute_qname(term, generate=False)
+            return f"{prefix}:{local}" if prefix else str(term)
+        except (KeyError, ValueError):
+            return str(term)
+    return str(term)
+
+
+def display_width(text: str) -> int:
+    """Columns that ``text`` takes in a terminal: Korean and other wide characters take two."""
+    return sum(
+        0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1
+        for c in text
+    )
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - display_width(text))
+
+
+def _table(variables: list[str], cells: list[list[str]]) -> str:
+    flat = [[c.replace("\n", " ") for c in row] for row in cells]
+    widths = [display_width(v) for v in variables]
+    for row in flat:
+        widths = [max(w, display_width(c)) for w, c in zip(widths, row, strict=True)]
+    out = io.StringIO()
+    out.write("  ".join(_pad(v, w) for v, w in zip(variables, widths, strict=True)).rstrip() + "\n")
+    out.write("  ".join("─" * w for w in widths) + "\n")
+    for row in flat:
+        out.write("  ".join(_pad(c, w) for c, w in zip(row, widths, strict=True)).rstrip() + "\n")
+    out.write(f"({len(flat)} row{'s' if len(flat) != 1 else ''})\n")
+    return out.getvalue()
+
+
+def _markdown(variables: list[str], cells: list[list[str]]) -> str:
+    def cell(text: str) -> str:
+        return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+    lines = ["| " + " | ".join(variables) + " |", "|" + "---|" * len(variables)]
+    lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in cells]
+    return "\n".join(lines) + "\n"
+
+
+__all__ = ["format_result", "display_width"]

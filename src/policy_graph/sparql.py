@@ -1,0 +1,166 @@
+"""Run SPARQL queries on a graph or on any SPARQL 1.1 endpoint.
+
+Parameters are bound by a ``VALUES`` block placed first in the query's WHERE
+group, so that the same text means the same on rdflib, Virtuoso or Fuseki, and
+every FILTER of that group sees the bound values. Each value is an RDF term
+written by rdflib: a value with quotes or braces stays one literal and can never
+change the query.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.query import Result
+
+from .errors import QueryError
+
+QUERY_FORMS = {
+    "SelectQuery": "SELECT",
+    "AskQuery": "ASK",
+    "ConstructQuery": "CONSTRUCT",
+    "DescribeQuery": "DESCRIBE",
+}
+
+
+def parse_value(text: str) -> URIRef | Literal:
+    """A parameter value from the command line: ``<iri>`` is an IRI, anything else a literal."""
+    if text.startswith("<") and text.endswith(">") and len(text) > 2:
+        return URIRef(text[1:-1])
+    return Literal(text)
+
+
+def query_form(text: str) -> str:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE; a QueryError says where the syntax breaks."""
+    return QUERY_FORMS[_parse(text)[1].name]
+
+
+def bind(text: str, bindings: Mapping[str, URIRef | Literal] | None) -> str:
+    """``text`` with a VALUES block, first in its WHERE group, binding ``bindings``."""
+    parsed = _parse(text)
+    if not bindings:
+        return text
+    names = sorted(bindings)
+    variables = " ".join(f"?{name}" for name in names)
+    terms = " ".join(bindings[name].n3() for name in names)
+    at = _where_brace(text, QUERY_FORMS[parsed[1].name])
+    bound = f"{text[: at + 1]}\n  VALUES ({variables}) {{ ({terms}) }}\n{text[at + 1 :]}"
+    _parse(bound)
+    return bound
+
+
+# The lexical tokens that may hold a brace or '#' without meaning one: long and short
+# strings, IRIs, comments. Everything else is scanned a character at a time.
+_SKIPPED = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n]|\\.)*"'
+    r"|'(?:[^'\\\n]|\\.)*'"
+    r'|<[^<>"{}|^`\\\s]*>'
+    r"|#[^\n]*",
+)
+
+
+def _where_brace(text: str, form: str) -> int:
+    """The index of the ``{`` that opens the query's WHERE group."""
+    depth, opened, position = 0, [], 0
+    keyword_where = re.compile(r"(?i)\bWHERE\b")
+    where_at = None
+    while position < len(text):
+        skipped = _SKIPPED.match(text, position)
+        if skipped:
+            position = skipped.end()
+            continue
+        char = text[position]
+        if depth == 0 and where_at is None and keyword_where.match(text, position):
+            where_at = position
+        if char == "{":
+            if depth == 0:
+                opened.append((position, where_at))
+            depth += 1
+        elif char == "}":
+            depth -= 1
+        position += 1
+    if form == "CONSTRUCT" and opened and opened[0][1] is None:
+        return opened[1][0]  # the first group is the template
+    if form == "CONSTRUCT":
+        raise QueryError("the short form CONSTRUCT WHERE { … } cannot take parameters")
+    if not opened:
+        raise QueryError("this query has no WHERE group to bind parameters in")
+    return opened[0][0]
+
+
+def _parse(text: str):
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+
+    try:
+        return parseQuery(text)
+    except ParseException as error:
+        try:
+            parseUpdate(text)
+        except ParseException:
+            raise QueryError(
+                f"SPARQL syntax error at line {error.lineno}, column {error.col}: {error.msg}"
+            ) from None
+        raise QueryError("this is a SPARQL Update; policy-graph answers queries only") from None
+
+
+def run_query(graph: Graph, text: str, bindings: Mapping | None = None) -> Result:
+    """Answer ``text`` on ``graph``, with ``bindings`` bound (see :func:`bind`)."""
+    bound = bind(text, bindings)
+    try:
+        return graph.query(bound)
+    except Exception as error:  # rdflib raises many kinds at evaluation
+        raise QueryError(f"the query failed: {error}") from error
+
+
+ACCEPT = {
+    "SELECT": "application/sparql-results+json",
+    "ASK": "application/sparql-results+json",
+    "CONSTRUCT": "application/n-triples, text/turtle;q=0.9",
+    "DESCRIBE": "application/n-triples, text/turtle;q=0.9",
+}
+
+
+def run_remote(
+    endpoint: str, text: str, bindings: Mapping | None = None, timeout: float = 60
+) -> Result:
+    """Send ``text`` to a SPARQL 1.1 endpoint (POST, ``application/sparql-query``)."""
+    import urllib.error
+    import urllib.request
+
+    bound = bind(text, bindings)
+    form = query_form(bound)
+    request = urllib.request.Request(
+        endpoint,
+        data=bound.encode("utf-8"),
+        headers={"Content-Type": "application/sparql-query", "Accept": ACCEPT[form]},
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            body = response.read()
+            content_type = response.headers.get_content_type()
+    except urllib.error.HTTPError as error:
+        detail = error.read().decode("utf-8", "replace").strip().splitlines()[:3]
+        raise QueryError(
+            f"{endpoint} answered {error.code} {error.reason}: {' '.join(detail)}"
+        ) from None
+    except (urllib.error.URLError, OSError) as error:
+        raise QueryError(f"cannot reach {endpoint}: {getattr(error, 'reason', error)}") from None
+    return _parse_response(form, body, content_type)
+
+
+def _parse_response(form: str, body: bytes, content_type: str) -> Result:
+    import io
+
+    if form in ("CONSTRUCT", "DESCRIBE"):
+        rdf_format = {"application/n-triples": "nt", "text/plain": "nt"}.get(content_type, "turtle")
+        result = Result(form)
+        result.graph = Graph().parse(data=body, format=rdf_format)
+        return result
+    result_format = "xml" if "xml" in content_type else "json"
+    return Result.parse(io.BytesIO(body), format=result_format)
