@@ -60,8 +60,8 @@ def test(args: list[str]) -> None:
 
 def lint(args: list[str]) -> None:
     ensure_venv("dev")
-    _run(PYTHON, "-m", "ruff", "check", "src", "tests", "tasks.py", *args)
-    _run(PYTHON, "-m", "ruff", "format", "--check", "src", "tests", "tasks.py")
+    _run(PYTHON, "-m", "ruff", "check", "src", "tests", "examples", "tasks.py", *args)
+    _run(PYTHON, "-m", "ruff", "format", "--check", "src", "tests", "examples", "tasks.py")
 
 
 JOBS = {"demo": demo, "test": test, "lint": lint}

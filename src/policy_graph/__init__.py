@@ -2,8 +2,9 @@
 
 The public API (the same operations as the ``policy-graph`` command)::
 
-    from policy_graph import build_graph
+    from policy_graph import build_graph, run_query, result_rows
     graph = build_graph("data")          # an rdflib Graph, validated
+    rows = result_rows(run_query("policies-per-department", graph=graph))
 """
 
 from __future__ import annotations
@@ -15,16 +16,23 @@ __all__ = [
     "InputError",
     "PolicyGraphError",
     "Problem",
+    "QueryError",
+    "UsageError",
     "build",
     "build_graph",
+    "list_queries",
+    "load_graph",
     "load_records",
+    "result_frame",
+    "result_rows",
+    "run_query",
     "validate",
 ]
 
 
 def __getattr__(name: str):
     # Import the API (and rdflib with it) only when it is used, so that the CLI starts fast.
-    if name in ("InputError", "PolicyGraphError", "Problem"):
+    if name in ("InputError", "PolicyGraphError", "Problem", "QueryError", "UsageError"):
         from . import errors
 
         return getattr(errors, name)

@@ -139,7 +139,7 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
 )
 @_data_option
 @click.option(
-    "--graph",
+    "--graph-file",
     "graph_file",
     type=click.Path(dir_okay=False, path_type=Path),
     default=Path("build/policy-graph.ttl"),
@@ -181,6 +181,86 @@ def queries() -> None:
         for parameter in saved.parameters:
             default = f" = {parameter.default}" if parameter.default else ""
             click.echo(f"    --param {parameter.name}{default}: {parameter.description}")
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=int, default=8000, show_default=True, help="Port (0: any free port).")
+@click.option(
+    "--time-limit", type=float, default=10.0, show_default=True, help="Seconds a query may run."
+)
+@click.option(
+    "--max-rows", type=int, default=10_000, show_default=True, help="SELECT rows per answer."
+)
+@_data_option
+@click.option(
+    "--graph-file",
+    "graph_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("build/policy-graph.ttl"),
+    show_default=True,
+    help="The built graph (rebuilt first when missing or older than the records).",
+)
+def serve(host, port, time_limit, max_rows, data_dir, graph_file) -> None:
+    """Serve the graph as a read-only SPARQL 1.1 endpoint, with a query page at /."""
+    from . import api
+    from .serve import Limits
+    from .serve import serve as serve_forever
+
+    graph = _run(api.load_graph, data_dir, graph_file)
+    limits = Limits(time_limit=time_limit, max_rows=max_rows)
+
+    def ready(url: str) -> None:
+        click.echo(f"SPARQL endpoint: {url}  (query page: {url[: -len('sparql')]})", err=True)
+        click.echo(
+            f"read-only; time limit {time_limit:g} s; at most {max_rows} rows. Ctrl+C stops.",
+            err=True,
+        )
+
+    try:
+        serve_forever(graph, host, port, limits, api.list_queries(), ready)
+    except KeyboardInterrupt:
+        click.echo("stopped", err=True)
+    except OSError as error:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {error.strerror}") from None
+
+
+@cli.command()
+@click.option(
+    "--endpoint", required=True, metavar="URL", help="The store's Graph Store Protocol endpoint."
+)
+@click.option(
+    "--graph",
+    "graph_iri",
+    default="https://w3id.org/policy-graph/id/graph/policy-graph",
+    show_default=True,
+    help="The named graph to replace.",
+)
+@click.option("--user", help="User name for the store (HTTP digest or basic).")
+@click.option(
+    "--password", envvar="POLICY_GRAPH_PASSWORD", help="Password (or set POLICY_GRAPH_PASSWORD)."
+)
+@click.option(
+    "--sparql", metavar="URL", help="The store's SPARQL endpoint, if it cannot be guessed."
+)
+@_data_option
+@click.option(
+    "--graph-file",
+    "graph_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("build/policy-graph.ttl"),
+    show_default=True,
+    help="The built graph (rebuilt first when missing or older than the records).",
+)
+def publish(endpoint, graph_iri, user, password, sparql, data_dir, graph_file) -> None:
+    """Replace a named graph of a triple store with the built graph, then count it there."""
+    from . import api
+    from .publish import publish as put_graph
+
+    graph = _run(api.load_graph, data_dir, graph_file)
+    done = _run(put_graph, graph, endpoint, graph_iri, user, password, sparql)
+    click.echo(f"Published {done.sent} triples to <{done.graph}> at {done.store}")
+    click.echo(f"Checked: the store counts {done.counted} triples in that graph")
 
 
 def _echo_counts(result) -> None:

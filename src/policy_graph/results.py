@@ -48,7 +48,7 @@ def format_result(result: Result, fmt: str | None, names: NamespaceManager | Non
         raise UsageError(f"a SELECT answer is a table: use --format {'|'.join(SELECT_FORMATS)}")
     if fmt in ("json", "xml", "csv"):
         return result.serialize(format=fmt, encoding="utf-8")
-    rows = [[row[v] if v in row.labels else None for v in result.vars] for row in result]
+    rows = [[row[str(v)] for v in result.vars] for row in result]
     variables = [str(v) for v in result.vars]
     if fmt == "tsv":
         return _tsv(variables, rows).encode("utf-8")

@@ -128,16 +128,22 @@ ACCEPT = {
 def run_remote(
     endpoint: str, text: str, bindings: Mapping | None = None, timeout: float = 60
 ) -> Result:
-    """Send ``text`` to a SPARQL 1.1 endpoint (POST, ``application/sparql-query``)."""
+    """Send ``text`` to a SPARQL 1.1 endpoint and parse its answer as an rdflib Result."""
     import urllib.error
     import urllib.request
 
     bound = bind(text, bindings)
     form = query_form(bound)
+    import urllib.parse
+
+    # The URL-encoded POST: the one form of the protocol that every store accepts.
     request = urllib.request.Request(
         endpoint,
-        data=bound.encode("utf-8"),
-        headers={"Content-Type": "application/sparql-query", "Accept": ACCEPT[form]},
+        data=urllib.parse.urlencode({"query": bound}).encode("utf-8"),
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Accept": ACCEPT[form],
+        },
         method="POST",
     )
     try:
@@ -163,4 +169,16 @@ def _parse_response(form: str, body: bytes, content_type: str) -> Result:
         result.graph = Graph().parse(data=body, format=rdf_format)
         return result
     result_format = "xml" if "xml" in content_type else "json"
-    return Result.parse(io.BytesIO(body), format=result_format)
+    result = Result.parse(io.BytesIO(body), format=result_format)
+    if form == "ASK" and result.type == "SELECT":
+        result = _virtuoso_ask(result)
+    return result
+
+
+def _virtuoso_ask(result: Result) -> Result:
+    """Virtuoso 7.2 answers an ASK as a one-row SELECT of ``?__ASK_RETVAL`` (1 or 0)."""
+    if [str(v) for v in result.vars] != ["__ASK_RETVAL"]:
+        raise QueryError("the endpoint answered an ASK query with a table")
+    ask = Result("ASK")
+    ask.askAnswer = any(bool(int(row[0])) for row in result)
+    return ask

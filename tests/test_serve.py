@@ -1,0 +1,263 @@
+"""`policy-graph serve` spoken to by real SPARQL clients and by raw HTTP."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Literal
+from rdflib.query import Result
+
+from conftest import DATA
+
+LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """A real `policy-graph serve` process on a free loopback port."""
+    port = free_port()
+    work = tmp_path_factory.mktemp("serve")
+    log = (work / "serve.log").open("w", encoding="utf-8")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "policy_graph", "serve", "--port", str(port), "--time-limit", "1.5",
+         "--max-rows", "25", "--data", str(DATA), "--graph-file", str(work / "graph.ttl")],
+        cwd=work, stderr=log,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(base + "/", timeout=1).close()
+            break
+        except OSError:
+            if process.poll() is not None:
+                pytest.fail(f"serve exited: {(work / 'serve.log').read_text()}")
+            time.sleep(0.2)
+    else:
+        process.kill()
+        pytest.fail("serve did not answer within 60 s")
+    yield base, process, work / "serve.log"
+    process.terminate()
+    process.wait(timeout=10)
+    log.close()
+
+
+def request(url: str, data: bytes | None = None, headers: dict | None = None, method=None):
+    req = urllib.request.Request(url, data=data, headers=headers or {}, method=method)
+    try:
+        with urllib.request.urlopen(req, timeout=30) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read()
+
+
+def post_query(base: str, query: str, accept: str = "application/sparql-results+json"):
+    return request(
+        base + "/sparql",
+        query.encode("utf-8"),
+        {"Content-Type": "application/sparql-query", "Accept": accept},
+    )
+
+
+def test_sparqlwrapper_reads_korean_labels(server):
+    from SPARQLWrapper import JSON, SPARQLWrapper
+
+    client = SPARQLWrapper(server[0] + "/sparql")
+    client.setQuery(f'SELECT ?s WHERE {{ ?s <{LABEL}> "기획조정실"@ko }}')
+    client.setReturnFormat(JSON)
+    bindings = client.query().convert()["results"]["bindings"]
+    assert [b["s"]["value"] for b in bindings] == [
+        "https://w3id.org/policy-graph/id/org/gwangju-planning-coordination"
+    ]
+
+
+def test_rdflib_sparqlstore_queries_the_endpoint(server):
+    from rdflib.plugins.stores.sparqlstore import SPARQLStore
+
+    store = Graph(store=SPARQLStore(server[0] + "/sparql", returnFormat="json"))
+    rows = list(
+        store.query(
+            "SELECT (COUNT(?p) AS ?n) WHERE { ?p a <https://w3id.org/policy-graph/ontology#Policy> }"
+        )
+    )
+    assert rows[0][0] == Literal(30)
+
+
+@pytest.mark.parametrize(
+    "accept,media",
+    [
+        ("application/sparql-results+json", "application/sparql-results+json"),
+        ("application/sparql-results+xml", "application/sparql-results+xml"),
+        ("text/csv", "text/csv"),
+        ("text/tab-separated-values", "text/tab-separated-values"),
+    ],
+)
+def test_select_in_every_result_format(server, accept, media):
+    query = f'SELECT ?label WHERE {{ ?s <{LABEL}> ?label FILTER(?label = "시립도서관"@ko) }}'
+    status, headers, body = post_query(server[0], query, accept)
+    assert status == 200 and headers.get_content_type() == media
+    if media.endswith("json") or media.endswith("xml"):
+        parsed = Result.parse(io.BytesIO(body), format="json" if media.endswith("json") else "xml")
+        assert [row[0] for row in parsed] == [Literal("시립도서관", lang="ko")]
+    elif media == "text/csv":
+        assert list(csv.reader(io.StringIO(body.decode("utf-8")))) == [["label"], ["시립도서관"]]
+    else:
+        assert body.decode("utf-8") == '?label\n"시립도서관"@ko\n'
+
+
+@pytest.mark.parametrize(
+    "accept,fmt",
+    [
+        ("text/turtle", "turtle"),
+        ("application/n-triples", "nt"),
+        ("application/ld+json", "json-ld"),
+    ],
+)
+def test_construct_in_every_rdf_format(server, accept, fmt):
+    query = f"CONSTRUCT {{ ?s <{LABEL}> ?l }} WHERE {{ ?s a <https://w3id.org/policy-graph/ontology#Policy> ; <{LABEL}> ?l }}"
+    status, headers, body = post_query(server[0], query, accept)
+    assert status == 200 and headers.get_content_type() == accept
+    assert len(Graph().parse(data=body, format=fmt)) == 60
+
+
+def test_get_and_form_post_and_format_parameter(server):
+    query = "ASK { ?s ?p ?o }"
+    status, _h, body = request(server[0] + "/sparql?" + urllib.parse.urlencode({"query": query}))
+    assert status == 200 and json.loads(body)["boolean"] is True
+    form = urllib.parse.urlencode(
+        {"query": "SELECT ?s WHERE { ?s ?p ?o } LIMIT 2", "format": "csv"}
+    )
+    status, headers, body = request(
+        server[0] + "/sparql", form.encode(), {"Content-Type": "application/x-www-form-urlencoded"}
+    )
+    assert status == 200 and headers.get_content_type() == "text/csv"
+    assert len(body.decode().splitlines()) == 3
+
+
+def test_cors_lets_browser_editors_call(server):
+    status, headers, _ = request(
+        server[0] + "/sparql", method="OPTIONS", headers={"Origin": "http://yasgui.example"}
+    )
+    assert status == 204
+    assert headers["Access-Control-Allow-Origin"] == "*"
+    assert "POST" in headers["Access-Control-Allow-Methods"]
+
+
+def test_row_limit_cuts_and_says_so(server):
+    status, headers, body = post_query(server[0], f"SELECT ?s ?l WHERE {{ ?s <{LABEL}> ?l }}")
+    assert status == 200
+    assert len(json.loads(body)["results"]["bindings"]) == 25
+    assert headers["Policy-Graph-Truncated"] == "true; only the first 25 rows are sent"
+
+
+@pytest.mark.parametrize(
+    "content_type,body,status,message",
+    [
+        ("application/sparql-update", "INSERT DATA { <a:b> <a:c> <a:d> }", 403,
+         "this endpoint is read-only: SPARQL Update is refused"),
+        ("application/x-www-form-urlencoded", "update=LOAD%20%3Chttp%3A%2F%2Fexample.org%2Fg%3E", 403,
+         "this endpoint is read-only: SPARQL Update is refused"),
+        ("application/sparql-query", "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }", 403,
+         "SERVICE is refused: this endpoint answers from its own graph only"),
+        ("application/sparql-query", "SELECT * FROM <http://example.org/remote.ttl> WHERE { ?s ?p ?o }", 403,
+         "FROM <http://example.org/remote.ttl> is refused: this endpoint has the one graph "
+         "<https://w3id.org/policy-graph/id/graph/policy-graph>"),
+        ("application/sparql-query", "SELECT * FROM NAMED <http://example.org/g> WHERE { ?s ?p ?o }", 403,
+         "FROM <http://example.org/g> is refused: this endpoint has the one graph "
+         "<https://w3id.org/policy-graph/id/graph/policy-graph>"),
+        ("application/sparql-query", "SELECT * WHERE { ?s ?p }", 400, None),
+    ],
+)  # fmt: skip
+def test_writes_and_outside_reaches_are_refused(server, content_type, body, status, message):
+    got, _headers, answer = request(
+        server[0] + "/sparql", body.encode(), {"Content-Type": content_type}
+    )
+    assert got == status
+    if message:
+        assert answer.decode("utf-8") == message + "\n"
+    else:
+        assert answer.decode("utf-8").startswith("SPARQL syntax error at line 1, column ")
+
+
+@pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH"])
+def test_other_methods_are_refused(server, method):
+    status, headers, _ = request(
+        server[0] + "/sparql", b"x", {"Content-Type": "text/turtle"}, method
+    )
+    assert status == 405 and headers["Allow"] == "GET, POST, OPTIONS"
+
+
+def test_a_slow_query_is_stopped_while_others_are_answered(server):
+    base, process, _log = server
+    slow: dict = {}
+
+    def ask_slow() -> None:
+        slow["answer"] = post_query(base, SLOW)
+        slow["done"] = time.monotonic()
+
+    thread = threading.Thread(target=ask_slow)
+    thread.start()
+    time.sleep(0.3)
+    status, _h, body = post_query(base, "ASK { ?s ?p ?o }")
+    quick_done = time.monotonic()
+    assert status == 200 and json.loads(body)["boolean"] is True
+    thread.join(30)
+    assert "done" in slow and quick_done < slow["done"]
+    status, _h, body = slow["answer"]
+    assert status == 503
+    assert body == b"the query was stopped after its time limit of 1.5 s\n"
+    children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
+    if children.exists():
+        assert children.read_text().split() == []  # the query's process is gone, its CPU freed
+
+
+def test_oversized_request_is_refused(server):
+    body = b"SELECT * WHERE { ?s ?p ?o } #" + b"x" * 1_000_001
+    status, _h, answer = request(
+        server[0] + "/sparql", body, {"Content-Type": "application/sparql-query"}
+    )
+    assert status == 413 and answer == b"the request is over 1000000 bytes\n"
+
+
+def test_query_page_works_offline_with_examples(server):
+    status, headers, body = request(server[0] + "/")
+    page = body.decode("utf-8")
+    assert status == 200 and headers.get_content_type() == "text/html"
+    for outside in ("<script src", "<link", "@import", "url("):  # no CDN: nothing fetched
+        assert outside not in page
+    assert '"name": "policies-per-department"' in page and "부서별 정책" in page
+
+
+def test_one_log_line_per_request(server):
+    base, _process, log = server
+    marker = "urn:log-marker-7f3a"
+    request(base + "/sparql?" + urllib.parse.urlencode({"query": f"ASK {{ <{marker}> ?p ?o }}"}))
+    time.sleep(0.2)
+    lines = [
+        line for line in log.read_text(encoding="utf-8").splitlines() if "log-marker-7f3a" in line
+    ]
+    assert len(lines) == 1
+    pattern = (
+        r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d 127\.0\.0\.1 GET /sparql\?query=ASK\S+ 200 30 B \d+ ms$"
+    )
+    assert re.match(pattern, lines[0]), lines[0]
