@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Set up and run policy-graph's everyday jobs with nothing but Python 3.11+.
 
-    python3 tasks.py demo    # create .venv, install, build the graph (the main job)
+    python3 tasks.py demo    # create .venv, install, build the graph and write the views
     python3 tasks.py test    # create .venv, install with test extras, run pytest
     python3 tasks.py lint    # ruff check and format check
 
@@ -51,6 +51,8 @@ def ensure_venv(extras: str = "") -> None:
 def demo(args: list[str]) -> None:
     ensure_venv()
     _run(PYTHON, "-m", "policy_graph", "build", *args)
+    _run(PYTHON, "-m", "policy_graph", "viz", "--all")
+    print(f"Open {ROOT / 'build' / 'views' / 'index.html'} in a browser.")
 
 
 def test(args: list[str]) -> None:
@@ -60,8 +62,8 @@ def test(args: list[str]) -> None:
 
 def lint(args: list[str]) -> None:
     ensure_venv("dev")
-    _run(PYTHON, "-m", "ruff", "check", "src", "tests", "examples", "tasks.py", *args)
-    _run(PYTHON, "-m", "ruff", "format", "--check", "src", "tests", "examples", "tasks.py")
+    _run(PYTHON, "-m", "ruff", "check", "src", "tests", "examples", "bench", "tasks.py", *args)
+    _run(PYTHON, "-m", "ruff", "format", "--check", "src", "tests", "examples", "bench", "tasks.py")
 
 
 JOBS = {"demo": demo, "test": test, "lint": lint}

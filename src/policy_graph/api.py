@@ -227,3 +227,122 @@ def result_frame(result):
     except ImportError:
         raise UsageError("result_frame needs pandas: pip install pandas") from None
     return pandas.DataFrame(result_rows(result), columns=[str(v) for v in result.vars])
+
+
+# --- views and analysis ------------------------------------------------------------
+
+DEFAULT_VIEWS_DIR = Path("build/views")
+
+
+def overview_view(graph: Graph, lang: str = "ko"):
+    """The whole graph: policies, departments, technologies, target groups, partners."""
+    from .analysis import OVERVIEW_KINDS, to_networkx
+    from .viz import View, limit
+
+    network, left_out = limit(to_networkx(graph, lang, OVERVIEW_KINDS))
+    title = "정책 그래프 전체" if lang == "ko" else "The whole policy graph"
+    return View("overview", title, network, _left_out_note(left_out, lang))
+
+
+def focus_view(graph: Graph, key: str, depth: int = 2, max_nodes: int = 2000, lang: str = "ko"):
+    """The neighbourhood of one resource (by IRI, id or label), ``depth`` steps out."""
+    from .analysis import find_node, focus, to_networkx
+
+    network = to_networkx(graph, lang)
+    centre = find_node(network, key)
+    around, left_out = focus(network, centre, depth, max_nodes)
+    from .viz import View
+
+    label = network.nodes[centre]["label"]
+    title = f"{label} 주변 ({depth}단계)" if lang == "ko" else f"Around {label} ({depth} steps)"
+    slug = centre.rstrip("/").rsplit("/", 1)[-1]
+    return View(f"focus-{slug}", title, around, _left_out_note(left_out, lang))
+
+
+def department_technology_view(graph: Graph, lang: str = "ko"):
+    """Departments × technologies; edge weight = number of policies."""
+    from .analysis import department_technology
+    from .viz import View
+
+    title = (
+        "부서 × 기술 (선 굵기 = 정책 수)"
+        if lang == "ko"
+        else "Departments × technologies (width = policies)"
+    )
+    return View("department-technology", title, department_technology(graph, lang), weighted=True)
+
+
+def query_view(
+    graph: Graph, query: str | None = None, text: str | None = None, params=None, lang: str = "ko"
+):
+    """A CONSTRUCT or DESCRIBE query's answer, drawn as a view."""
+    from .analysis import to_networkx
+    from .viz import View, limit
+
+    result = run_query(query, text=text, params=params, lang=None, graph=graph)
+    if result.type not in ("CONSTRUCT", "DESCRIBE"):
+        raise UsageError(
+            f"a view needs a CONSTRUCT or DESCRIBE query; this is a {result.type} query"
+        )
+    network, left_out = limit(to_networkx(result.graph, lang, any_property=True))
+    name = Path(query).stem if query else "query"
+    return View(
+        f"query-{name}",
+        f"{'질의' if lang == 'ko' else 'Query'}: {name}",
+        network,
+        _left_out_note(left_out, lang),
+    )
+
+
+def _left_out_note(left_out: int, lang: str) -> str:
+    if not left_out:
+        return ""
+    if lang == "ko":
+        return f"노드가 많아 연결이 많은 노드만 보입니다: {left_out}개는 생략했습니다."
+    return f"Too many nodes to draw: the most connected are shown, {left_out} left out."
+
+
+def write_views(
+    views, out_dir: Path | str = DEFAULT_VIEWS_DIR, lang: str = "ko", stats=None
+) -> dict[str, Path]:
+    """Write each view (and index.html when ``stats`` is given) as UTF-8, atomically."""
+    from .viz import index_page, render
+
+    out_dir = Path(out_dir)
+    pages = {f"{view.name}.html": render(view, lang) for view in views}
+    if stats is not None:
+        pages["index.html"] = index_page(views, stats, lang)
+    written = {}
+    for name, page in pages.items():
+        write_atomic(out_dir / name, page.encode("utf-8"))
+        written[name] = out_dir / name
+    return written
+
+
+def all_views(graph: Graph, lang: str = "ko") -> list:
+    """Every standard view: the overview, departments × technologies, and each saved
+    CONSTRUCT query."""
+    from .sparql import query_form
+
+    views = [overview_view(graph, lang), department_technology_view(graph, lang)]
+    for saved in list_queries():
+        if query_form(saved.text) in ("CONSTRUCT", "DESCRIBE"):
+            views.append(query_view(graph, saved.name, lang=lang))
+    return views
+
+
+def graph_statistics(graph: Graph, lang: str = "ko"):
+    """Counts per kind, central technologies and departments, isolated departments,
+    communities of departments (networkx)."""
+    from .analysis import statistics
+
+    return statistics(graph, lang)
+
+
+def export_network(graph: Graph, fmt: str, out: Path | str, lang: str = "ko") -> Path:
+    """The overview network as GraphML or GEXF for Gephi and Cytoscape."""
+    from .analysis import export, to_networkx
+
+    out = Path(out)
+    write_atomic(out, export(to_networkx(graph, lang), fmt))
+    return out

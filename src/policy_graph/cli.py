@@ -263,6 +263,146 @@ def publish(endpoint, graph_iri, user, password, sparql, data_dir, graph_file) -
     click.echo(f"Checked: the store counts {done.counted} triples in that graph")
 
 
+_graph_file_option = click.option(
+    "--graph-file",
+    "graph_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("build/policy-graph.ttl"),
+    show_default=True,
+    help="The built graph (rebuilt first when missing or older than the records).",
+)
+_lang_option = click.option(
+    "--lang",
+    type=click.Choice(["ko", "en"]),
+    default="ko",
+    show_default=True,
+    help="Language of labels.",
+)
+
+
+@cli.command()
+@click.option(
+    "--all", "all_views", is_flag=True, help="Every view, and index.html with the analysis."
+)
+@click.option("--focus", "focus_key", metavar="ID|LABEL", help="A view around one resource.")
+@click.option("--depth", type=int, default=2, show_default=True, help="Steps out from --focus.")
+@click.option(
+    "--max-nodes", type=int, default=2000, show_default=True, help="Nodes at most in --focus."
+)
+@click.option("--dept-tech", is_flag=True, help="The department × technology view.")
+@click.option(
+    "--query", "query", metavar="NAME|FILE.rq", help="A CONSTRUCT query's answer as a view."
+)
+@click.option(
+    "--param", "params", multiple=True, metavar="NAME=VALUE", help="Parameters of --query."
+)
+@_lang_option
+@click.option(
+    "--out-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("build/views"),
+    show_default=True,
+    help="Where the HTML views go.",
+)
+@_data_option
+@_graph_file_option
+def viz(
+    all_views,
+    focus_key,
+    depth,
+    max_nodes,
+    dept_tech,
+    query,
+    params,
+    lang,
+    out_dir,
+    data_dir,
+    graph_file,
+):
+    """Write interactive HTML network views (the overview when nothing else is asked)."""
+    from . import api
+
+    params = _parse_params(params)
+
+    def make():
+        graph = api.load_graph(data_dir, graph_file)
+        if all_views:
+            views = api.all_views(graph, lang)
+        else:
+            views = []
+        if focus_key:
+            views.append(api.focus_view(graph, focus_key, depth, max_nodes, lang))
+        if dept_tech and not all_views:
+            views.append(api.department_technology_view(graph, lang))
+        if query:
+            views.append(api.query_view(graph, query, params=params, lang=lang))
+        if not views:
+            views = [api.overview_view(graph, lang)]
+        stats = api.graph_statistics(graph, lang) if all_views else None
+        return views, api.write_views(views, out_dir, lang, stats)
+
+    views, written = _run(make)
+    for view in views:
+        network = view.network
+        note = f"; {view.note}" if view.note else ""
+        size = f"{len(network)} nodes, {network.number_of_edges()} edges"
+        click.echo(f"Wrote {written[view.name + '.html']} ({size}{note})")
+    if "index.html" in written:
+        click.echo(f"Wrote {written['index.html']} (links to the views, and the analysis)")
+
+
+@cli.command()
+@_lang_option
+@_data_option
+@_graph_file_option
+def stats(lang, data_dir, graph_file) -> None:
+    """Print the network analysis: counts, central technologies and departments, communities."""
+    from . import api
+    from .analysis import KIND_NAMES
+
+    result = _run(lambda: api.graph_statistics(api.load_graph(data_dir, graph_file), lang))
+    pick = 1 if lang == "ko" else 0
+    click.echo("Resources by kind:")
+    for kind, count in result.counts.items():
+        click.echo(f"  {KIND_NAMES[kind][pick]}: {count}")
+    click.echo("Technologies used by most departments (degree, as tagged):")
+    for name, degree in result.central_technologies:
+        click.echo(f"  {name}: {degree}")
+    click.echo("Departments sharing technologies with most others (degree centrality):")
+    for name, value in result.central_departments:
+        click.echo(f"  {name}: {value}")
+    click.echo("Departments that share no technology with another:")
+    click.echo("  " + (", ".join(result.isolated_departments) or "none"))
+    click.echo("Communities of departments (greedy modularity):")
+    for number, group in enumerate(result.communities, 1):
+        click.echo(f"  {number}. {', '.join(group)}")
+
+
+@cli.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["graphml", "gexf"]),
+    required=True,
+    help="For Gephi, Cytoscape.",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Default: build/policy-graph.FORMAT",
+)
+@_lang_option
+@_data_option
+@_graph_file_option
+def export(fmt, out, lang, data_dir, graph_file) -> None:
+    """Export the network of the graph as GraphML or GEXF."""
+    from . import api
+
+    out = out or Path(f"build/policy-graph.{fmt}")
+    path = _run(lambda: api.export_network(api.load_graph(data_dir, graph_file), fmt, out, lang))
+    click.echo(f"Wrote {path}")
+
+
 def _echo_counts(result) -> None:
     for name, count in result.counts.items():
         click.echo(f"  {name:<14}{count:>7}")
