@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import shutil
+import socket
+import subprocess
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -62,3 +66,25 @@ def article_text() -> str:
             f"the source article is not at {ARTICLE} (shared/ is not beside the repository)"
         )
     return ARTICLE.read_text(encoding="utf-8")
+
+
+def free_port() -> int:
+    """A TCP port on loopback that nothing listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_answering(url: str, process: subprocess.Popen, seconds: float, log: Path) -> None:
+    """Wait until ``url`` answers; fail with the end of ``log`` if ``process`` dies or time runs out."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=2).close()
+            return
+        except OSError:
+            if process.poll() is not None:
+                pytest.fail(f"the server exited: {log.read_text(errors='replace')[-2000:]}")
+            time.sleep(0.25)
+    process.kill()
+    pytest.fail(f"{url} did not answer within {seconds:g} s")

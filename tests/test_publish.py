@@ -6,20 +6,16 @@ import csv
 import io
 import shutil
 import subprocess
-import time
-import urllib.error
-import urllib.request
 
 import pytest
 from click.testing import CliRunner
 
-from conftest import DATA
+from conftest import DATA, free_port, wait_until_answering
 from policy_graph import api
 from policy_graph.cli import cli
 from policy_graph.publish import PublishError, publish, store_endpoints
 from policy_graph.sparql import run_remote
 from policy_graph.vocab import GRAPH_IRI
-from test_serve import free_port
 
 VIRTUOSO = shutil.which("virtuoso-t")
 
@@ -70,20 +66,7 @@ def virtuoso(tmp_path_factory):
         [VIRTUOSO, "+foreground", "+configfile", str(ini)], cwd=folder, stdout=log, stderr=log
     )
     base = f"http://127.0.0.1:{http_port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(base + "/sparql?query=ASK%7B%7D", timeout=2).close()
-            break
-        except (urllib.error.URLError, OSError):
-            if process.poll() is not None:
-                pytest.fail(
-                    f"virtuoso exited: {(folder / 'virtuoso.log').read_text(errors='replace')[-2000:]}"
-                )
-            time.sleep(0.5)
-    else:
-        process.kill()
-        pytest.fail("virtuoso did not answer within 120 s")
+    wait_until_answering(base + "/sparql?query=ASK%7B%7D", process, 120, folder / "virtuoso.log")
     yield {"store": base + "/sparql-graph-crud-auth", "sparql": base + "/sparql"}
     process.terminate()
     try:

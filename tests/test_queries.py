@@ -236,6 +236,11 @@ def test_csv_and_tsv_follow_the_sparql_specs(runner):
     assert lines[0] == "?item\t?title\t?budgetKRW\t?plannedEnd"
     assert lines[1].startswith("<https://w3id.org/policy-graph/id/policy/gwangju-smart-factory>\t")
     assert '"스마트공장 질적 고도화"@ko' in lines[1]
+    parsed = list(
+        Result.parse(io.BytesIO(tsv.encode("utf-8")), format="tsv")
+    )  # rdflib's TSV parser
+    assert [str(row[1]) for row in parsed] == ["스마트공장 질적 고도화", "합계"]
+    assert parsed[1][0] is None and parsed[0][2].toPython() == 20_000_000_000
 
 
 @pytest.mark.parametrize("fmt", ["json", "xml"])

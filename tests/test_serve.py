@@ -6,7 +6,6 @@ import csv
 import io
 import json
 import re
-import socket
 import subprocess
 import sys
 import threading
@@ -20,16 +19,10 @@ import pytest
 from rdflib import Graph, Literal
 from rdflib.query import Result
 
-from conftest import DATA
+from conftest import DATA, free_port, wait_until_answering
 
 LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -44,18 +37,7 @@ def server(tmp_path_factory):
         cwd=work, stderr=log,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(base + "/", timeout=1).close()
-            break
-        except OSError:
-            if process.poll() is not None:
-                pytest.fail(f"serve exited: {(work / 'serve.log').read_text()}")
-            time.sleep(0.2)
-    else:
-        process.kill()
-        pytest.fail("serve did not answer within 60 s")
+    wait_until_answering(base + "/", process, 60, work / "serve.log")
     yield base, process, work / "serve.log"
     process.terminate()
     process.wait(timeout=10)

@@ -20,6 +20,16 @@ _data_option = click.option(
 )
 
 
+_graph_file_option = click.option(
+    "--graph-file",
+    "graph_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("build/policy-graph.ttl"),
+    show_default=True,
+    help="The built graph (rebuilt first when missing or older than the records).",
+)
+
+
 class _Failure(click.ClickException):
     """A PolicyGraphError as click reports it: every problem on its own line."""
 
@@ -138,14 +148,7 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
     "--endpoint", metavar="URL", help="Ask this SPARQL 1.1 endpoint instead of the built graph."
 )
 @_data_option
-@click.option(
-    "--graph-file",
-    "graph_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=Path("build/policy-graph.ttl"),
-    show_default=True,
-    help="The built graph (rebuilt first when missing or older than the records).",
-)
+@_graph_file_option
 def query(query, text, params, lang, fmt, endpoint, data_dir, graph_file) -> None:
     """Answer QUERY: a saved query's name, a .rq file, or -e TEXT.
 
@@ -193,14 +196,7 @@ def queries() -> None:
     "--max-rows", type=int, default=10_000, show_default=True, help="SELECT rows per answer."
 )
 @_data_option
-@click.option(
-    "--graph-file",
-    "graph_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=Path("build/policy-graph.ttl"),
-    show_default=True,
-    help="The built graph (rebuilt first when missing or older than the records).",
-)
+@_graph_file_option
 def serve(host, port, time_limit, max_rows, data_dir, graph_file) -> None:
     """Serve the graph as a read-only SPARQL 1.1 endpoint, with a query page at /."""
     from . import api
@@ -244,14 +240,7 @@ def serve(host, port, time_limit, max_rows, data_dir, graph_file) -> None:
     "--sparql", metavar="URL", help="The store's SPARQL endpoint, if it cannot be guessed."
 )
 @_data_option
-@click.option(
-    "--graph-file",
-    "graph_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=Path("build/policy-graph.ttl"),
-    show_default=True,
-    help="The built graph (rebuilt first when missing or older than the records).",
-)
+@_graph_file_option
 def publish(endpoint, graph_iri, user, password, sparql, data_dir, graph_file) -> None:
     """Replace a named graph of a triple store with the built graph, then count it there."""
     from . import api
@@ -263,14 +252,6 @@ def publish(endpoint, graph_iri, user, password, sparql, data_dir, graph_file) -
     click.echo(f"Checked: the store counts {done.counted} triples in that graph")
 
 
-_graph_file_option = click.option(
-    "--graph-file",
-    "graph_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=Path("build/policy-graph.ttl"),
-    show_default=True,
-    help="The built graph (rebuilt first when missing or older than the records).",
-)
 _lang_option = click.option(
     "--lang",
     type=click.Choice(["ko", "en"]),
