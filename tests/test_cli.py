@@ -131,6 +131,12 @@ def test_the_wheel_ships_the_ontology_and_the_records(wheel):
     assert {"policy_graph/ontology/policy-graph.ttl", "policy_graph/ontology/shapes.ttl"} <= names
     assert "policy_graph/data/gwangju/policies.yaml" in names
     assert "policy_graph/queries/README.md" in names
+    assert "policy_graph/queries/policies-per-department.rq" in names
+    assert {
+        "policy_graph/view.html.j2",
+        "policy_graph/index.html.j2",
+        "policy_graph/endpoint.html",
+    } <= names
 
 
 def test_the_wheel_builds_the_article_outside_the_repository(wheel, tmp_path):

@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 from .errors import Problem
-from .records import Records
+from .records import Records, record_name
 
 _SPACE = re.compile(r"\s+")
 
@@ -47,7 +47,6 @@ def check_quotes(records: Records, sources_dir: Path | str) -> list[Problem]:
             continue
         texts[source.id] = fold_space(path.read_text(encoding="utf-8"))
     for record in [*records.programmes, *records.policies]:
-        kind = type(record).__name__.lower()
         available = [texts[s] for s in record.sources if s in texts]
         if not available:
             continue
@@ -58,7 +57,7 @@ def check_quotes(records: Records, sources_dir: Path | str) -> list[Problem]:
                     Problem(
                         record.origin.file,
                         record.origin.line_of("quotes"),
-                        f"{kind} {record.id}",
+                        record_name(record),
                         "quotes",
                         f"quote {number} is not verbatim in {', '.join(record.sources)}: {shown!r}",
                     )

@@ -617,7 +617,7 @@ def _read_file(path: Path, shown: str, records: Records, problems: list[Problem]
 
 
 def _check_unique(problems: list[Problem], records: Records) -> None:
-    def check(kind: str, items, key) -> None:
+    def check(items, key) -> None:
         seen: dict = {}
         for item in items:
             k = key(item)
@@ -627,7 +627,7 @@ def _check_unique(problems: list[Problem], records: Records) -> None:
                     Problem(
                         item.origin.file,
                         item.origin.line,
-                        f"{kind} {item.id}",
+                        record_name(item),
                         "id",
                         f"duplicate id (first in {first.origin.file}:{first.origin.line})",
                     )
@@ -636,12 +636,12 @@ def _check_unique(problems: list[Problem], records: Records) -> None:
                 seen[k] = item
 
     # Governments and other organisations share the org/<slug> IRIs.
-    check("organisation", [*records.governments, *records.organisations], lambda r: r.id)
-    check("source", records.sources, lambda r: r.id)
-    check("concept", records.concepts, lambda r: (r.kind, r.id))
-    check("unit", records.units, lambda r: (r.government, r.id))
-    check("programme", records.programmes, lambda r: (r.government, r.id))
-    check("policy", records.policies, lambda r: (r.government, r.id))
+    check([*records.governments, *records.organisations], lambda r: r.id)
+    check(records.sources, lambda r: r.id)
+    check(records.concepts, lambda r: (r.kind, r.id))
+    check(records.units, lambda r: (r.government, r.id))
+    check(records.programmes, lambda r: (r.government, r.id))
+    check(records.policies, lambda r: (r.government, r.id))
 
 
 class _References:
@@ -679,22 +679,11 @@ class _References:
                 Problem(
                     record.origin.file,
                     record.origin.line_of(name),
-                    f"{_KIND_NAMES[type(record)]} {record.id}",
+                    record_name(record),
                     name,
                     f"unknown {what} {value!r}{hint}",
                 )
             )
-
-
-_KIND_NAMES = {
-    Government: "government",
-    Unit: "unit",
-    Organisation: "organisation",
-    Source: "source",
-    Concept: "concept",
-    Programme: "programme",
-    Policy: "policy",
-}
 
 
 def _check_references(problems: list[Problem], records: Records) -> None:
@@ -753,7 +742,7 @@ def _check_hierarchies(problems: list[Problem], records: Records) -> None:
                         Problem(
                             start.origin.file,
                             start.origin.line_of("broader"),
-                            f"concept {start.id}",
+                            record_name(start),
                             "broader",
                             f"cycle in the {CONCEPT_WORDS[start.kind]} hierarchy: {chain}",
                         )
@@ -766,6 +755,15 @@ def _check_hierarchies(problems: list[Problem], records: Records) -> None:
 
 
 # --- the public entry point ---------------------------------------------------
+
+
+def record_name(record) -> str:
+    """How messages name a record: its kind and id ('policy smart-factory', 'technology ai')."""
+    if isinstance(record, Concept):
+        kind = CONCEPT_WORDS[record.kind]
+    else:
+        kind = type(record).__name__.lower()
+    return f"{kind} {record.id}"
 
 
 def record_files(data_dir: Path) -> list[Path]:

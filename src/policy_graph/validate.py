@@ -10,7 +10,7 @@ from rdflib.namespace import DCTERMS, ORG, PROV, RDF, RDFS, SH, SKOS
 from . import paths
 from .build import record_iri
 from .errors import Problem
-from .records import Policy, Programme, Records
+from .records import Policy, Programme, Records, record_name
 from .vocab import PG
 
 # The record field that states each predicate, for messages about records.
@@ -89,9 +89,8 @@ def _problem(graph: Graph, report: Graph, result, records: Mapping[URIRef, objec
     field = _FIELDS.get(path, _short(graph, path))
     if field == "label" and isinstance(record, Policy | Programme):
         field = "title"
-    kind = type(record).__name__.lower()
     return Problem(
-        record.origin.file, record.origin.line_of(field), f"{kind} {record.id}", field, message
+        record.origin.file, record.origin.line_of(field), record_name(record), field, message
     )
 
 
