@@ -58,7 +58,7 @@ def test_node_attributes_carry_the_facts(article_graph):
     factory = network.nodes[FACTORY]
     assert factory["label"] == "Qualitative upgrade of smart factories"
     assert factory["label_ko"] == "스마트공장 질적 고도화"
-    assert factory["budget_krw"] == "20000000000.0" and factory["planned_end"] == "2025"
+    assert factory["budget_krw"] == "20,000,000,000" and factory["planned_end"] == "2025"
     assert factory["quote"].startswith("일자리경제실은 관내 중소·중견 제조기업 100개사를")
     assert factory["source"] == "광주시 ‘1실국·기관 1AI 정책’ 발굴에 속도"
     assert factory["source_date"] == "2021-01-19"

@@ -127,7 +127,7 @@ def test_clicking_a_node_shows_its_panel(open_view):
     panel = page.page.inner_text("#panel")
     assert "스마트공장 질적 고도화" in panel
     assert "일자리경제실은 관내 중소·중견 제조기업 100개사를 대상으로" in panel
-    assert "20000000000.0" in panel and "2025" in panel
+    assert "20,000,000,000" in panel and "2025" in panel
     assert "광주시 ‘1실국·기관 1AI 정책’ 발굴에 속도" in panel and "2021-01-19" in panel
     assert "<" not in page.page.inner_text("#panel").replace("<-", "")  # text, not raw HTML
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from decimal import Decimal
 
 import networkx as nx
 from rdflib import Graph, Literal, URIRef
@@ -69,6 +70,17 @@ def _text(graph: Graph, node, predicate, lang: str) -> str:
     return str(sorted(chosen)[0]) if chosen else ""
 
 
+def _amount(value) -> str:
+    """A budget for people: 20,000,000,000 (whichever lexical form the store kept)."""
+    if not isinstance(value, Literal):
+        return ""
+    try:
+        amount = Decimal(str(value))
+    except ArithmeticError:
+        return str(value)
+    return f"{amount:,.0f}" if amount == amount.to_integral_value() else f"{amount:,f}"
+
+
 def _attributes(graph: Graph, node: URIRef, kind: str, lang: str) -> dict:
     attributes = {
         "kind": kind,
@@ -79,7 +91,7 @@ def _attributes(graph: Graph, node: URIRef, kind: str, lang: str) -> dict:
     description = _text(graph, node, DCTERMS.description, lang)
     facts = {
         "description": description,
-        "budget_krw": _text(graph, node, PG.budgetKRW, ""),
+        "budget_krw": _amount(graph.value(node, PG.budgetKRW)),
         "planned_end": _text(graph, node, PG.plannedEnd, ""),
         "timeline": _text(graph, node, PG.timeline, "ko"),
         "quote": " / ".join(sorted(str(q) for q in graph.objects(node, PG.sourceQuote))),

@@ -8,17 +8,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Graph
-from rdflib.namespace import ORG, RDF
 
 from . import paths
 from .build import build_graph as _graph_of
+from .engines import ENGINE_NAMES, get_engine
 from .errors import InputError, UsageError
-from .outputs import RDF_FORMATS, output_paths, serialise, write_atomic
+from .outputs import RDF_FORMATS, output_paths, write_atomic
+from .progress import Report
 from .quotes import check_quotes
 from .records import Records, record_files
 from .records import load_records as _load_records
-from .validate import record_index, validate_graph
-from .vocab import PG, bind_prefixes
+from .validate import record_index, validate_graph, validate_records
+
+DEFAULT_ENGINE = ENGINE_NAMES[0]  # oxigraph: see docs/benchmarks.md
 
 DEFAULT_OUT = Path("build/policy-graph.ttl")
 
@@ -35,7 +37,7 @@ def load_records(data_dir: Path | str | None = None) -> Records:
 
 
 def build_graph(data_dir: Path | str | None = None, *, validate: bool = True) -> Graph:
-    """The validated RDF graph of the records in ``data_dir``."""
+    """The validated RDF graph of the records in ``data_dir``, as an rdflib Graph."""
     records = load_records(data_dir)
     graph = _graph_of(records)
     if validate:
@@ -45,50 +47,70 @@ def build_graph(data_dir: Path | str | None = None, *, validate: bool = True) ->
 
 @dataclass
 class BuildResult:
-    """What a build made: the graph, its counts, the files written, how long it took."""
+    """What a build made: the graph (in its engine's store), its counts, what SHACL
+    covered, the files written, how long it took."""
 
     data_dir: Path
     files: int
-    graph: Graph
+    engine: object
+    graph: object
     counts: dict[str, int]
+    shacl: str = ""
     written: dict[str, Path] = field(default_factory=dict)
     seconds: float = 0.0
 
 
-def count_resources(graph: Graph) -> dict[str, int]:
+COUNT_QUERY = """
+PREFIX pg: <https://w3id.org/policy-graph/ontology#>
+PREFIX org: <http://www.w3.org/ns/org#>
+SELECT
+  (COUNT(DISTINCT ?policy) AS ?policies) (COUNT(DISTINCT ?unit) AS ?departments)
+  (COUNT(DISTINCT ?technology) AS ?technologies) (COUNT(DISTINCT ?group) AS ?groups)
+  (COUNT(DISTINCT ?partner) AS ?partners)
+WHERE {
+  { ?policy a pg:Policy } UNION { ?unit a org:OrganizationalUnit }
+  UNION { ?technology a pg:Technology } UNION { ?group a pg:TargetGroup }
+  UNION { ?any pg:partnerInstitution ?partner }
+}"""
+
+
+def count_resources(graph, engine=None) -> dict[str, int]:
     """The summary that ``build`` prints: resources of each kind and triples."""
-
-    def instances(cls) -> int:
-        return len(set(graph.subjects(RDF.type, cls)))
-
-    return {
-        "policies": instances(PG.Policy),
-        "departments": instances(ORG.OrganizationalUnit),
-        "technologies": instances(PG.Technology),
-        "target groups": instances(PG.TargetGroup),
-        "partners": len(set(graph.objects(None, PG.partnerInstitution))),
-        "triples": len(graph),
+    engine = engine or get_engine("rdflib")
+    [row] = list(engine.query(graph, COUNT_QUERY))
+    names = ("policies", "departments", "technologies", "target groups", "partners")
+    return {name: int(value) for name, value in zip(names, row, strict=True)} | {
+        "triples": engine.size(graph)
     }
 
 
 def validate(
-    data_dir: Path | str | None = None, sources_dir: Path | str | None = None
+    data_dir: Path | str | None = None,
+    sources_dir: Path | str | None = None,
+    engine: str = DEFAULT_ENGINE,
+    full_shacl: bool = False,
+    report: Report | None = None,
 ) -> BuildResult:
-    """Every check of ``build`` (records, references, SHACL), and quotes against
-    ``sources_dir`` when given; writes nothing. Raises InputError on any problem."""
+    """Every check of ``build`` (records and references as they load, SHACL on the
+    whole graph or, on large corpora, a sample of cities), and quotes against
+    ``sources_dir`` when given; writes nothing. Raises InputError on any problem.
+    ``report(step, done, total)`` hears how long steps advance (see :mod:`.progress`)."""
     started = time.perf_counter()
     data_dir = Path(data_dir) if data_dir else default_data_dir()
-    records = _load_records(data_dir)
-    graph = _graph_of(records)
-    problems = validate_graph(graph, record_index(records))
+    records = _load_records(data_dir, report)
+    chosen = get_engine(engine)
+    store = chosen.store_records(records, report)
+    problems, shacl = validate_records(records, lambda: chosen.to_rdflib(store), full_shacl, report)
     if sources_dir is not None:
         problems += check_quotes(records, sources_dir)
     _raise_on_problems(problems)
     return BuildResult(
         data_dir,
         len(record_files(data_dir)),
-        graph,
-        count_resources(graph),
+        chosen,
+        store,
+        count_resources(store, chosen),
+        shacl,
         seconds=time.perf_counter() - started,
     )
 
@@ -97,6 +119,9 @@ def build(
     data_dir: Path | str | None = None,
     out: Path | str = DEFAULT_OUT,
     formats: Sequence[str] = ("ttl",),
+    engine: str = DEFAULT_ENGINE,
+    full_shacl: bool = False,
+    report: Report | None = None,
 ) -> BuildResult:
     """Load, check, convert and validate the records, then write the graph in each format.
 
@@ -107,9 +132,13 @@ def build(
     unknown = [f for f in formats if f not in RDF_FORMATS]
     if unknown:
         raise UsageError(f"unknown format {unknown[0]!r}; expected one of {', '.join(RDF_FORMATS)}")
-    result = validate(data_dir)
+    result = validate(data_dir, engine=engine, full_shacl=full_shacl, report=report)
     targets = output_paths(Path(out), formats)
-    contents = {name: serialise(result.graph, name) for name in formats}
+    contents = {}
+    for number, name in enumerate(formats):
+        if report:
+            report(f"serialising {name}", number, len(formats))
+        contents[name] = result.engine.serialise(result.graph, name)
     for name, path in targets.items():
         write_atomic(path, contents[name])
     result.written = targets
@@ -125,18 +154,33 @@ def _raise_on_problems(problems) -> None:
 # --- SPARQL --------------------------------------------------------------------
 
 
-def load_graph(data_dir: Path | str | None = None, graph_file: Path | str = DEFAULT_OUT) -> Graph:
-    """The built graph: read from ``graph_file`` when it is newer than every record,
-    the ontology and the shapes; otherwise built (and written there) first."""
+def open_store(
+    data_dir: Path | str | None = None,
+    graph_file: Path | str = DEFAULT_OUT,
+    engine: str = DEFAULT_ENGINE,
+):
+    """The built graph in ``engine``'s store, and the engine: read from ``graph_file``
+    when it is newer than every record, the ontology and the shapes; otherwise built
+    (and written there) first, without reading it back."""
     data_dir = Path(data_dir) if data_dir else default_data_dir()
     graph_file = Path(graph_file)
+    chosen = get_engine(engine)
     if graph_file.is_file():
         inputs = [*record_files(data_dir), paths.shapes_file(), paths.ontology_file()]
         newest = max((p.stat().st_mtime for p in inputs if p.exists()), default=0)
         if graph_file.stat().st_mtime >= newest:
-            fmt = RDF_FORMATS[_format_of(graph_file)].rdflib_name
-            return bind_prefixes(Graph()).parse(graph_file, format=fmt)
-    return build(data_dir, graph_file, [_format_of(graph_file)]).graph
+            return chosen, chosen.load(graph_file, _format_of(graph_file))
+    result = build(data_dir, graph_file, [_format_of(graph_file)], engine=engine)
+    return chosen, result.graph
+
+
+def load_graph(
+    data_dir: Path | str | None = None, graph_file: Path | str = DEFAULT_OUT, engine: str = "rdflib"
+) -> Graph:
+    """The built graph as an rdflib Graph (see :func:`open_store`), for networkx, SHACL
+    and notebooks: read by rdflib, or read by ``engine`` and copied out of its store."""
+    chosen, store = open_store(data_dir, graph_file, engine)
+    return chosen.to_rdflib(store)
 
 
 def _format_of(path: Path) -> str:
@@ -198,18 +242,24 @@ def run_query(
     text: str | None = None,
     params: dict[str, str] | None = None,
     lang: str | None = None,
-    graph: Graph | None = None,
+    graph=None,
     endpoint: str | None = None,
+    engine: str | None = None,
 ):
     """Answer a saved query (by name), a ``.rq`` file or inline ``text``, on ``graph``
-    (default: the built graph) or on a SPARQL 1.1 ``endpoint``. Returns an rdflib Result."""
+    (an rdflib Graph, or the store of ``engine``; default: the built graph, opened
+    with ``engine``) or on a SPARQL 1.1 ``endpoint``. Returns an rdflib Result."""
     from . import sparql
 
     query_text, saved = resolve_query(query, text)
     bindings = query_bindings(saved, params or {}, lang)
     if endpoint:
         return sparql.run_remote(endpoint, query_text, bindings)
-    return sparql.run_query(graph if graph is not None else load_graph(), query_text, bindings)
+    if graph is None:
+        chosen, graph = open_store(engine=engine or DEFAULT_ENGINE)
+    else:
+        chosen = get_engine("rdflib" if isinstance(graph, Graph) else engine or "oxigraph")
+    return sparql.run_query(graph, query_text, bindings, chosen)
 
 
 def result_rows(result) -> list[dict]:

@@ -67,9 +67,15 @@ def record_iri(record) -> URIRef:
     raise TypeError(f"not a record: {record!r}")
 
 
-def build_graph(records: Records) -> Graph:
+def build_graph(records: Records, report=None) -> Graph:
     """The RDF graph of ``records``: schemes, organisations, sources, programmes, policies."""
-    graph = bind_prefixes(Graph(identifier=GRAPH_IRI))
+    return add_records(bind_prefixes(Graph(identifier=GRAPH_IRI)), records, report)
+
+
+def add_records(graph, records: Records, report=None):
+    """Add the triples of ``records`` to ``graph``: an rdflib Graph, or any sink with
+    ``add((s, p, o))`` (the Oxigraph engine's, which writes them straight to its store).
+    ``report(step, done, total)`` hears of every thousandth policy."""
     _add_schemes(graph)
     for concept in records.concepts:
         _add_concept(graph, concept)
@@ -81,8 +87,11 @@ def build_graph(records: Records) -> Graph:
         _add_source(graph, source)
     for programme in records.programmes:
         _add_programme(graph, programme)
-    for policy in records.policies:
+    total = len(records.policies)
+    for number, policy in enumerate(records.policies, 1):
         _add_policy(graph, policy)
+        if report and (number % 1000 == 0 or number == total):
+            report("converting to RDF (policies)", number, total)
     return graph
 
 

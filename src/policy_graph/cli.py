@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .progress import TerminalProgress
 
 FORMAT_NAMES = ("ttl", "nt", "jsonld", "xml", "trig")  # outputs.RDF_FORMATS, kept light for --help
 
@@ -27,6 +28,21 @@ _graph_file_option = click.option(
     default=Path("build/policy-graph.ttl"),
     show_default=True,
     help="The built graph (rebuilt first when missing or older than the records).",
+)
+
+
+_full_shacl_option = click.option(
+    "--full-shacl",
+    is_flag=True,
+    help="SHACL on every city even past 2,000 policies (default there: a sample of 3 cities).",
+)
+ENGINE_NAMES = ("oxigraph", "rdflib")  # engines.ENGINE_NAMES, kept light for --help
+_engine_option = click.option(
+    "--engine",
+    type=click.Choice(ENGINE_NAMES),
+    default=ENGINE_NAMES[0],
+    show_default=True,
+    help="Where the graph lives: Oxigraph (fast at any size) or rdflib's pure-Python store.",
 )
 
 
@@ -84,11 +100,14 @@ def cli() -> None:
     multiple=True,
     help="RDF format (repeatable). Default: ttl.",
 )
-def build(data_dir: Path | None, out: Path, formats: tuple[str, ...]) -> None:
+@_engine_option
+@_full_shacl_option
+def build(data_dir, out, formats, engine, full_shacl) -> None:
     """Load, check, convert and validate the records; write the graph."""
     from . import api
 
-    result = _run(api.build, data_dir, out, formats or ("ttl",))
+    with TerminalProgress() as report:
+        result = _run(api.build, data_dir, out, formats or ("ttl",), engine, full_shacl, report)
     written = ", ".join(str(p) for p in result.written.values())
     click.echo(f"Built {written} from {result.data_dir} ({result.files} record files)")
     _echo_counts(result)
@@ -102,11 +121,14 @@ def build(data_dir: Path | None, out: Path, formats: tuple[str, ...]) -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="Folder of source texts (<source-id>.txt): also check every quote is verbatim.",
 )
-def validate(data_dir: Path | None, sources_dir: Path | None) -> None:
+@_engine_option
+@_full_shacl_option
+def validate(data_dir, sources_dir, engine, full_shacl) -> None:
     """Do every check of build and write nothing."""
     from . import api
 
-    result = _run(api.validate, data_dir, sources_dir)
+    with TerminalProgress() as report:
+        result = _run(api.validate, data_dir, sources_dir, engine, full_shacl, report)
     checked = " and quotes" if sources_dir else ""
     click.echo(f"Valid: {result.data_dir} ({result.files} record files){checked}")
     _echo_counts(result)
@@ -149,7 +171,8 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
 )
 @_data_option
 @_graph_file_option
-def query(query, text, params, lang, fmt, endpoint, data_dir, graph_file) -> None:
+@_engine_option
+def query(query, text, params, lang, fmt, endpoint, data_dir, graph_file, engine) -> None:
     """Answer QUERY: a saved query's name, a .rq file, or -e TEXT.
 
     ASK prints true or false and exits 0 or 1. A syntax error exits 2.
@@ -160,12 +183,17 @@ def query(query, text, params, lang, fmt, endpoint, data_dir, graph_file) -> Non
     params = _parse_params(params)
 
     def answer():
-        graph = None if endpoint else api.load_graph(data_dir, graph_file)
+        graph = None if endpoint else api.open_store(data_dir, graph_file, engine)[1]
         result = api.run_query(
-            query, text=text, params=params, lang=lang, graph=graph, endpoint=endpoint
+            query,
+            text=text,
+            params=params,
+            lang=lang,
+            graph=graph,
+            endpoint=endpoint,
+            engine=engine,
         )
-        names = graph.namespace_manager if graph is not None else None
-        return result, format_result(result, fmt, names)
+        return result, format_result(result, fmt)
 
     result, output = _run(answer)
     click.echo(output, nl=False)
@@ -197,13 +225,14 @@ def queries() -> None:
 )
 @_data_option
 @_graph_file_option
-def serve(host, port, time_limit, max_rows, data_dir, graph_file) -> None:
+@_engine_option
+def serve(host, port, time_limit, max_rows, data_dir, graph_file, engine) -> None:
     """Serve the graph as a read-only SPARQL 1.1 endpoint, with a query page at /."""
     from . import api
     from .serve import Limits
     from .serve import serve as serve_forever
 
-    graph = _run(api.load_graph, data_dir, graph_file)
+    chosen, store = _run(api.open_store, data_dir, graph_file, engine)
     limits = Limits(time_limit=time_limit, max_rows=max_rows)
 
     def ready(url: str) -> None:
@@ -214,7 +243,7 @@ def serve(host, port, time_limit, max_rows, data_dir, graph_file) -> None:
         )
 
     try:
-        serve_forever(graph, host, port, limits, api.list_queries(), ready)
+        serve_forever(chosen, store, host, port, limits, api.list_queries(), ready)
     except KeyboardInterrupt:
         click.echo("stopped", err=True)
     except OSError as error:
@@ -241,13 +270,14 @@ def serve(host, port, time_limit, max_rows, data_dir, graph_file) -> None:
 )
 @_data_option
 @_graph_file_option
-def publish(endpoint, graph_iri, user, password, sparql, data_dir, graph_file) -> None:
+@_engine_option
+def publish(endpoint, graph_iri, user, password, sparql, data_dir, graph_file, engine) -> None:
     """Replace a named graph of a triple store with the built graph, then count it there."""
     from . import api
     from .publish import publish as put_graph
 
-    graph = _run(api.load_graph, data_dir, graph_file)
-    done = _run(put_graph, graph, endpoint, graph_iri, user, password, sparql)
+    chosen, store = _run(api.open_store, data_dir, graph_file, engine)
+    done = _run(put_graph, store, endpoint, graph_iri, user, password, sparql, engine=chosen)
     click.echo(f"Published {done.sent} triples to <{done.graph}> at {done.store}")
     click.echo(f"Checked: the store counts {done.counted} triples in that graph")
 
@@ -287,6 +317,7 @@ _lang_option = click.option(
 )
 @_data_option
 @_graph_file_option
+@_engine_option
 def viz(
     all_views,
     focus_key,
@@ -299,6 +330,7 @@ def viz(
     out_dir,
     data_dir,
     graph_file,
+    engine,
 ):
     """Write interactive HTML network views (the overview when nothing else is asked)."""
     from . import api
@@ -306,7 +338,7 @@ def viz(
     params = _parse_params(params)
 
     def make():
-        graph = api.load_graph(data_dir, graph_file)
+        graph = api.load_graph(data_dir, graph_file, engine)
         if all_views:
             views = api.all_views(graph, lang)
         else:
@@ -336,12 +368,13 @@ def viz(
 @_lang_option
 @_data_option
 @_graph_file_option
-def stats(lang, data_dir, graph_file) -> None:
+@_engine_option
+def stats(lang, data_dir, graph_file, engine) -> None:
     """Print the network analysis: counts, central technologies and departments, communities."""
     from . import api
     from .analysis import KIND_NAMES
 
-    result = _run(lambda: api.graph_statistics(api.load_graph(data_dir, graph_file), lang))
+    result = _run(lambda: api.graph_statistics(api.load_graph(data_dir, graph_file, engine), lang))
     pick = 1 if lang == "ko" else 0
     click.echo("Resources by kind:")
     for kind, count in result.counts.items():
@@ -375,18 +408,45 @@ def stats(lang, data_dir, graph_file) -> None:
 @_lang_option
 @_data_option
 @_graph_file_option
-def export(fmt, out, lang, data_dir, graph_file) -> None:
+@_engine_option
+def export(fmt, out, lang, data_dir, graph_file, engine) -> None:
     """Export the network of the graph as GraphML or GEXF."""
     from . import api
 
     out = out or Path(f"build/policy-graph.{fmt}")
-    path = _run(lambda: api.export_network(api.load_graph(data_dir, graph_file), fmt, out, lang))
+    graph_of = api.load_graph
+    path = _run(lambda: api.export_network(graph_of(data_dir, graph_file, engine), fmt, out, lang))
     click.echo(f"Wrote {path}")
+
+
+@cli.command()
+@click.option(
+    "--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Records folder."
+)
+@click.option("--cities", type=int, help="How many cities.")
+@click.option("--triples", type=int, help="Or: about how many triples (sets --cities).")
+@click.option("--policies-per-city", type=int, default=40, show_default=True)
+@click.option("--seed", type=int, default=7, show_default=True)
+def generate(out, cities, triples, policies_per_city, seed) -> None:
+    """Write a synthetic corpus of N cities' records (for benchmarks), with source texts."""
+    from .generate import cities_for
+    from .generate import generate as write_corpus
+
+    if not cities and not triples:
+        raise click.UsageError("give --cities N or --triples N")
+    cities = cities or cities_for(triples, policies_per_city)
+    with TerminalProgress() as report:
+        made = _run(write_corpus, out, cities, policies_per_city, seed, report)
+    click.echo(f"Wrote {made['policies']} policies of {made['cities']} cities to {out}")
+    sources = out / "sources"
+    click.echo(f"Check it: policy-graph validate --data {out} --sources {sources}")
 
 
 def _echo_counts(result) -> None:
     for name, count in result.counts.items():
         click.echo(f"  {name:<14}{count:>7}")
+    click.echo(f"  {'SHACL':<14}{result.shacl}")
+    click.echo(f"  {'engine':<14}{result.engine.name}")
     click.echo(f"  {'time':<14}{result.seconds:>7.2f} s")
 
 

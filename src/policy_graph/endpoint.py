@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pyparsing import ParseResults
-from rdflib import Graph
 from rdflib.plugins.sparql.parserutils import CompValue
 
 from .errors import QueryError
@@ -114,18 +113,17 @@ class NotAcceptableError(QueryError):
     """No media type of the Accept header suits the query's answer (HTTP 406)."""
 
 
-def answer(graph: Graph, text: str, accept: str | None, fmt: str | None, max_rows: int) -> Answer:
-    """Run ``text`` on ``graph`` and format it; SELECT results beyond ``max_rows`` are cut."""
-    form = check_query(text)
-    result_format = negotiate(form, accept, fmt)
-    result = graph.query(text)
+def answer(engine, store, text: str, form: str, result_format: str, max_rows: int) -> Answer:
+    """Run ``text`` (checked: see :func:`check_query`) on ``engine``'s ``store`` and
+    write it in ``result_format``; SELECT results beyond ``max_rows`` are cut."""
+    result = engine.query(store, text)
     truncated = False
     if form == "SELECT" and max_rows is not None:
         rows = list(result.bindings)
         if len(rows) > max_rows:
             result.bindings = rows[:max_rows]
             truncated = True
-    body = format_result(result, result_format, graph.namespace_manager)
+    body = format_result(result, result_format)
     media = MEDIA_TYPES.get(result_format, "application/octet-stream")
     if form == "ASK" and result_format not in ("json", "xml"):
         media, body = MEDIA_TYPES["json"], result.serialize(format="json")

@@ -14,8 +14,6 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 
-from rdflib import Graph
-
 from .errors import PolicyGraphError
 
 
@@ -98,28 +96,34 @@ def count_triples(sparql: str, graph_iri: str, opener, timeout: float) -> int:
 
 
 def publish(
-    graph: Graph,
+    graph,
     endpoint: str,
     graph_iri: str,
     user: str | None = None,
     password: str | None = None,
     sparql: str | None = None,
     timeout: float = 120,
+    engine=None,
 ) -> Published:
-    """Replace ``graph_iri`` in the store at ``endpoint`` with ``graph``; check the count."""
+    """Replace ``graph_iri`` in the store at ``endpoint`` with ``graph`` (an rdflib Graph,
+    or ``engine``'s store); then check the count there."""
+    from .engines import get_engine
+
+    engine = engine or get_engine("rdflib")
+    data, sent = engine.serialise(graph, "nt"), engine.size(graph)
     store, sparql = store_endpoints(endpoint, sparql)
     opener = _opener(store, user, password)
     separator = "&" if "?" in store else "?"
     request = urllib.request.Request(
         f"{store}{separator}{urllib.parse.urlencode({'graph': graph_iri})}",
-        data=graph.serialize(format="nt", encoding="utf-8"),
+        data=data,
         headers={"Content-Type": "application/n-triples"},
         method="PUT",
     )
     _call(opener, request, timeout)
     counted = count_triples(sparql, graph_iri, _opener(sparql, user, password), timeout)
-    if counted != len(graph):
+    if counted != sent:
         raise PublishError(
-            f"{sparql} counts {counted} triples in <{graph_iri}>, but {len(graph)} were sent"
+            f"{sparql} counts {counted} triples in <{graph_iri}>, but {sent} were sent"
         )
-    return Published(store, graph_iri, len(graph), counted)
+    return Published(store, graph_iri, sent, counted)

@@ -175,6 +175,18 @@ class Records:
     def units(self) -> list[Unit]:
         return [u for g in self.governments for u in g.units]
 
+    def of_government(self, government: str) -> Records:
+        """One government's records, with every shared one (vocabularies, organisations,
+        sources): a whole graph of its own, for SHACL city by city."""
+        return Records(
+            governments=[g for g in self.governments if g.id == government],
+            organisations=self.organisations,
+            sources=self.sources,
+            concepts=self.concepts,
+            programmes=[p for p in self.programmes if p.government == government],
+            policies=[p for p in self.policies if p.government == government],
+        )
+
 
 # --- YAML with line numbers and duplicate keys --------------------------------
 
@@ -776,8 +788,10 @@ def record_files(data_dir: Path) -> list[Path]:
     return sorted(p for p in data_dir.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
 
 
-def load_records(data_dir: Path | str) -> Records:
-    """Load and check every record under ``data_dir``; raise InputError listing all problems."""
+def load_records(data_dir: Path | str, report=None) -> Records:
+    """Load and check every record under ``data_dir``; raise InputError listing all problems.
+
+    ``report(step, done, total)`` hears of each file read (see :mod:`policy_graph.progress`)."""
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
         raise InputError([Problem(str(data_dir), message="no such records folder")])
@@ -785,8 +799,10 @@ def load_records(data_dir: Path | str) -> Records:
     if not files:
         raise InputError([Problem(str(data_dir), message="no records (*.yaml) in this folder")])
     records, problems = Records(), []
-    for path in files:
+    for number, path in enumerate(files, 1):
         _read_file(path, _shown(path), records, problems)
+        if report:
+            report("reading records", number, len(files))
     _check_unique(problems, records)
     _check_references(problems, records)
     _check_hierarchies(problems, records)

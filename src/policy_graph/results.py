@@ -27,7 +27,14 @@ MEDIA_TYPES = {
 
 
 def format_result(result: Result, fmt: str | None, names: NamespaceManager | None = None) -> bytes:
-    """``result`` as bytes in ``fmt`` (the default suits its query form)."""
+    """``result`` as bytes in ``fmt`` (the default suits its query form); IRIs in tables
+    are shortened with ``names`` (default: our prefixes)."""
+    if names is None:
+        from rdflib import Graph
+
+        from .vocab import bind_prefixes
+
+        names = bind_prefixes(Graph()).namespace_manager
     if result.type in ("CONSTRUCT", "DESCRIBE"):
         fmt = fmt or "ttl"
         if fmt not in GRAPH_FORMATS:

@@ -1,6 +1,6 @@
 """``policy-graph serve``: a read-only SPARQL 1.1 Protocol endpoint on loopback.
 
-Each query runs in a forked child process that shares the loaded graph; a query
+Each query runs in a forked child process that shares the loaded store; a query
 past its time limit is killed, so its CPU is freed at once and other clients are
 answered meanwhile. Writes (SPARQL Update, LOAD, PUT, DELETE …), SERVICE and FROM
 an outside graph are refused before anything runs. Every request is bounded: its
@@ -19,10 +19,16 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-from rdflib import Graph
-
-from .endpoint import Answer, NotAcceptableError, RefusedQueryError, answer, check_query
+from .endpoint import (
+    Answer,
+    NotAcceptableError,
+    RefusedQueryError,
+    answer,
+    check_query,
+    negotiate,
+)
 from .errors import QueryError
+from .sparql import PARSER_LOCK
 
 
 @dataclass(frozen=True)
@@ -38,15 +44,15 @@ class EndpointServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, address, graph: Graph, limits: Limits, page: bytes, log=sys.stderr):
+    def __init__(self, address, engine, store, limits: Limits, page: bytes, log=sys.stderr):
         super().__init__(address, EndpointHandler)
-        self.graph, self.limits, self.page, self.log = graph, limits, page, log
+        self.engine, self.store, self.limits, self.page, self.log = engine, store, limits, page, log
         self.places = threading.BoundedSemaphore(limits.workers)
 
 
-def _work(graph, text, accept, fmt, max_rows, connection) -> None:
+def _work(engine, store, text, form, result_format, max_rows, connection) -> None:
     try:
-        connection.send(answer(graph, text, accept, fmt, max_rows))
+        connection.send(answer(engine, store, text, form, result_format, max_rows))
     except Exception as error:  # noqa: BLE001 - every failure becomes an HTTP answer
         connection.send(_error_answer(error))
     finally:
@@ -69,8 +75,9 @@ def _error_answer(error: Exception) -> Answer:
 def run_limited(server: EndpointServer, text: str, accept: str | None, fmt: str | None) -> Answer:
     """Answer in a child process that is killed when the time limit passes."""
     limits = server.limits
-    try:
-        check_query(text)  # syntax and refusals cost no process
+    try:  # syntax, refusals and negotiation cost no process
+        form = check_query(text)
+        result_format = negotiate(form, accept, fmt)
     except QueryError as error:
         return _error_answer(error)
     if not server.places.acquire(timeout=limits.time_limit):
@@ -80,10 +87,13 @@ def run_limited(server: EndpointServer, text: str, accept: str | None, fmt: str 
         receiver, sender = context.Pipe(duplex=False)
         child = context.Process(
             target=_work,
-            args=(server.graph, text, accept, fmt, limits.max_rows, sender),
+            args=(server.engine, server.store, text, form, result_format, limits.max_rows, sender),
             daemon=True,
         )
-        child.start()
+        # Fork while no other thread is inside rdflib's parser, whose state (and lock)
+        # the child inherits: a child forked mid-parse would wait forever.
+        with PARSER_LOCK:
+            child.start()
         sender.close()
         try:
             if receiver.poll(limits.time_limit):
@@ -230,9 +240,9 @@ def endpoint_page(saved_queries) -> bytes:
     return template.replace("/*EXAMPLES*/[]", data).encode("utf-8")
 
 
-def serve(graph: Graph, host: str, port: int, limits: Limits, saved_queries, ready=None) -> None:
+def serve(engine, store, host: str, port: int, limits: Limits, saved_queries, ready=None) -> None:
     """Serve until interrupted; ``ready(url)`` is called once the port is open."""
-    server = EndpointServer((host, port), graph, limits, endpoint_page(saved_queries))
+    server = EndpointServer((host, port), engine, store, limits, endpoint_page(saved_queries))
     url = f"http://{server.server_address[0]}:{server.server_address[1]}/sparql"
     if ready:
         ready(url)

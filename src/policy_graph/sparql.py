@@ -10,6 +10,7 @@ change the query.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Mapping
 
 from rdflib import Graph, Literal, URIRef
@@ -92,7 +93,17 @@ def _where_brace(text: str, form: str) -> int:
     return opened[0][0]
 
 
+# rdflib's SPARQL parser (pyparsing) is not safe to run from several threads at once:
+# the endpoint's request threads take turns (a parse takes milliseconds).
+PARSER_LOCK = threading.Lock()
+
+
 def _parse(text: str):
+    with PARSER_LOCK:
+        return _parse_unlocked(text)
+
+
+def _parse_unlocked(text: str):
     from pyparsing import ParseException
     from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 
@@ -108,12 +119,15 @@ def _parse(text: str):
         raise QueryError("this is a SPARQL Update; policy-graph answers queries only") from None
 
 
-def run_query(graph: Graph, text: str, bindings: Mapping | None = None) -> Result:
-    """Answer ``text`` on ``graph``, with ``bindings`` bound (see :func:`bind`)."""
+def run_query(graph, text: str, bindings: Mapping | None = None, engine=None) -> Result:
+    """Answer ``text`` on ``graph`` (an rdflib Graph, or ``engine``'s store), with
+    ``bindings`` bound (see :func:`bind`)."""
     bound = bind(text, bindings)
     try:
-        return graph.query(bound)
-    except Exception as error:  # rdflib raises many kinds at evaluation
+        return engine.query(graph, bound) if engine is not None else graph.query(bound)
+    except QueryError:
+        raise
+    except Exception as error:  # the stores raise many kinds at evaluation
         raise QueryError(f"the query failed: {error}") from error
 
 

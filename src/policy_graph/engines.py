@@ -1,0 +1,225 @@
+"""Where the graph lives: rdflib's pure-Python store, or Oxigraph's (pyoxigraph) for
+corpora of 100k to 1M+ triples. One lazy table, like rdflib's plugin.py: an engine
+is imported only when it is used, so `--help` stays light.
+
+Both engines take the same triples (from :mod:`policy_graph.build`), write the same
+formats and answer queries as rdflib ``Result`` objects, so that everything
+downstream (result formats, the endpoint, views) is the same whichever holds the graph.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.query import Result
+
+from .errors import QueryError, UsageError
+from .outputs import RDF_FORMATS, serialise
+from .vocab import GRAPH_IRI, bind_prefixes
+
+ENGINE_NAMES = ("oxigraph", "rdflib")  # the default first
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def get_engine(name: str):
+    if name == "rdflib":
+        return RdflibEngine()
+    if name == "oxigraph":
+        return OxigraphEngine()
+    raise UsageError(f"unknown engine {name!r}; expected one of {', '.join(ENGINE_NAMES)}")
+
+
+class RdflibEngine:
+    """rdflib's Memory store: needs nothing more, fine up to some 100k triples."""
+
+    name = "rdflib"
+
+    def new_store(self) -> Graph:
+        return bind_prefixes(Graph(identifier=GRAPH_IRI))
+
+    def store_records(self, records, report=None) -> Graph:
+        from .build import build_graph
+
+        return build_graph(records, report)
+
+    def size(self, store: Graph) -> int:
+        return len(store)
+
+    def serialise(self, store: Graph, fmt: str) -> bytes:
+        return serialise(store, fmt)
+
+    def load(self, path: Path, fmt: str) -> Graph:
+        return self.new_store().parse(path, format=RDF_FORMATS[fmt].rdflib_name)
+
+    def query(self, store: Graph, text: str) -> Result:
+        return store.query(text)
+
+    def to_rdflib(self, store: Graph) -> Graph:
+        return store
+
+
+class OxigraphEngine:
+    """Oxigraph's store (Rust): loads, writes and answers many times faster."""
+
+    name = "oxigraph"
+
+    def __init__(self) -> None:
+        import pyoxigraph
+
+        self.ox = pyoxigraph
+        self.graph_name = pyoxigraph.NamedNode(str(GRAPH_IRI))
+        self._iris: dict[str, object] = {}
+        self.formats = {
+            "ttl": pyoxigraph.RdfFormat.TURTLE,
+            "nt": pyoxigraph.RdfFormat.N_TRIPLES,
+            "jsonld": pyoxigraph.RdfFormat.JSON_LD,
+            "xml": pyoxigraph.RdfFormat.RDF_XML,
+            "trig": pyoxigraph.RdfFormat.TRIG,
+        }
+
+    def new_store(self):
+        return self.ox.Store()
+
+    def _term(self, term):
+        if isinstance(term, URIRef):
+            node = self._iris.get(term)
+            if node is None:
+                node = self._iris[term] = self.ox.NamedNode(str(term))
+            return node
+        if isinstance(term, Literal):
+            if term.language:
+                return self.ox.Literal(str(term), language=term.language)
+            if term.datatype:
+                return self.ox.Literal(str(term), datatype=self._term(term.datatype))
+            return self.ox.Literal(str(term))
+        if isinstance(term, BNode):
+            return self.ox.BlankNode(str(term))
+        raise TypeError(f"not an RDF term: {term!r}")
+
+    def store_records(self, records, report=None):
+        """The records' triples, converted one by one into the store, in batches."""
+        from .build import add_records
+
+        store = self.new_store()
+        sink = _OxigraphSink(self, store)
+        add_records(sink, records, report)
+        sink.flush()
+        return store
+
+    def size(self, store) -> int:
+        return len(store)
+
+    def serialise(self, store, fmt: str) -> bytes:
+        from rdflib.namespace import DCTERMS, ORG, PROV, RDFS, SDO, SKOS, XSD
+
+        from .vocab import KIND_PREFIXES, PGID
+
+        if fmt not in self.formats:
+            raise UsageError(
+                f"unknown RDF format {fmt!r}; expected one of {', '.join(self.formats)}"
+            )
+        buffer = io.BytesIO()
+        prefixes = {p: str(PGID[f"{k}/"]) for k, p in KIND_PREFIXES.items()} | {
+            "pg": "https://w3id.org/policy-graph/ontology#",
+            "org": str(ORG),
+            "skos": str(SKOS),
+            "dcterms": str(DCTERMS),
+            "prov": str(PROV),
+            "schema": str(SDO),
+            "rdfs": str(RDFS),
+            "xsd": str(XSD),
+        }
+        if fmt == "trig":
+            store.dump(buffer, format=self.formats[fmt], prefixes=prefixes)
+        elif fmt in ("ttl", "xml"):
+            store.dump(
+                buffer, format=self.formats[fmt], from_graph=self.graph_name, prefixes=prefixes
+            )
+        else:
+            store.dump(buffer, format=self.formats[fmt], from_graph=self.graph_name)
+        data = buffer.getvalue()
+        if fmt == "nt":  # sorted, as the rdflib engine writes it, so that rebuilds diff cleanly
+            data = b"".join(sorted(line for line in data.splitlines(keepends=True) if line.strip()))
+        return data
+
+    def load(self, path: Path, fmt: str):
+        store = self.new_store()
+        if fmt == "trig":
+            store.bulk_load(path=str(path), format=self.formats[fmt])
+        else:
+            store.bulk_load(path=str(path), format=self.formats[fmt], to_graph=self.graph_name)
+        return store
+
+    def query(self, store, text: str) -> Result:
+        try:
+            answer = store.query(text, default_graph=self.graph_name)
+        except SyntaxError as error:
+            raise QueryError(f"SPARQL syntax error: {error}") from None
+        return self._result(answer)
+
+    def _result(self, answer) -> Result:
+        ox = self.ox
+        if isinstance(answer, ox.QueryBoolean):
+            result = Result("ASK")
+            result.askAnswer = bool(answer)
+            return result
+        if isinstance(answer, ox.QuerySolutions):
+            names = [v.value for v in answer.variables]
+            result = Result("SELECT")
+            from rdflib import Variable
+
+            result.vars = [Variable(n) for n in names]
+            result.bindings = [
+                {Variable(n): _rdflib(solution[n]) for n in names if solution[n] is not None}
+                for solution in answer
+            ]
+            return result
+        result = Result("CONSTRUCT")
+        graph = bind_prefixes(Graph())
+        for triple in answer:
+            graph.add((_rdflib(triple.subject), _rdflib(triple.predicate), _rdflib(triple.object)))
+        result.graph = graph
+        return result
+
+    def to_rdflib(self, store) -> Graph:
+        """The whole graph as an rdflib Graph (for SHACL and networkx; costs a copy)."""
+        graph = RdflibEngine().new_store()
+        for quad in store.quads_for_pattern(None, None, None, self.graph_name):
+            graph.add((_rdflib(quad.subject), _rdflib(quad.predicate), _rdflib(quad.object)))
+        return graph
+
+
+class _OxigraphSink:
+    """What build.add_records writes to: converts each triple and loads them in batches."""
+
+    def __init__(self, engine: OxigraphEngine, store, batch: int = 100_000):
+        self.engine, self.store, self.batch, self.quads = engine, store, batch, []
+
+    def add(self, triple) -> None:
+        term = self.engine._term
+        s, p, o = triple
+        self.quads.append(self.engine.ox.Quad(term(s), term(p), term(o), self.engine.graph_name))
+        if len(self.quads) >= self.batch:
+            self.flush()
+
+    def flush(self) -> None:
+        self.store.bulk_extend(self.quads)
+        self.quads = []
+
+
+def _rdflib(term):
+    import pyoxigraph as ox
+
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        if term.datatype.value == XSD_STRING:
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    raise TypeError(f"not an RDF term: {term!r}")

@@ -1,0 +1,54 @@
+"""Progress of long steps: counts on a terminal, nothing when piped."""
+
+from __future__ import annotations
+
+import io
+
+from conftest import DATA
+from policy_graph import api
+from policy_graph.progress import TerminalProgress
+from policy_graph.records import record_files
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_build_reports_every_step_it_takes(tmp_path):
+    heard = []
+    api.build(DATA, tmp_path / "graph.ttl", ["ttl", "nt"], report=lambda *a: heard.append(a))
+    steps = [step for step, _done, _total in heard]
+    assert steps[0] == "reading records" and heard[-1] == ("serialising nt", 1, 2)
+    assert ("converting to RDF (policies)", 30, 30) in heard
+    files = len(record_files(DATA))
+    assert files > 5 and ("reading records", files, files) in heard
+
+
+def test_counts_are_drawn_on_a_terminal_and_erased_at_the_end():
+    stream = Terminal()
+    with TerminalProgress(stream, interval=0) as report:
+        report("SHACL, city by city", 1, 3)
+        report("SHACL, city by city", 3, 3)
+    assert stream.getvalue() == (
+        "\r\033[KSHACL, city by city: 1/3\r\033[KSHACL, city by city: 3/3\r\033[K"
+    )
+
+
+def test_nothing_is_written_when_piped():
+    stream = io.StringIO()
+    with TerminalProgress(stream) as report:
+        report("reading records", 1, 1_000)
+    assert stream.getvalue() == ""
+
+
+def test_large_counts_are_grouped_and_updates_throttled():
+    stream = Terminal()
+    report = TerminalProgress(stream, interval=60)
+    report("converting to RDF (policies)", 0, 62_000)
+    report("converting to RDF (policies)", 1_000, 62_000)  # too soon: skipped
+    report("converting to RDF (policies)", 62_000, 62_000)  # the last one always shows
+    assert stream.getvalue().split("\r\033[K")[1:] == [
+        "converting to RDF (policies): 0/62,000",
+        "converting to RDF (policies): 62,000/62,000",
+    ]
