@@ -290,3 +290,28 @@ def test_the_endpoint_answers_concurrent_clients_on_each_engine(engine, tmp_path
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+def test_records_read_in_parallel_are_the_records_read_in_turn(tmp_path, monkeypatch):
+    from policy_graph import records as records_module
+
+    generate(tmp_path / "c", cities=4, policies_per_city=6, seed=9)
+    broken = tmp_path / "c" / "cities" / "city-0003" / "policies.yaml"
+    text = broken.read_text(encoding="utf-8")
+    broken.write_text(text.replace("lead_department: ", "lead_department: x-", 1), encoding="utf-8")
+    outcomes = []
+    for parallel_from in (10_000, 1):
+        monkeypatch.setattr(records_module, "PARALLEL_FROM_FILES", parallel_from)
+        monkeypatch.setattr(records_module, "_CHUNK", 2)
+        with pytest.raises(records_module.InputError) as failure:
+            records_module.load_records(tmp_path / "c")
+        outcomes.append([str(p) for p in failure.value.problems])
+    assert len(outcomes[0]) == 1 and str(broken) in outcomes[0][0]
+    assert outcomes[0] == outcomes[1]
+    broken.write_text(text, encoding="utf-8")
+    loaded = []
+    for parallel_from in (10_000, 1):
+        monkeypatch.setattr(records_module, "PARALLEL_FROM_FILES", parallel_from)
+        loaded.append(records_module.load_records(tmp_path / "c"))
+    assert len(loaded[0].policies) == 24
+    assert loaded[0] == loaded[1]

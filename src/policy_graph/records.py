@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import os
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -167,6 +168,18 @@ class Records:
     concepts: list[Concept] = field(default_factory=list)
     programmes: list[Programme] = field(default_factory=list)
     policies: list[Policy] = field(default_factory=list)
+
+    def extend(self, other: Records) -> None:
+        """Append ``other``'s records after ours, kind by kind."""
+        for name in (
+            "governments",
+            "organisations",
+            "sources",
+            "concepts",
+            "programmes",
+            "policies",
+        ):
+            getattr(self, name).extend(getattr(other, name))
 
     def concepts_of(self, kind: str) -> list[Concept]:
         return [c for c in self.concepts if c.kind == kind]
@@ -798,11 +811,7 @@ def load_records(data_dir: Path | str, report=None) -> Records:
     files = record_files(data_dir)
     if not files:
         raise InputError([Problem(str(data_dir), message="no records (*.yaml) in this folder")])
-    records, problems = Records(), []
-    for number, path in enumerate(files, 1):
-        _read_file(path, _shown(path), records, problems)
-        if report:
-            report("reading records", number, len(files))
+    records, problems = _read_files(files, report)
     _check_unique(problems, records)
     _check_references(problems, records)
     _check_hierarchies(problems, records)
@@ -811,6 +820,44 @@ def load_records(data_dir: Path | str, report=None) -> Records:
     if problems:
         raise InputError(problems)
     return records
+
+
+# Past this many files, YAML is read by a process per core (libyaml and the checks
+# of fields are CPU-bound: 12 s for the 3,600 files of a 1M-triple corpus on one core).
+PARALLEL_FROM_FILES = 200
+_CHUNK = 50
+
+
+def _read_files(files: list[Path], report=None) -> tuple[Records, list[Problem]]:
+    """The records and problems of ``files``, in file order, whatever reads them."""
+    records, problems = Records(), []
+    chunks = [files[i : i + _CHUNK] for i in range(0, len(files), _CHUNK)]
+    workers = min(os.cpu_count() or 1, len(chunks))
+    if len(files) < PARALLEL_FROM_FILES or workers < 2:
+        results = map(_read_chunk, chunks)
+        return _gather(results, records, problems, len(files), report)
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(workers) as pool:
+        return _gather(pool.map(_read_chunk, chunks), records, problems, len(files), report)
+
+
+def _read_chunk(paths: list[Path]) -> tuple[Records, list[Problem], int]:
+    records, problems = Records(), []
+    for path in paths:
+        _read_file(path, _shown(path), records, problems)
+    return records, problems, len(paths)
+
+
+def _gather(results, records: Records, problems: list[Problem], total: int, report):
+    done = 0
+    for chunk_records, chunk_problems, count in results:
+        records.extend(chunk_records)
+        problems += chunk_problems
+        done += count
+        if report:
+            report("reading records", done, total)
+    return records, problems
 
 
 def _shown(path: Path) -> str:
