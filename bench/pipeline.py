@@ -1,0 +1,303 @@
+"""Benchmark of the pipeline at 10k, 100k and 1M triples on both engines.
+
+    .venv/bin/python bench/pipeline.py [--sizes 10000 100000 1000000] [--runs 3]
+
+For each size (a generated corpus, `policy-graph generate`) and engine: the build
+(load + check + convert + SHACL + write, as a separate process, with its peak
+memory), each saved query, the endpoint's throughput from a second process on
+loopback, and view generation; also `--help` start-up and a query on the article's
+graph. Prints a Markdown report and writes it to docs/benchmarks.md. Medians of
+--runs runs. A benchmark, not a test: nothing here passes or fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CLI = [sys.executable, "-m", "policy_graph"]
+ENGINES = ("rdflib", "oxigraph")
+SLOW = 10.0  # a query slower than this is run once
+CAP = 60  # and one slower than this is stopped
+
+
+class TooSlow(BaseException):
+    """A query past CAP seconds."""
+
+
+def run(args: list[str], cwd: Path) -> tuple[float, int]:
+    """Seconds and peak memory (MB) of one command in a process of its own."""
+    started = time.perf_counter()
+    process = subprocess.Popen(args, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _pid, status, usage = os.wait4(process.pid, 0)
+    took = time.perf_counter() - started
+    if status != 0:
+        raise SystemExit(f"failed: {' '.join(args)}\n{process.stderr.read().decode()[-2000:]}")
+    return took, usage.ru_maxrss // 1024
+
+
+def median_run(args, cwd, runs) -> tuple[float, int]:
+    results = [run(args, cwd) for _ in range(runs)]
+    return statistics.median(r[0] for r in results), max(r[1] for r in results)
+
+
+def query_times(engine_name: str, graph_file: Path, runs: int) -> tuple[dict[str, float], float]:
+    from policy_graph import api
+    from policy_graph.engines import get_engine
+
+    engine = get_engine(engine_name)
+    started = time.perf_counter()
+    store = engine.load(graph_file, "nt")
+    load = time.perf_counter() - started
+    times = {}
+
+    def too_slow(*_args):
+        raise TooSlow  # not an Exception: run_query's error handling lets it through
+
+    signal.signal(signal.SIGALRM, too_slow)
+    for saved in api.list_queries():
+        measured = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            signal.alarm(int(CAP))
+            try:
+                result = api.run_query(saved.name, graph=store, engine=engine_name)
+                len(result) if result.type != "CONSTRUCT" else len(result.graph)
+            except TooSlow:
+                measured = [float("inf")]
+                break
+            finally:
+                signal.alarm(0)
+            measured.append(time.perf_counter() - started)
+            if measured[-1] > SLOW:
+                break
+        times[saved.name] = statistics.median(measured)
+    del store
+    return times, load
+
+
+def endpoint_rate(engine: str, data: Path, graph_file: Path, seconds: float = 5.0) -> float:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = subprocess.Popen(
+        [
+            *CLI,
+            "serve",
+            "--engine",
+            engine,
+            "--port",
+            str(port),
+            "--data",
+            str(data),
+            "--graph-file",
+            str(graph_file),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/sparql"
+    query = (
+        "PREFIX pg: <https://w3id.org/policy-graph/ontology#> "
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+        'SELECT ?title WHERE { ?p pg:leadDepartment ?d ; rdfs:label ?title . ?d rdfs:label "기획조정실"@ko } LIMIT 50'
+    )
+    body = urllib.parse.urlencode({"query": query}).encode()
+    try:
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(url + "?query=ASK%7B%7D", timeout=2).read()
+                break
+            except OSError:
+                time.sleep(0.5)
+        done = []
+        stop = time.monotonic() + seconds
+
+        failed = []
+
+        def client() -> None:
+            while time.monotonic() < stop:
+                try:
+                    urllib.request.urlopen(urllib.request.Request(url, body), timeout=30).read()
+                    done.append(1)
+                except urllib.error.HTTPError as error:
+                    failed.append(f"{error.code} {error.read().decode()[:80]}")
+
+        threads = [threading.Thread(target=client) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        if failed:
+            print(f"  {len(failed)} failed answers, e.g. {failed[0]}", flush=True)
+        return len(done) / seconds
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def machine() -> str:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    memory = next(
+        (
+            int(line.split()[1]) // 1024 // 1024
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal")
+        ),
+        0,
+    )
+    import pyoxigraph
+    import pyshacl
+    import rdflib
+
+    return (
+        f"{os.cpu_count()} cores ({cpu}), {memory} GiB memory, {platform.system()} {platform.release()}, "
+        f"Python {platform.python_version()}, rdflib {rdflib.__version__}, pyoxigraph {pyoxigraph.__version__}, "
+        f"pyshacl {pyshacl.__version__}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
+    args = parser.parse_args()
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Measured by `bench/pipeline.py` on {time.strftime('%Y-%m-%d')}: {machine()}.",
+        f"Medians of {args.runs} runs; memory is the peak resident size of the build process.",
+        "",
+    ]
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        help_time, _ = median_run([*CLI, "--help"], work, 5)
+        article_query, _ = median_run(
+            [*CLI, "query", "policies-per-department", "--data", str(ROOT / "data")], work, 5
+        )
+        lines += [
+            f"- `policy-graph --help`: {help_time:.2f} s (target < 0.3 s)",
+            f"- `policy-graph query policies-per-department` on the article's graph: {article_query:.2f} s (target < 0.5 s)",
+            "",
+        ]
+        builds, queries, rates, views = [], {}, [], []
+        for size in args.sizes:
+            data = work / f"corpus-{size}"
+            subprocess.run(
+                [*CLI, "generate", "--out", str(data), "--triples", str(size)],
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
+            for engine in ENGINES:
+                out = work / f"graph-{size}-{engine}.nt"
+                seconds, memory = median_run(
+                    [
+                        *CLI,
+                        "build",
+                        "--engine",
+                        engine,
+                        "--data",
+                        str(data),
+                        "--out",
+                        str(out),
+                        "--format",
+                        "nt",
+                    ],
+                    work,
+                    args.runs,
+                )
+                triples = sum(1 for _ in out.open("rb"))
+                builds.append((size, engine, triples, seconds, memory))
+                print(builds[-1], flush=True)
+                times, load = query_times(engine, out, args.runs)
+                queries[(size, engine)] = (times, load)
+                print(size, engine, "queries", flush=True)
+                rates.append((size, engine, endpoint_rate(engine, data, out)))
+                view_seconds, view_memory = median_run(
+                    [
+                        *CLI,
+                        "viz",
+                        "--engine",
+                        engine,
+                        "--data",
+                        str(data),
+                        "--graph-file",
+                        str(out),
+                        "--out-dir",
+                        str(work / "views"),
+                    ],
+                    work,
+                    1,
+                )
+                views.append((size, engine, view_seconds, view_memory))
+    lines += [
+        "## Build (load + check + convert + SHACL + write N-Triples)",
+        "",
+        "| triples | engine | seconds | peak MB |",
+        "|---|---|---|---|",
+    ]
+    lines += [f"| {t:,} | {e} | {s:.1f} | {m:,} |" for _size, e, t, s, m in builds]
+    lines += ["", "## Saved queries (seconds; the graph already loaded)", ""]
+    names = sorted(next(iter(queries.values()))[0])
+    header = [f"{size:,} {engine}" for size, engine in queries]
+    lines += ["| query | " + " | ".join(header) + " |", "|---" * (len(header) + 1) + "|"]
+    lines += [
+        "| (load the graph) | " + " | ".join(f"{load:.2f}" for _t, load in queries.values()) + " |"
+    ]
+    for name in names:
+        cells = [
+            f"{t[name]:.3f}" if t[name] != float("inf") else f"> {CAP}"
+            for t, _l in queries.values()
+        ]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        "## Endpoint throughput (answers per second, 4 clients on loopback)",
+        "",
+        "| triples | engine | answers/s |",
+        "|---|---|---|",
+    ]
+    lines += [f"| {size:,} | {e} | {r:.1f} |" for size, e, r in rates]
+    lines += [
+        "",
+        "## Views (`policy-graph viz`, overview, at most 5,000 nodes drawn)",
+        "",
+        "| triples | engine | seconds | peak MB |",
+        "|---|---|---|---|",
+    ]
+    lines += [f"| {size:,} | {e} | {s:.1f} | {m:,} |" for size, e, s, m in views]
+    notes = Path(__file__).with_name("notes.md")
+    if notes.is_file():  # what the numbers mean, written by hand
+        lines += ["", notes.read_text(encoding="utf-8").rstrip()]
+    report = "\n".join(lines) + "\n"
+    print(report)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(report, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
