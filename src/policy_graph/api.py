@@ -106,7 +106,7 @@ def validate(
     _raise_on_problems(problems)
     return BuildResult(
         data_dir,
-        len(record_files(data_dir)),
+        records.files,
         chosen,
         store,
         count_resources(store, chosen),

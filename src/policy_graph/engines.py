@@ -15,6 +15,7 @@ from pathlib import Path
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.query import Result
 
+from . import vocab
 from .errors import QueryError, UsageError
 from .outputs import RDF_FORMATS, serialise
 from .vocab import GRAPH_IRI, bind_prefixes
@@ -112,25 +113,12 @@ class OxigraphEngine:
         return len(store)
 
     def serialise(self, store, fmt: str) -> bytes:
-        from rdflib.namespace import DCTERMS, ORG, PROV, RDFS, SDO, SKOS, XSD
-
-        from .vocab import KIND_PREFIXES, PGID
-
         if fmt not in self.formats:
             raise UsageError(
                 f"unknown RDF format {fmt!r}; expected one of {', '.join(self.formats)}"
             )
         buffer = io.BytesIO()
-        prefixes = {p: str(PGID[f"{k}/"]) for k, p in KIND_PREFIXES.items()} | {
-            "pg": "https://w3id.org/policy-graph/ontology#",
-            "org": str(ORG),
-            "skos": str(SKOS),
-            "dcterms": str(DCTERMS),
-            "prov": str(PROV),
-            "schema": str(SDO),
-            "rdfs": str(RDFS),
-            "xsd": str(XSD),
-        }
+        prefixes = vocab.prefixes()
         if fmt == "trig":
             store.dump(buffer, format=self.formats[fmt], prefixes=prefixes)
         elif fmt in ("ttl", "xml"):
@@ -172,22 +160,49 @@ class OxigraphEngine:
 
             result.vars = [Variable(n) for n in names]
             result.bindings = [
-                {Variable(n): _rdflib(solution[n]) for n in names if solution[n] is not None}
+                {Variable(n): self._rdflib(solution[n]) for n in names if solution[n] is not None}
                 for solution in answer
             ]
             return result
         result = Result("CONSTRUCT")
         graph = bind_prefixes(Graph())
         for triple in answer:
-            graph.add((_rdflib(triple.subject), _rdflib(triple.predicate), _rdflib(triple.object)))
+            graph.add(
+                (
+                    self._rdflib(triple.subject),
+                    self._rdflib(triple.predicate),
+                    self._rdflib(triple.object),
+                )
+            )
         result.graph = graph
         return result
+
+    def _rdflib(self, term):
+        """An Oxigraph term as rdflib's (called once per term of every answer)."""
+        ox = self.ox
+        if isinstance(term, ox.NamedNode):
+            return URIRef(term.value)
+        if isinstance(term, ox.Literal):
+            if term.language:
+                return Literal(term.value, lang=term.language)
+            if term.datatype.value == XSD_STRING:
+                return Literal(term.value)
+            return Literal(term.value, datatype=URIRef(term.datatype.value))
+        if isinstance(term, ox.BlankNode):
+            return BNode(term.value)
+        raise TypeError(f"not an RDF term: {term!r}")
 
     def to_rdflib(self, store) -> Graph:
         """The whole graph as an rdflib Graph (for SHACL and networkx; costs a copy)."""
         graph = RdflibEngine().new_store()
         for quad in store.quads_for_pattern(None, None, None, self.graph_name):
-            graph.add((_rdflib(quad.subject), _rdflib(quad.predicate), _rdflib(quad.object)))
+            graph.add(
+                (
+                    self._rdflib(quad.subject),
+                    self._rdflib(quad.predicate),
+                    self._rdflib(quad.object),
+                )
+            )
         return graph
 
 
@@ -207,19 +222,3 @@ class _OxigraphSink:
     def flush(self) -> None:
         self.store.bulk_extend(self.quads)
         self.quads = []
-
-
-def _rdflib(term):
-    import pyoxigraph as ox
-
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        if term.datatype.value == XSD_STRING:
-            return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    raise TypeError(f"not an RDF term: {term!r}")

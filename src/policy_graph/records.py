@@ -168,6 +168,7 @@ class Records:
     concepts: list[Concept] = field(default_factory=list)
     programmes: list[Programme] = field(default_factory=list)
     policies: list[Policy] = field(default_factory=list)
+    files: int = field(default=0, compare=False)  # how many files they were read from
 
     def extend(self, other: Records) -> None:
         """Append ``other``'s records after ours, kind by kind."""
@@ -812,6 +813,7 @@ def load_records(data_dir: Path | str, report=None) -> Records:
     if not files:
         raise InputError([Problem(str(data_dir), message="no records (*.yaml) in this folder")])
     records, problems = _read_files(files, report)
+    records.files = len(files)
     _check_unique(problems, records)
     _check_references(problems, records)
     _check_hierarchies(problems, records)

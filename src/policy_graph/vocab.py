@@ -57,22 +57,17 @@ def iri(kind: str, slug: str) -> URIRef:
     return PGID[f"{kind}/{slug}"]
 
 
+def prefixes() -> dict[str, str]:
+    """The prefixes that our Turtle, TriG and SPARQL use, and their namespaces."""
+    ours = {"pg": str(PG._NS), "pgid": str(PGID)}
+    ours |= {prefix: str(PGID[f"{kind}/"]) for kind, prefix in KIND_PREFIXES.items()}
+    reused = {"org": ORG, "skos": SKOS, "dcterms": DCTERMS, "prov": PROV, "schema": SDO}
+    reused |= {"owl": OWL, "rdf": RDF, "rdfs": RDFS, "xsd": XSD}
+    return ours | {prefix: str(namespace) for prefix, namespace in reused.items()}
+
+
 def bind_prefixes(graph: Graph) -> Graph:
-    """Bind the prefixes that our Turtle, TriG and SPARQL use."""
-    graph.bind("pg", PG._NS)
-    graph.bind("pgid", PGID)
-    for kind, prefix in KIND_PREFIXES.items():
-        graph.bind(prefix, PGID[f"{kind}/"])
-    for prefix, namespace in {
-        "org": ORG,
-        "skos": SKOS,
-        "dcterms": DCTERMS,
-        "prov": PROV,
-        "schema": SDO,
-        "owl": OWL,
-        "rdf": RDF,
-        "rdfs": RDFS,
-        "xsd": XSD,
-    }.items():
+    """Bind :func:`prefixes` in ``graph``."""
+    for prefix, namespace in prefixes().items():
         graph.bind(prefix, namespace, replace=True)
     return graph
