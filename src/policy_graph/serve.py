@@ -40,6 +40,9 @@ class Limits:
     workers: int = 4  # queries running at once; more wait for a place
 
 
+DISCARD_LIMIT = 64 * 1024 * 1024  # bytes of a refused body read and dropped at most
+
+
 class EndpointServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
@@ -181,9 +184,31 @@ class EndpointHandler(BaseHTTPRequestHandler):
             self._send(_plain(411, "a POST needs a Content-Length"))
             return None
         if int(length) > self.server.limits.max_body:
+            self.close_connection = True
             self._send(_plain(413, f"the request is over {self.server.limits.max_body} bytes"))
+            self._discard_body(int(length))
             return None
         return self.rfile.read(int(length))
+
+    def _discard_body(self, length: int) -> None:
+        """Read and drop a refused body, within bounds, before the connection closes.
+
+        A client sends its whole body before it reads the answer; closing with the body
+        unread makes the kernel reset the connection, and the client sees a broken pipe
+        instead of the 413. So drain it as web servers do ("lingering close"), but at
+        most DISCARD_LIMIT bytes and for at most the client timeout.
+        """
+        self.wfile.flush()
+        left = min(length, DISCARD_LIMIT)
+        deadline = time.monotonic() + self.server.limits.client_timeout
+        try:
+            while left > 0 and time.monotonic() < deadline:
+                chunk = self.rfile.read1(min(left, 65536))
+                if not chunk:
+                    break
+                left -= len(chunk)
+        except OSError:
+            pass  # the client went away or was too slow: nothing more to do
 
     def _send(self, result: Answer) -> None:
         self.send_response(result.status)
@@ -194,6 +219,8 @@ class EndpointHandler(BaseHTTPRequestHandler):
         self.send_header("Access-Control-Allow-Headers", "Content-Type, Accept")
         self.send_header("Access-Control-Expose-Headers", "Policy-Graph-Truncated")
         self.send_header("Vary", "Accept")
+        if self.close_connection:
+            self.send_header("Connection", "close")
         if result.truncated:
             limit = self.server.limits.max_rows
             self.send_header(
