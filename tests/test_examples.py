@@ -23,6 +23,6 @@ def test_notebook_example_runs(tmp_path):
     assert "policies-per-department: Policies per department · 부서별 정책" in lines
     assert any(line.startswith("기획조정실 4 ") for line in lines)
     assert (
-        "[{'title': 'Qualitative upgrade of smart factories', 'budget': Decimal('20000000000.0')}]"
+        "[{'title': 'Qualitative upgrade of smart factories', 'budget': Decimal('20000000000')}]"
         in lines
     )

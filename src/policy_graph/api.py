@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from rdflib import Graph
@@ -263,11 +264,23 @@ def run_query(
 
 
 def result_rows(result) -> list[dict]:
-    """A SELECT result as a list of dicts of Python values (None where unbound)."""
-    return [
-        {str(v): (row[v].toPython() if row[v] is not None else None) for v in result.vars}
-        for row in result
-    ]
+    """A SELECT result as a list of dicts of Python values (None where unbound).
+
+    Decimals come in canonical form (``Decimal('20000000000')``, ``Decimal('2.5')``),
+    so that rows are the same whichever engine wrote or holds the graph: rdflib keeps
+    the lexical form it read ("20000000000.0"), Oxigraph keeps the value."""
+    return [{str(v): _python_value(row[v]) for v in result.vars} for row in result]
+
+
+def _python_value(term):
+    if term is None:
+        return None
+    value = term.toPython()
+    if isinstance(value, Decimal) and value.is_finite():
+        value = value.normalize()
+        if value == value.to_integral_value():
+            value = value.quantize(Decimal(1))
+    return value
 
 
 def result_frame(result):
