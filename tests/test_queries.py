@@ -305,6 +305,24 @@ def test_syntax_error_shows_line_and_column_and_exits_2(runner):
     assert result.stderr.startswith("policy-graph: SPARQL syntax error at line 2, column ")
 
 
+def test_syntax_error_with_a_parameter_is_shown_where_the_user_wrote_it(runner):
+    text = "SELECT ?s\nWHERE {\n  ?s ?p }"
+    plain = runner.invoke(cli, ["query", "-e", text])
+    bound = runner.invoke(cli, ["query", "-e", text, "--param", "p=<urn:x>"])
+    assert bound.exit_code == 2
+    assert bound.stderr == plain.stderr
+    assert bound.stderr.startswith("policy-graph: SPARQL syntax error at line 3, column ")
+
+
+def test_a_parameter_that_is_not_an_iri_is_refused(runner):
+    text = "SELECT ?s WHERE { ?s ?p ?o }"
+    result = runner.invoke(cli, ["query", "-e", text, "--param", "p=<urn:a b>"])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "policy-graph: parameter p: <urn:a b> is not an IRI (no spaces, <, >, quotes)\n"
+    )
+
+
 def test_an_update_is_not_a_query(runner):
     result = runner.invoke(cli, ["query", "-e", "INSERT DATA { <a:b> <a:c> <a:d> }"])
     assert result.exit_code == 2

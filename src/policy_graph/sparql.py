@@ -39,17 +39,28 @@ def query_form(text: str) -> str:
 
 
 def bind(text: str, bindings: Mapping[str, URIRef | Literal] | None) -> str:
-    """``text`` with a VALUES block, first in its WHERE group, binding ``bindings``."""
-    parsed = _parse(text)
+    """``text`` with a VALUES block, first in its WHERE group, binding ``bindings``.
+
+    The text is not parsed here: :func:`run_query` parses the bound text once."""
     if not bindings:
         return text
     names = sorted(bindings)
+    for name in names:
+        _check_value(name, bindings[name])
     variables = " ".join(f"?{name}" for name in names)
     terms = " ".join(bindings[name].n3() for name in names)
-    at = _where_brace(text, QUERY_FORMS[parsed[1].name])
-    bound = f"{text[: at + 1]}\n  VALUES ({variables}) {{ ({terms}) }}\n{text[at + 1 :]}"
-    _parse(bound)
-    return bound
+    at = _where_brace(text)
+    return f"{text[: at + 1]}\n  VALUES ({variables}) {{ ({terms}) }}\n{text[at + 1 :]}"
+
+
+_IRI = re.compile(r'[^<>"{}|^`\\\x00-\x20]*')
+
+
+def _check_value(name: str, value: URIRef | Literal) -> None:
+    if not re.fullmatch(r"\w+", name):
+        raise QueryError(f"{name!r} is not a SPARQL variable name")
+    if isinstance(value, URIRef) and not _IRI.fullmatch(str(value)):
+        raise QueryError(f"parameter {name}: <{value}> is not an IRI (no spaces, <, >, quotes)")
 
 
 # The lexical tokens that may hold a brace or '#' without meaning one: long and short
@@ -64,17 +75,22 @@ _SKIPPED = re.compile(
 )
 
 
-def _where_brace(text: str, form: str) -> int:
+_FORM = re.compile(r"(?i)(?<![\w:?$])(SELECT|CONSTRUCT|DESCRIBE|ASK)(?![\w:])")
+
+
+def _where_brace(text: str) -> int:
     """The index of the ``{`` that opens the query's WHERE group."""
     depth, opened, position = 0, [], 0
     keyword_where = re.compile(r"(?i)\bWHERE\b")
-    where_at = None
+    where_at = form = None
     while position < len(text):
         skipped = _SKIPPED.match(text, position)
         if skipped:
             position = skipped.end()
             continue
         char = text[position]
+        if depth == 0 and form is None and (keyword := _FORM.match(text, position)):
+            form = keyword.group(1).upper()
         if depth == 0 and where_at is None and keyword_where.match(text, position):
             where_at = position
         if char == "{":
@@ -85,8 +101,10 @@ def _where_brace(text: str, form: str) -> int:
             depth -= 1
         position += 1
     if form == "CONSTRUCT" and opened and opened[0][1] is None:
-        return opened[1][0]  # the first group is the template
-    if form == "CONSTRUCT":
+        if len(opened) > 1:
+            return opened[1][0]  # the first group is the template
+        raise QueryError("the short form CONSTRUCT WHERE { … } cannot take parameters")
+    if form == "CONSTRUCT" and len(opened) == 1:
         raise QueryError("the short form CONSTRUCT WHERE { … } cannot take parameters")
     if not opened:
         raise QueryError("this query has no WHERE group to bind parameters in")
@@ -119,12 +137,28 @@ def _parse_unlocked(text: str):
         raise QueryError("this is a SPARQL Update; policy-graph answers queries only") from None
 
 
+def prepare(text: str, bindings: Mapping | None = None) -> tuple[str, object]:
+    """``text`` bound (see :func:`bind`) and parsed once; a syntax error is reported
+    where the user wrote it, not where the VALUES block moved it."""
+    try:
+        bound = bind(text, bindings)
+        return bound, _parse(bound)
+    except QueryError:
+        _parse(text)  # raises the user's own syntax error, if there is one
+        raise
+
+
 def run_query(graph, text: str, bindings: Mapping | None = None, engine=None) -> Result:
     """Answer ``text`` on ``graph`` (an rdflib Graph, or ``engine``'s store), with
-    ``bindings`` bound (see :func:`bind`)."""
-    bound = bind(text, bindings)
+    ``bindings`` bound (see :func:`bind`). The bound text is parsed once by rdflib,
+    for its syntax (a syntax error is reported where the user wrote it)."""
+    bound, parsed = prepare(text, bindings)
     try:
-        return engine.query(graph, bound) if engine is not None else graph.query(bound)
+        if engine is None or engine.name == "rdflib":
+            from rdflib.plugins.sparql.algebra import translateQuery
+
+            return graph.query(translateQuery(parsed))
+        return engine.query(graph, bound)
     except QueryError:
         raise
     except Exception as error:  # the stores raise many kinds at evaluation
@@ -146,8 +180,8 @@ def run_remote(
     import urllib.error
     import urllib.request
 
-    bound = bind(text, bindings)
-    form = query_form(bound)
+    bound, parsed = prepare(text, bindings)
+    form = QUERY_FORMS[parsed[1].name]
     import urllib.parse
 
     # The URL-encoded POST: the one form of the protocol that every store accepts.
