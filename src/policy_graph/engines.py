@@ -154,28 +154,41 @@ class OxigraphEngine:
             result.askAnswer = bool(answer)
             return result
         if isinstance(answer, ox.QuerySolutions):
-            names = [v.value for v in answer.variables]
-            result = Result("SELECT")
             from rdflib import Variable
 
-            result.vars = [Variable(n) for n in names]
+            result = Result("SELECT")
+            result.vars = [Variable(v.value) for v in answer.variables]
+            convert = self._converter()
+            pairs = [(variable, str(variable)) for variable in result.vars]
             result.bindings = [
-                {Variable(n): self._rdflib(solution[n]) for n in names if solution[n] is not None}
+                {
+                    variable: convert(term)
+                    for variable, name in pairs
+                    if (term := solution[name]) is not None
+                }
                 for solution in answer
             ]
             return result
         result = Result("CONSTRUCT")
         graph = bind_prefixes(Graph())
+        convert = self._converter()
         for triple in answer:
-            graph.add(
-                (
-                    self._rdflib(triple.subject),
-                    self._rdflib(triple.predicate),
-                    self._rdflib(triple.object),
-                )
-            )
+            graph.add((convert(triple.subject), convert(triple.predicate), convert(triple.object)))
         result.graph = graph
         return result
+
+    def _converter(self):
+        """:meth:`_rdflib`, remembering each term converted: answers repeat names and
+        IRIs on many rows, and building an rdflib Literal is the costly part."""
+        converted: dict = {}
+
+        def convert(term):
+            found = converted.get(term)
+            if found is None:
+                found = converted[term] = self._rdflib(term)
+            return found
+
+        return convert
 
     def _rdflib(self, term):
         """An Oxigraph term as rdflib's (called once per term of every answer)."""
@@ -195,14 +208,9 @@ class OxigraphEngine:
     def to_rdflib(self, store) -> Graph:
         """The whole graph as an rdflib Graph (for SHACL and networkx; costs a copy)."""
         graph = RdflibEngine().new_store()
+        convert = self._converter()
         for quad in store.quads_for_pattern(None, None, None, self.graph_name):
-            graph.add(
-                (
-                    self._rdflib(quad.subject),
-                    self._rdflib(quad.predicate),
-                    self._rdflib(quad.object),
-                )
-            )
+            graph.add((convert(quad.subject), convert(quad.predicate), convert(quad.object)))
         return graph
 
 
