@@ -180,13 +180,30 @@ def test_query_and_viz_take_the_engine(tmp_path):
         assert result.exit_code == 0, result.output
         answers[engine] = result.output
         views = tmp_path / f"views-{engine}"
-        result = runner.invoke(cli, ["viz", "--engine", engine, "--out-dir", str(views), *common])
+        result = runner.invoke(
+            cli, ["viz", "--all", "--engine", engine, "--out-dir", str(views), *common]
+        )
         assert result.exit_code == 0, result.output
     assert "스마트공장 질적 고도화" in answers["rdflib"]
     assert answers["rdflib"].replace(".0,", ",") == answers["oxigraph"].replace(".0,", ",")
-    assert (tmp_path / "views-rdflib" / "overview.html").read_bytes() == (
-        tmp_path / "views-oxigraph" / "overview.html"
-    ).read_bytes()
+    pages = sorted(p.name for p in (tmp_path / "views-rdflib").iterdir())
+    assert "overview.html" in pages and "query-department-neighbourhood.html" in pages
+    assert pages == sorted(p.name for p in (tmp_path / "views-oxigraph").iterdir())
+    for page in pages:
+        rdflib_page = (tmp_path / "views-rdflib" / page).read_bytes()
+        assert rdflib_page == (tmp_path / "views-oxigraph" / page).read_bytes(), page
+
+
+def test_networkx_reads_oxigraph_through_a_view_not_a_copy(tmp_path):
+    graph_file = tmp_path / "graph.ttl"
+    graph = api.load_graph(DATA, graph_file, engine="oxigraph")
+    assert type(graph).__name__ == "OxigraphView"
+    assert len(graph) == api.build(DATA, tmp_path / "again.ttl").counts["triples"]
+    # one store: a triple added through the view is in Oxigraph's store
+    marker = (URIRef("urn:x:s"), URIRef("urn:x:p"), Literal("view"))
+    graph.add(marker)
+    asked = api.run_query(text="ASK { <urn:x:s> <urn:x:p> 'view' }", graph=graph)
+    assert asked.askAnswer is True
 
 
 # --- the generator ----------------------------------------------------------------

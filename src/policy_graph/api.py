@@ -12,7 +12,7 @@ from rdflib import Graph
 
 from . import paths
 from .build import build_graph as _graph_of
-from .engines import ENGINE_NAMES, get_engine
+from .engines import ENGINE_NAMES, OxigraphView, get_engine
 from .errors import InputError, UsageError
 from .outputs import RDF_FORMATS, output_paths, write_atomic
 from .progress import Report
@@ -178,10 +178,11 @@ def open_store(
 def load_graph(
     data_dir: Path | str | None = None, graph_file: Path | str = DEFAULT_OUT, engine: str = "rdflib"
 ) -> Graph:
-    """The built graph as an rdflib Graph (see :func:`open_store`), for networkx, SHACL
-    and notebooks: read by rdflib, or read by ``engine`` and copied out of its store."""
+    """The built graph as an rdflib Graph (see :func:`open_store`), for networkx and
+    notebooks: rdflib's own store, or (``engine="oxigraph"``) an rdflib view of
+    Oxigraph's store, not a copy; :func:`run_query` on it runs in Oxigraph."""
     chosen, store = open_store(data_dir, graph_file, engine)
-    return chosen.to_rdflib(store)
+    return chosen.view(store)
 
 
 def _format_of(path: Path) -> str:
@@ -258,6 +259,8 @@ def run_query(
         return sparql.run_remote(endpoint, query_text, bindings)
     if graph is None:
         chosen, graph = open_store(engine=engine or DEFAULT_ENGINE)
+    elif isinstance(graph, OxigraphView):
+        chosen, graph = get_engine("oxigraph"), graph.oxigraph
     else:
         chosen = get_engine("rdflib" if isinstance(graph, Graph) else engine or "oxigraph")
     return sparql.run_query(graph, query_text, bindings, chosen)

@@ -51,6 +51,9 @@ class RdflibEngine:
     def serialise(self, store: Graph, fmt: str) -> bytes:
         return serialise(store, fmt)
 
+    def view(self, store: Graph) -> Graph:
+        return store
+
     def load(self, path: Path, fmt: str) -> Graph:
         return self.new_store().parse(path, format=RDF_FORMATS[fmt].rdflib_name)
 
@@ -205,13 +208,31 @@ class OxigraphEngine:
             return BNode(term.value)
         raise TypeError(f"not an RDF term: {term!r}")
 
+    def view(self, store) -> Graph:
+        """The store seen as an rdflib Graph, without a copy (oxrdflib): what networkx
+        and notebooks read; SPARQL through :func:`policy_graph.api.run_query` still
+        runs in Oxigraph."""
+        return bind_prefixes(OxigraphView(store, GRAPH_IRI))
+
     def to_rdflib(self, store) -> Graph:
-        """The whole graph as an rdflib Graph (for SHACL and networkx; costs a copy)."""
+        """The whole graph copied into an rdflib Graph, for pyshacl, which makes many
+        small lookups (only up to SHACL_WHOLE_UP_TO policies: see validate.py)."""
         graph = RdflibEngine().new_store()
         convert = self._converter()
         for quad in store.quads_for_pattern(None, None, None, self.graph_name):
             graph.add((convert(quad.subject), convert(quad.predicate), convert(quad.object)))
         return graph
+
+
+class OxigraphView(Graph):
+    """An rdflib Graph over the named graph of an Oxigraph store (through oxrdflib's
+    store plugin): rdflib's API, Oxigraph's memory. ``oxigraph`` is the store."""
+
+    def __init__(self, store, identifier) -> None:
+        from oxrdflib import OxigraphStore
+
+        super().__init__(store=OxigraphStore(store=store), identifier=identifier)
+        self.oxigraph = store
 
 
 class _OxigraphSink:
