@@ -111,6 +111,13 @@ def test_every_saved_query_answers_the_same_on_both_engines_for_a_generated_corp
     _assert_same_answers(stores, params)
 
 
+def test_our_prefixes_are_declared_on_both_engines():
+    text = "SELECT ?title WHERE { pgpolicy:gwangju-smart-factory rdfs:label ?title FILTER(LANG(?title) = 'ko') }"
+    for name, store in _stores(DATA).items():
+        rows = api.result_rows(api.run_query(text=text, graph=store, engine=name))
+        assert rows == [{"title": "스마트공장 질적 고도화"}], name
+
+
 def test_python_rows_are_the_same_on_both_engines():
     rows = {}
     for name, store in _stores(DATA).items():

@@ -58,7 +58,7 @@ class RdflibEngine:
         return self.new_store().parse(path, format=RDF_FORMATS[fmt].rdflib_name)
 
     def query(self, store: Graph, text: str) -> Result:
-        return store.query(text)
+        return store.query(text, initNs=vocab.prefixes())
 
     def to_rdflib(self, store: Graph) -> Graph:
         return store
@@ -145,7 +145,7 @@ class OxigraphEngine:
 
     def query(self, store, text: str) -> Result:
         try:
-            answer = store.query(text, default_graph=self.graph_name)
+            answer = store.query(text, default_graph=self.graph_name, prefixes=vocab.prefixes())
         except SyntaxError as error:
             raise QueryError(f"SPARQL syntax error: {error}") from None
         return self._result(answer)

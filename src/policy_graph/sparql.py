@@ -17,6 +17,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.query import Result
 
 from .errors import QueryError
+from .vocab import prefixes
 
 QUERY_FORMS = {
     "SelectQuery": "SELECT",
@@ -151,13 +152,14 @@ def prepare(text: str, bindings: Mapping | None = None) -> tuple[str, object]:
 def run_query(graph, text: str, bindings: Mapping | None = None, engine=None) -> Result:
     """Answer ``text`` on ``graph`` (an rdflib Graph, or ``engine``'s store), with
     ``bindings`` bound (see :func:`bind`). The bound text is parsed once by rdflib,
-    for its syntax (a syntax error is reported where the user wrote it)."""
+    for its syntax (a syntax error is reported where the user wrote it). Our
+    prefixes (:func:`policy_graph.vocab.prefixes`) are declared on every engine."""
     bound, parsed = prepare(text, bindings)
     try:
         if engine is None or engine.name == "rdflib":
             from rdflib.plugins.sparql.algebra import translateQuery
 
-            return graph.query(translateQuery(parsed))
+            return graph.query(translateQuery(parsed, initNs=prefixes()))
         return engine.query(graph, bound)
     except QueryError:
         raise
