@@ -45,8 +45,9 @@ class Answer:
     truncated: bool = False
 
 
-def check_query(text: str) -> str:
-    """The query's form; a QueryError for bad syntax, RefusedQueryError for what reaches outside."""
+def check_query(text: str) -> tuple[str, object]:
+    """The query's form and rdflib's parse of it; a QueryError for bad syntax,
+    RefusedQueryError for what reaches outside."""
     from .sparql import QUERY_FORMS, _parse
 
     parsed = _parse(text)
@@ -61,7 +62,7 @@ def check_query(text: str) -> str:
             raise RefusedQueryError(
                 f"FROM <{named}> is refused: this endpoint has the one graph <{GRAPH_IRI}>"
             )
-    return QUERY_FORMS[query.name]
+    return QUERY_FORMS[query.name], parsed
 
 
 def _contains(node, name: str) -> bool:
@@ -113,10 +114,12 @@ class NotAcceptableError(QueryError):
     """No media type of the Accept header suits the query's answer (HTTP 406)."""
 
 
-def answer(engine, store, text: str, form: str, result_format: str, max_rows: int) -> Answer:
-    """Run ``text`` (checked: see :func:`check_query`) on ``engine``'s ``store`` and
-    write it in ``result_format``; SELECT results beyond ``max_rows`` are cut."""
-    result = engine.query(store, text)
+def answer(
+    engine, store, text: str, parsed, form: str, result_format: str, max_rows: int
+) -> Answer:
+    """Run ``text`` (``parsed`` and checked by :func:`check_query`) on ``engine``'s
+    ``store`` and write it in ``result_format``; SELECT results beyond ``max_rows`` are cut."""
+    result = engine.query(store, text, parsed)
     truncated = False
     if form == "SELECT" and max_rows is not None:
         rows = list(result.bindings)

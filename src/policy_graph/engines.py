@@ -57,8 +57,14 @@ class RdflibEngine:
     def load(self, path: Path, fmt: str) -> Graph:
         return self.new_store().parse(path, format=RDF_FORMATS[fmt].rdflib_name)
 
-    def query(self, store: Graph, text: str) -> Result:
-        return store.query(text, initNs=vocab.prefixes())
+    def query(self, store: Graph, text: str, parsed=None) -> Result:
+        """Answer ``text``; from ``parsed`` (rdflib's parse of it) when the caller has
+        it, so that the text is not parsed again."""
+        if parsed is None:
+            return store.query(text, initNs=vocab.prefixes())
+        from rdflib.plugins.sparql.algebra import translateQuery
+
+        return store.query(translateQuery(parsed, initNs=vocab.prefixes()))
 
     def to_rdflib(self, store: Graph) -> Graph:
         return store
@@ -143,7 +149,8 @@ class OxigraphEngine:
             store.bulk_load(path=str(path), format=self.formats[fmt], to_graph=self.graph_name)
         return store
 
-    def query(self, store, text: str) -> Result:
+    def query(self, store, text: str, parsed=None) -> Result:
+        """Answer ``text`` in Oxigraph (which parses it itself: ``parsed`` is unused)."""
         try:
             answer = store.query(text, default_graph=self.graph_name, prefixes=vocab.prefixes())
         except SyntaxError as error:

@@ -53,9 +53,9 @@ class EndpointServer(ThreadingHTTPServer):
         self.places = threading.BoundedSemaphore(limits.workers)
 
 
-def _work(engine, store, text, form, result_format, max_rows, connection) -> None:
+def _work(engine, store, text, parsed, form, result_format, max_rows, connection) -> None:
     try:
-        connection.send(answer(engine, store, text, form, result_format, max_rows))
+        connection.send(answer(engine, store, text, parsed, form, result_format, max_rows))
     except Exception as error:  # noqa: BLE001 - every failure becomes an HTTP answer
         connection.send(_error_answer(error))
     finally:
@@ -79,7 +79,7 @@ def run_limited(server: EndpointServer, text: str, accept: str | None, fmt: str 
     """Answer in a child process that is killed when the time limit passes."""
     limits = server.limits
     try:  # syntax, refusals and negotiation cost no process
-        form = check_query(text)
+        form, parsed = check_query(text)
         result_format = negotiate(form, accept, fmt)
     except QueryError as error:
         return _error_answer(error)
@@ -90,7 +90,16 @@ def run_limited(server: EndpointServer, text: str, accept: str | None, fmt: str 
         receiver, sender = context.Pipe(duplex=False)
         child = context.Process(
             target=_work,
-            args=(server.engine, server.store, text, form, result_format, limits.max_rows, sender),
+            args=(
+                server.engine,
+                server.store,
+                text,
+                parsed,
+                form,
+                result_format,
+                limits.max_rows,
+                sender,
+            ),
             daemon=True,
         )
         # Fork while no other thread is inside rdflib's parser, whose state (and lock)

@@ -17,7 +17,6 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.query import Result
 
 from .errors import QueryError
-from .vocab import prefixes
 
 QUERY_FORMS = {
     "SelectQuery": "SELECT",
@@ -101,11 +100,9 @@ def _where_brace(text: str) -> int:
         elif char == "}":
             depth -= 1
         position += 1
-    if form == "CONSTRUCT" and opened and opened[0][1] is None:
-        if len(opened) > 1:
+    if form == "CONSTRUCT":
+        if len(opened) > 1 and opened[0][1] is None:
             return opened[1][0]  # the first group is the template
-        raise QueryError("the short form CONSTRUCT WHERE { … } cannot take parameters")
-    if form == "CONSTRUCT" and len(opened) == 1:
         raise QueryError("the short form CONSTRUCT WHERE { … } cannot take parameters")
     if not opened:
         raise QueryError("this query has no WHERE group to bind parameters in")
@@ -155,12 +152,12 @@ def run_query(graph, text: str, bindings: Mapping | None = None, engine=None) ->
     for its syntax (a syntax error is reported where the user wrote it). Our
     prefixes (:func:`policy_graph.vocab.prefixes`) are declared on every engine."""
     bound, parsed = prepare(text, bindings)
-    try:
-        if engine is None or engine.name == "rdflib":
-            from rdflib.plugins.sparql.algebra import translateQuery
+    if engine is None:
+        from .engines import get_engine
 
-            return graph.query(translateQuery(parsed, initNs=prefixes()))
-        return engine.query(graph, bound)
+        engine = get_engine("rdflib")
+    try:
+        return engine.query(graph, bound, parsed)
     except QueryError:
         raise
     except Exception as error:  # the stores raise many kinds at evaluation
