@@ -414,8 +414,11 @@ def export(fmt, out, lang, data_dir, graph_file, engine) -> None:
     from . import api
 
     out = out or Path(f"build/policy-graph.{fmt}")
-    graph_of = api.load_graph
-    path = _run(lambda: api.export_network(graph_of(data_dir, graph_file, engine), fmt, out, lang))
+
+    def write() -> Path:
+        return api.export_network(api.load_graph(data_dir, graph_file, engine), fmt, out, lang)
+
+    path = _run(write)
     click.echo(f"Wrote {path}")
 
 
