@@ -12,7 +12,7 @@ import difflib
 import os
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -171,16 +171,10 @@ class Records:
     files: int = field(default=0, compare=False)  # how many files they were read from
 
     def extend(self, other: Records) -> None:
-        """Append ``other``'s records after ours, kind by kind."""
-        for name in (
-            "governments",
-            "organisations",
-            "sources",
-            "concepts",
-            "programmes",
-            "policies",
-        ):
-            getattr(self, name).extend(getattr(other, name))
+        """Append ``other``'s records after ours, kind by kind (every list field)."""
+        for kind in fields(self):
+            if kind.default_factory is list:
+                getattr(self, kind.name).extend(getattr(other, kind.name))
 
     def concepts_of(self, kind: str) -> list[Concept]:
         return [c for c in self.concepts if c.kind == kind]
@@ -832,16 +826,14 @@ _CHUNK = 50
 
 def _read_files(files: list[Path], report=None) -> tuple[Records, list[Problem]]:
     """The records and problems of ``files``, in file order, whatever reads them."""
-    records, problems = Records(), []
     chunks = [files[i : i + _CHUNK] for i in range(0, len(files), _CHUNK)]
     workers = min(os.cpu_count() or 1, len(chunks))
     if len(files) < PARALLEL_FROM_FILES or workers < 2:
-        results = map(_read_chunk, chunks)
-        return _gather(results, records, problems, len(files), report)
+        return _gather(map(_read_chunk, chunks), len(files), report)
     from concurrent.futures import ProcessPoolExecutor
 
     with ProcessPoolExecutor(workers) as pool:
-        return _gather(pool.map(_read_chunk, chunks), records, problems, len(files), report)
+        return _gather(pool.map(_read_chunk, chunks), len(files), report)
 
 
 def _read_chunk(paths: list[Path]) -> tuple[Records, list[Problem], int]:
@@ -851,8 +843,8 @@ def _read_chunk(paths: list[Path]) -> tuple[Records, list[Problem], int]:
     return records, problems, len(paths)
 
 
-def _gather(results, records: Records, problems: list[Problem], total: int, report):
-    done = 0
+def _gather(results, total: int, report) -> tuple[Records, list[Problem]]:
+    records, problems, done = Records(), [], 0
     for chunk_records, chunk_problems, count in results:
         records.extend(chunk_records)
         problems += chunk_problems
