@@ -103,7 +103,8 @@ def run_limited(server: EndpointServer, text: str, accept: str | None, fmt: str 
             daemon=True,
         )
         # Fork while no other thread is inside rdflib's parser, whose state (and lock)
-        # the child inherits: a child forked mid-parse would wait forever.
+        # the child inherits: a child forked mid-parse would wait forever. The child
+        # inherits the lock held, too: it answers from check_query's parse, never parsing.
         with PARSER_LOCK:
             child.start()
         sender.close()
