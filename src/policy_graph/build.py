@@ -30,6 +30,25 @@ CONCEPT_KINDS: dict[str, tuple[URIRef, str, Text]] = {
     ),
 }
 
+
+def source_label(source: Source, publisher: Organisation | None) -> Text:
+    """The name of a source without a headline: its publisher, kind and date."""
+    ko_kind, en_kind = SOURCE_KIND_NAMES[source.type]
+    ko_publisher = publisher.label.ko if publisher else source.publisher
+    en_publisher = publisher.label.en if publisher else source.publisher
+    return Text(
+        f"{ko_publisher} {ko_kind} ({source.issued.isoformat()})",
+        f"{en_publisher} {en_kind}, {source.issued.isoformat()}",
+    )
+
+
+SOURCE_KIND_NAMES = {
+    "news-article": ("기사", "news article"),
+    "press-release": ("보도자료", "press release"),
+    "report": ("보고서", "report"),
+    "web-page": ("웹 페이지", "web page"),
+}
+
 SOURCE_CLASSES = {
     "news-article": SDO.NewsArticle,
     "press-release": SDO.Article,
@@ -83,8 +102,9 @@ def add_records(graph, records: Records, report=None):
         _add_organisation(graph, organisation)
     for government in records.governments:
         _add_government(graph, government)
+    publishers = {organisation.id: organisation for organisation in records.organisations}
     for source in records.sources:
-        _add_source(graph, source)
+        _add_source(graph, source, publishers)
     for programme in records.programmes:
         _add_programme(graph, programme)
     total = len(records.policies)
@@ -162,15 +182,22 @@ def _add_unit(graph: Graph, unit: Unit, government: URIRef) -> None:
     graph.add((subject, ORG.classification, iri("organisation-type", unit.unit_type)))
     graph.add((subject, ORG.unitOf, government))
     graph.add((government, ORG.hasUnit, subject))
+    if unit.part_of:
+        holder = unit_iri(unit.government, unit.part_of)
+        graph.add((subject, ORG.subOrganizationOf, holder))
+        graph.add((holder, ORG.hasSubOrganization, subject))
 
 
-def _add_source(graph: Graph, source: Source) -> None:
+def _add_source(graph: Graph, source: Source, publishers: dict[str, Organisation]) -> None:
     subject = record_iri(source)
     graph.add((subject, RDF.type, PROV.Entity))
     graph.add((subject, RDF.type, SOURCE_CLASSES[source.type]))
-    _add_labels(graph, subject, Text(source.title, source.title_en))
-    graph.add((subject, DCTERMS.title, Literal(source.title, lang="ko")))
-    graph.add((subject, DCTERMS.title, Literal(source.title_en, lang="en")))
+    if source.title:
+        _add_labels(graph, subject, Text(source.title, source.title_en))
+        graph.add((subject, DCTERMS.title, Literal(source.title, lang="ko")))
+        graph.add((subject, DCTERMS.title, Literal(source.title_en, lang="en")))
+    else:
+        _add_labels(graph, subject, source_label(source, publishers.get(source.publisher)))
     graph.add((subject, DCTERMS.publisher, iri("org", source.publisher)))
     graph.add((subject, DCTERMS.issued, Literal(source.issued, datatype=XSD.date)))
     if source.author:
@@ -204,6 +231,10 @@ def _add_programme(graph: Graph, programme: Programme) -> None:
     graph.add((subject, RDF.type, PG.Programme))
     _add_labels(graph, subject, programme.title)
     _add_texts(graph, subject, DCTERMS.description, programme.description)
+    if programme.part_of:
+        whole = programme_iri(programme.government, programme.part_of)
+        graph.add((subject, DCTERMS.isPartOf, whole))
+        graph.add((whole, DCTERMS.hasPart, subject))
     _add_provenance(graph, subject, programme)
 
 

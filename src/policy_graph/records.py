@@ -71,19 +71,21 @@ class Concept:
 
 @dataclass(frozen=True)
 class Unit:
-    """A department or agency of a government (an ``org:OrganizationalUnit``)."""
+    """A department or agency of a government (an ``org:OrganizationalUnit``), possibly
+    inside another unit of it (``part_of``: a 팀 in a 정책관)."""
 
     government: str
     id: str
     label: Text
     alt_labels: dict[str, tuple[str, ...]]
     unit_type: str
+    part_of: str | None
     origin: Origin
 
 
 @dataclass(frozen=True)
 class Government:
-    """A city, county or district government and its units."""
+    """A city, county or district government and its units (every one, however deep)."""
 
     id: str
     label: Text
@@ -111,8 +113,8 @@ class Source:
 
     id: str
     type: str
-    title: str
-    title_en: str
+    title: str | None
+    title_en: str | None
     publisher: str
     issued: dt.date
     author: str | None
@@ -122,12 +124,13 @@ class Source:
 
 @dataclass(frozen=True)
 class Programme:
-    """A programme of a government that groups policies."""
+    """A programme of a government that groups policies, or a strand of one (``part_of``)."""
 
     government: str
     id: str
     title: Text
     description: Text | None
+    part_of: str | None
     budget_krw: Decimal | None
     planned_end: int | None
     timeline: str | None
@@ -485,7 +488,10 @@ def _read_organisation(reader: _Fields) -> Organisation:
 def _read_government(reader: _Fields) -> Government:
     government_id = reader.take("id", _slug)
     units = reader.take(
-        "units", lambda value: _read_units(reader, government_id, value), default=()
+        "units",
+        lambda value: _read_units(reader, government_id, None, value),
+        required=False,
+        default=(),
     )
     return Government(
         id=government_id,
@@ -498,10 +504,13 @@ def _read_government(reader: _Fields) -> Government:
     )
 
 
-def _read_units(parent: _Fields, government: str | None, value: Any) -> tuple[Unit, ...]:
+def _read_units(
+    parent: _Fields, government: str | None, part_of: str | None, value: Any
+) -> tuple[Unit, ...]:
+    """The units of a list, each followed by the units inside it, however deep."""
     if not isinstance(value, list):
         raise _InvalidValue(f"expected a list of units, got {_describe(value)}")
-    units = []
+    units: list[Unit] = []
     for item in value:
         if not isinstance(item, _Mapping):
             parent.problem(
@@ -509,16 +518,25 @@ def _read_units(parent: _Fields, government: str | None, value: Any) -> tuple[Un
             )
             continue
         reader = _Fields(parent.problems, parent.file, item, "unit")
+        unit_id = reader.take("id", _slug)
+        inner = reader.take(
+            "units",
+            lambda value, unit_id=unit_id: _read_units(reader, government, unit_id, value),
+            required=False,
+            default=(),
+        )
         unit = Unit(
             government=government,
-            id=reader.take("id", _slug),
+            id=unit_id,
             label=reader.take("label", _text),
             alt_labels=reader.take("alt_labels", _alt_labels, required=False, default={}),
             unit_type=reader.take("unit_type", _string),
+            part_of=part_of,
             origin=reader.origin,
         )
         if reader.finish():
             units.append(unit)
+        units.extend(inner)
     return tuple(units)
 
 
@@ -526,8 +544,8 @@ def _read_source(reader: _Fields) -> Source:
     return Source(
         id=reader.take("id", _slug),
         type=reader.take("type", _one_of(SOURCE_TYPES)),
-        title=reader.take("title", _string),
-        title_en=reader.take("title_en", _string),
+        title=reader.take("title", _string, required=False),
+        title_en=reader.take("title_en", _string, required="title" in reader.mapping),
         publisher=reader.take("publisher", _string),
         issued=reader.take("issued", _date),
         author=reader.take("author", _string, required=False),
@@ -552,6 +570,7 @@ def _read_programme(reader: _Fields) -> Programme:
         id=reader.take("id", _slug),
         title=reader.take("title", _text),
         description=reader.take("description", _text, required=False),
+        part_of=reader.take("part_of", _string, required=False),
         origin=reader.origin,
         **_read_timing(reader),
     )
@@ -678,6 +697,8 @@ class _References:
         self.labels: dict[str, dict[str, str]] = {}  # what → ko/en label → id
         self._add("government", records.governments)
         self._add("organisation", records.organisations)
+        # A source is published by a news organisation or by a government itself.
+        self._add("publisher", [*records.organisations, *records.governments])
         self._add("source", records.sources)
         for concept_kind, words in CONCEPT_WORDS.items():
             self._add(words, records.concepts_of(concept_kind))
@@ -721,11 +742,15 @@ def _check_references(problems: list[Problem], records: Records) -> None:
     for organisation in records.organisations:
         refs.check(organisation, "kind", "organisation type", organisation.kind)
     for source in records.sources:
-        refs.check(source, "publisher", "organisation", source.publisher)
+        refs.check(source, "publisher", "publisher", source.publisher)
     for concept in records.concepts:
         refs.check(concept, "broader", CONCEPT_WORDS[concept.kind], concept.broader)
     for programme in records.programmes:
         refs.check(programme, "government", "government", programme.government)
+        if programme.government in refs.known["government"]:
+            refs.check(
+                programme, "part_of", f"programme of {programme.government}", programme.part_of
+            )
         refs.check(programme, "source", "source", programme.sources)
     for policy in records.policies:
         refs.check(policy, "government", "government", policy.government)
@@ -779,6 +804,33 @@ def _check_hierarchies(problems: list[Problem], records: Records) -> None:
                 stack.append((parent, iter(node.broader)))
 
 
+def _check_part_of_chains(problems: list[Problem], records: Records) -> None:
+    """A programme (strand) or government may not be part of itself, however far up."""
+    for items in (records.programmes, records.governments):
+        by_key = {(getattr(r, "government", None), r.id): r for r in items}
+        for start in items:
+            chain, current = [start.id], start
+            while current.part_of is not None:
+                current = by_key.get((getattr(start, "government", None), current.part_of))
+                if current is None:
+                    break
+                chain.append(current.id)
+                if current.id == start.id:
+                    if min(chain[:-1]) == start.id:  # one line per cycle
+                        problems.append(
+                            Problem(
+                                start.origin.file,
+                                start.origin.line_of("part_of"),
+                                record_name(start),
+                                "part_of",
+                                f"cycle: {' → '.join(chain)}",
+                            )
+                        )
+                    break
+                if len(chain) > len(items):
+                    break
+
+
 # --- the public entry point ---------------------------------------------------
 
 
@@ -811,6 +863,7 @@ def load_records(data_dir: Path | str, report=None) -> Records:
     _check_unique(problems, records)
     _check_references(problems, records)
     _check_hierarchies(problems, records)
+    _check_part_of_chains(problems, records)
     if not records.policies and not problems:
         problems.append(Problem(str(data_dir), message="no policies in these records"))
     if problems:
