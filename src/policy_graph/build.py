@@ -31,7 +31,7 @@ CONCEPT_KINDS: dict[str, tuple[URIRef, str, Text]] = {
 }
 
 
-def source_label(source: Source, publisher: Organisation | None) -> Text:
+def source_label(source: Source, publisher: Organisation | Government | None) -> Text:
     """The name of a source without a headline: its publisher, kind and date."""
     ko_kind, en_kind = SOURCE_KIND_NAMES[source.type]
     ko_publisher = publisher.label.ko if publisher else source.publisher
@@ -102,7 +102,7 @@ def add_records(graph, records: Records, report=None):
         _add_organisation(graph, organisation)
     for government in records.governments:
         _add_government(graph, government)
-    publishers = {organisation.id: organisation for organisation in records.organisations}
+    publishers = {o.id: o for o in [*records.organisations, *records.governments]}
     for source in records.sources:
         _add_source(graph, source, publishers)
     for programme in records.programmes:
@@ -188,7 +188,7 @@ def _add_unit(graph: Graph, unit: Unit, government: URIRef) -> None:
         graph.add((holder, ORG.hasSubOrganization, subject))
 
 
-def _add_source(graph: Graph, source: Source, publishers: dict[str, Organisation]) -> None:
+def _add_source(graph: Graph, source: Source, publishers: dict) -> None:
     subject = record_iri(source)
     graph.add((subject, RDF.type, PROV.Entity))
     graph.add((subject, RDF.type, SOURCE_CLASSES[source.type]))
