@@ -16,6 +16,9 @@ REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "data"
 TEST_DATA = Path(__file__).resolve().parent / "data"
 MINIMAL = TEST_DATA / "minimal"
+# Four governments of four kinds (see its README.md): a metropolitan city, a special
+# city with strands and a unit inside a unit, a district and a county with no departments.
+MANY = TEST_DATA / "many-governments"
 BAD_CASES = sorted(p.name for p in (TEST_DATA / "bad").iterdir() if p.is_dir())
 SOURCES = REPO.parent / "shared" / "sources"
 ARTICLE = SOURCES / "asiae-2021-01-19-gwangju-1ai.txt"
@@ -49,6 +52,43 @@ def article_graph(article_records):
     assert validate_graph(graph, record_index(article_records)) == []
     assert len(graph) > 500, "the article's graph is unexpectedly small"
     return graph
+
+
+@pytest.fixture(scope="session")
+def many_records():
+    from policy_graph import load_records
+
+    return load_records(MANY)
+
+
+@pytest.fixture(scope="session")
+def many_stores(many_records):
+    """The many-governments records in each engine's store: {"rdflib": …, "oxigraph": …}."""
+    from policy_graph.engines import get_engine
+
+    return {name: get_engine(name).store_records(many_records) for name in ("rdflib", "oxigraph")}
+
+
+@pytest.fixture(scope="session")
+def many_graph(many_records):
+    """The many-governments graph as an rdflib Graph, checked by SHACL."""
+    from policy_graph.build import build_graph
+    from policy_graph.validate import record_index, validate_graph
+
+    graph = build_graph(many_records)
+    assert validate_graph(graph, record_index(many_records)) == []
+    assert len(graph) > 500, "the many-governments graph is unexpectedly small"
+    return graph
+
+
+@pytest.fixture
+def many_sources(tmp_path_factory, article_text) -> Path:
+    """A folder with the texts of every source of the many-governments fixture: its own
+    (fictional) texts and the article from shared/sources."""
+    folder = tmp_path_factory.mktemp("many-sources")
+    for text in [*(MANY / "sources").glob("*.txt"), ARTICLE]:
+        shutil.copyfile(text, folder / text.name)
+    return folder
 
 
 @pytest.fixture
