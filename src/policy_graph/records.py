@@ -8,22 +8,28 @@ raised together as one :class:`~policy_graph.errors.InputError`.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import os
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, fields
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from .errors import InputError, Problem
+from .record_format import (
+    SECTION_BY_NAME,
+    SLUG,
+    UNIT,
+    Field,
+    InvalidValue,
+    Section,
+    Text,
+    describe,
+    did_you_mean,
+)
 
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-LANGUAGES = ("ko", "en")
-SOURCE_TYPES = ("news-article", "press-release", "report", "web-page")
 # Concept kind (also the first segment of its IRI) → its name in messages.
 CONCEPT_WORDS = {
     "technology": "technology",
@@ -46,14 +52,6 @@ class Origin:
 
     def line_of(self, name: str) -> int:
         return self.field_lines.get(name, self.line)
-
-
-@dataclass(frozen=True)
-class Text:
-    """A text in Korean (the source's wording) and English (our translation)."""
-
-    ko: str
-    en: str
 
 
 @dataclass(frozen=True)
@@ -234,8 +232,23 @@ class _LineLoader(_BaseLoader):
         return mapping
 
 
+    def construct_sequence(self, node, deep=False):  # noqa: D102 (PyYAML's hook)
+        sequence = _Sequence(self.construct_object(child, deep=True) for child in node.value)
+        sequence.item_lines = [child.start_mark.line + 1 for child in node.value]
+        return sequence
+
+
+class _Sequence(list):
+    """A YAML sequence that remembers the line of each item (a quote's own line)."""
+
+    item_lines: list[int] = []
+
+
 _LineLoader.add_constructor(
     "tag:yaml.org,2002:map", lambda loader, node: loader.construct_mapping(node)
+)
+_LineLoader.add_constructor(
+    "tag:yaml.org,2002:seq", lambda loader, node: loader.construct_sequence(node)
 )
 
 
@@ -255,185 +268,35 @@ def _parse_yaml(path: Path, shown: str, problems: list[Problem]) -> Any:
 
 
 def _duplicate_keys(node: Any, path: str = "") -> Iterator[tuple[str, int, int]]:
+    """Keys given twice in a record, at any depth but in the units inside it (which
+    are records of their own)."""
     if isinstance(node, _Mapping):
         for key, line, first in node.duplicates:
             yield f"{path}{key}", line, first
         for key, value in node.items():
-            yield from _duplicate_keys(value, f"{path}{key}.")
+            if key != "units":
+                yield from _duplicate_keys(value, f"{path}{key}.")
     elif isinstance(node, list):
         for item in node:
             yield from _duplicate_keys(item, path)
 
 
-# --- field parsers: value → value, or raise _InvalidValue(message) ------------------
-
-
-class _InvalidValue(ValueError):  # noqa: N818 - a signal inside this module, not an error API
-    pass
-
-
-def _describe(value: Any) -> str:
-    return "nothing" if value is None else f"{value!r}"
-
-
-def _string(value: Any) -> str:
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise _InvalidValue(f"expected a text, got {_describe(value)}")
-    text = str(value).strip()
-    if not text:
-        raise _InvalidValue("is empty")
-    return text
-
-
-def _slug(value: Any) -> str:
-    text = _string(value)
-    if not SLUG.match(text):
-        raise _InvalidValue(
-            f"expected a slug of lowercase ASCII words joined by '-' "
-            f"(like 'smart-factory'), got {text!r}"
-        )
-    return text
-
-
-def _references(value: Any) -> tuple[str, ...]:
-    items = value if isinstance(value, list) else [value]
-    references = tuple(_string(item) for item in items if item is not None)
-    repeated = sorted({r for r in references if references.count(r) > 1})
-    if repeated:
-        raise _InvalidValue(f"lists {', '.join(map(repr, repeated))} more than once")
-    return references
-
-
-def _non_empty(parse: Callable[[Any], tuple]) -> Callable[[Any], tuple]:
-    def parse_non_empty(value: Any) -> tuple:
-        items = parse(value)
-        if not items:
-            raise _InvalidValue("needs at least one entry")
-        return items
-
-    return parse_non_empty
-
-
-def _text(value: Any) -> Text:
-    if not isinstance(value, dict):
-        raise _InvalidValue(f"expected 'ko' and 'en' texts, got {_describe(value)}")
-    missing = [lang for lang in LANGUAGES if lang not in value]
-    if missing:
-        raise _InvalidValue(f"missing the {' and '.join(missing)} text")
-    extra = sorted(set(value) - set(LANGUAGES), key=str)
-    if extra:
-        hint = (
-            " (a comma inside {…} splits a text: put the text in quotes)"
-            if value[extra[0]] is None
-            else ""
-        )
-        raise _InvalidValue(f"unknown language {extra[0]!r} (expected 'ko' and 'en'){hint}")
-    try:
-        return Text(ko=_string(value["ko"]), en=_string(value["en"]))
-    except _InvalidValue as error:
-        lang = "ko" if not _is_text(value["ko"]) else "en"
-        raise _InvalidValue(f"{lang}: {error}") from None
-
-
-def _is_text(value: Any) -> bool:
-    try:
-        _string(value)
-        return True
-    except _InvalidValue:
-        return False
-
-
-def _alt_labels(value: Any) -> dict[str, tuple[str, ...]]:
-    if not isinstance(value, dict):
-        raise _InvalidValue(f"expected lists of labels under 'ko' and 'en', got {_describe(value)}")
-    labels = {}
-    for lang, items in value.items():
-        if lang not in LANGUAGES:
-            raise _InvalidValue(f"unknown language {lang!r} (expected 'ko' or 'en')")
-        labels[lang] = tuple(
-            _string(item) for item in (items if isinstance(items, list) else [items])
-        )
-    return labels
-
-
-def _quotes(value: Any) -> tuple[str, ...]:
-    items = value if isinstance(value, list) else [value]
-    quotes = []
-    for number, item in enumerate(items, 1):
-        try:
-            quotes.append(_string(item))
-        except _InvalidValue as error:
-            raise _InvalidValue(f"quote {number} {error}") from None
-    if not quotes:
-        raise _InvalidValue("needs at least one verbatim quote")
-    return tuple(quotes)
-
-
-def _year(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not 1000 <= value <= 9999:
-        raise _InvalidValue(f"expected a year such as 2025, got {_describe(value)}")
-    return value
-
-
-def _amount(value: Any) -> Decimal:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise _InvalidValue(f"expected a number of won such as 20000000000, got {_describe(value)}")
-    try:
-        amount = Decimal(str(value))
-    except InvalidOperation:
-        raise _InvalidValue(f"expected a number of won, got {_describe(value)}") from None
-    if not amount.is_finite() or amount < 0:
-        raise _InvalidValue(f"expected a positive number of won, got {_describe(value)}")
-    return amount
-
-
-def _date(value: Any) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(_string(value))
-    except ValueError:
-        raise _InvalidValue(f"expected a date such as 2021-01-19, got {_describe(value)}") from None
-
-
-def _one_of(choices: tuple[str, ...]) -> Callable[[Any], str]:
-    def parse_choice(value: Any) -> str:
-        text = _string(value)
-        if text not in choices:
-            hint = _did_you_mean(text, choices)
-            raise _InvalidValue(f"unknown {text!r}{hint}; expected one of {', '.join(choices)}")
-        return text
-
-    return parse_choice
-
-
-def _did_you_mean(value: str, known, labels: dict[str, str] | None = None) -> str:
-    """A hint at the id meant: by label, by spelling, or else the short list of ids."""
-    if labels and value in labels:
-        return f" (did you mean {labels[value]!r}?)"
-    close = difflib.get_close_matches(value, list(known), n=1, cutoff=0.6)
-    if close:
-        return f" (did you mean {close[0]!r}?)"
-    if 0 < len(known) <= 12:
-        return f" (known: {', '.join(sorted(known))})"
-    return ""
-
-
-# --- reading one record -------------------------------------------------------
+# --- reading one record, by the declaration of its section ------------------------
 
 
 class _Fields:
     """Reads the fields of one record, collecting problems instead of stopping."""
 
-    def __init__(self, problems: list[Problem], file: str, mapping: _Mapping, kind: str):
-        self.problems, self.file, self.mapping, self.kind = problems, file, mapping, kind
-        self.taken: set[str] = set()
+    def __init__(self, problems: list[Problem], file: str, mapping: _Mapping, section: Section):
+        self.problems, self.file, self.mapping, self.section = problems, file, mapping, section
         raw_id = mapping.get("id")
         self.id = raw_id if isinstance(raw_id, str) and SLUG.match(raw_id) else ""
-        self.record = f"{kind} {self.id or raw_id or '(no id)'}"
-        self.origin = Origin(file, mapping.line, {str(k): v for k, v in mapping.key_lines.items()})
+        self.record = f"{section.record} {self.id or raw_id or '(no id)'}"
+        lines = {str(k): v for k, v in mapping.key_lines.items()}
+        for key, value in mapping.items():
+            for number, line in enumerate(getattr(value, "item_lines", ()), 1):
+                lines[f"{key}.{number}"] = line
+        self.origin = Origin(file, mapping.line, lines)
         for key, line, first in _duplicate_keys(mapping):
             self.problem(key, f"duplicate key (first at line {first})", line)
 
@@ -441,174 +304,30 @@ class _Fields:
         line = line or self.origin.line_of(name.split(".")[0])
         self.problems.append(Problem(self.file, line, self.record, name, message))
 
-    def take(self, name: str, parse: Callable[[Any], Any], required: bool = True, default=None):
-        self.taken.add(name)
-        if name not in self.mapping:
-            if required:
-                self.problem(name, "missing required field", self.origin.line)
-            return default
-        try:
-            return parse(self.mapping[name])
-        except _InvalidValue as error:
-            self.problem(name, str(error))
-            return default
-
-    def finish(self) -> bool:
-        """Report unknown fields; True when the record has a usable id to be kept by."""
+    def values(self, read_nested: Callable[[Field, Any], Any]) -> dict[str, Any]:
+        """Every declared field's value (its type's empty value where left out or
+        wrong), then a problem for each field that is not declared."""
+        values = {f.key: self._take(f, read_nested) for f in self.section.fields}
         for name in self.mapping:
-            if name not in self.taken:
-                self.problem(
-                    str(name), f"unknown field{_did_you_mean(str(name), sorted(self.taken))}"
-                )
-        return bool(self.id)
+            if self.section.field(str(name)) is None:
+                known = [f.name for f in self.section.fields]
+                self.problem(str(name), f"unknown field{did_you_mean(str(name), known)}")
+        return values
 
-
-def _read_concept(kind: str, reader: _Fields) -> Concept:
-    return Concept(
-        kind=kind,
-        id=reader.take("id", _slug),
-        label=reader.take("label", _text),
-        alt_labels=reader.take("alt_labels", _alt_labels, required=False, default={}),
-        definition=reader.take("definition", _text, required=False),
-        broader=reader.take("broader", _references, required=False, default=()),
-        origin=reader.origin,
-    )
-
-
-def _read_organisation(reader: _Fields) -> Organisation:
-    return Organisation(
-        id=reader.take("id", _slug),
-        label=reader.take("label", _text),
-        alt_labels=reader.take("alt_labels", _alt_labels, required=False, default={}),
-        kind=reader.take("kind", _string),
-        origin=reader.origin,
-    )
-
-
-def _read_government(reader: _Fields) -> Government:
-    government_id = reader.take("id", _slug)
-    units = reader.take(
-        "units",
-        lambda value: _read_units(reader, government_id, None, value),
-        required=False,
-        default=(),
-    )
-    return Government(
-        id=government_id,
-        label=reader.take("label", _text),
-        alt_labels=reader.take("alt_labels", _alt_labels, required=False, default={}),
-        kind=reader.take("kind", _string),
-        part_of=reader.take("part_of", _string, required=False),
-        units=units,
-        origin=reader.origin,
-    )
-
-
-def _read_units(
-    parent: _Fields, government: str | None, part_of: str | None, value: Any
-) -> tuple[Unit, ...]:
-    """The units of a list, each followed by the units inside it, however deep."""
-    if not isinstance(value, list):
-        raise _InvalidValue(f"expected a list of units, got {_describe(value)}")
-    units: list[Unit] = []
-    for item in value:
-        if not isinstance(item, _Mapping):
-            parent.problem(
-                "units", f"expected a unit with id, label and unit_type, got {_describe(item)}"
-            )
-            continue
-        reader = _Fields(parent.problems, parent.file, item, "unit")
-        unit_id = reader.take("id", _slug)
-        inner = reader.take(
-            "units",
-            lambda value, unit_id=unit_id: _read_units(reader, government, unit_id, value),
-            required=False,
-            default=(),
-        )
-        unit = Unit(
-            government=government,
-            id=unit_id,
-            label=reader.take("label", _text),
-            alt_labels=reader.take("alt_labels", _alt_labels, required=False, default={}),
-            unit_type=reader.take("unit_type", _string),
-            part_of=part_of,
-            origin=reader.origin,
-        )
-        if reader.finish():
-            units.append(unit)
-        units.extend(inner)
-    return tuple(units)
-
-
-def _read_source(reader: _Fields) -> Source:
-    return Source(
-        id=reader.take("id", _slug),
-        type=reader.take("type", _one_of(SOURCE_TYPES)),
-        title=reader.take("title", _string, required=False),
-        title_en=reader.take("title_en", _string, required="title" in reader.mapping),
-        publisher=reader.take("publisher", _string),
-        issued=reader.take("issued", _date),
-        author=reader.take("author", _string, required=False),
-        url=reader.take("url", _string, required=False),
-        origin=reader.origin,
-    )
-
-
-def _read_timing(reader: _Fields) -> dict[str, Any]:
-    return {
-        "budget_krw": reader.take("budget_krw", _amount, required=False),
-        "planned_end": reader.take("planned_end", _year, required=False),
-        "timeline": reader.take("timeline", _string, required=False),
-        "quotes": reader.take("quotes", _quotes, default=()),
-        "sources": reader.take("source", _non_empty(_references), default=()),
-    }
-
-
-def _read_programme(reader: _Fields) -> Programme:
-    return Programme(
-        government=reader.take("government", _string),
-        id=reader.take("id", _slug),
-        title=reader.take("title", _text),
-        description=reader.take("description", _text, required=False),
-        part_of=reader.take("part_of", _string, required=False),
-        origin=reader.origin,
-        **_read_timing(reader),
-    )
-
-
-def _read_policy(reader: _Fields) -> Policy:
-    return Policy(
-        government=reader.take("government", _string),
-        id=reader.take("id", _slug),
-        title=reader.take("title", _text),
-        description=reader.take("description", _text),
-        lead_department=reader.take("lead_department", _string, required=False),
-        programme=reader.take("programme", _string, required=False),
-        technologies=reader.take("technologies", _non_empty(_references), default=()),
-        target_groups=reader.take("target_groups", _references, required=False, default=()),
-        partners=reader.take("partners", _references, required=False, default=()),
-        domains=reader.take("domains", _non_empty(_references), default=()),
-        origin=reader.origin,
-        **_read_timing(reader),
-    )
-
-
-# Section name in a records file → (what one record is called, its reader, its list).
-_SECTIONS: dict[str, tuple[str, Callable[[_Fields], Any], str]] = {
-    "governments": ("government", _read_government, "governments"),
-    "organisations": ("organisation", _read_organisation, "organisations"),
-    "sources": ("source", _read_source, "sources"),
-    "technologies": ("technology", lambda r: _read_concept("technology", r), "concepts"),
-    "target_groups": ("target group", lambda r: _read_concept("target-group", r), "concepts"),
-    "domains": ("domain", lambda r: _read_concept("domain", r), "concepts"),
-    "organisation_types": (
-        "organisation type",
-        lambda r: _read_concept("organisation-type", r),
-        "concepts",
-    ),
-    "programmes": ("programme", _read_programme, "programmes"),
-    "policies": ("policy", _read_policy, "policies"),
-}
+    def _take(self, field: Field, read_nested: Callable[[Field, Any], Any]) -> Any:
+        if field.name not in self.mapping:
+            if field.required_in(self.mapping):
+                needed = f" (with '{field.required_with}')" if not field.required else ""
+                self.problem(field.name, f"missing required field{needed}", self.origin.line)
+            return field.type.empty
+        value = self.mapping[field.name]
+        try:
+            if field.type.parse is None:
+                return read_nested(field, value)
+            return field.type.parse(value)
+        except InvalidValue as error:
+            self.problem(field.name, str(error), error.line)
+            return field.type.empty
 
 
 def _read_file(path: Path, shown: str, records: Records, problems: list[Problem]) -> None:
@@ -626,35 +345,101 @@ def _read_file(path: Path, shown: str, records: Records, problems: list[Problem]
                 shown, line, field=str(key), message=f"duplicate section (first at line {first})"
             )
         )
-    for section, items in document.items():
-        line = document.key_lines[section]
-        if section not in _SECTIONS:
-            hint = _did_you_mean(str(section), _SECTIONS)
-            problems.append(
-                Problem(shown, line, field=str(section), message=f"unknown section{hint}")
-            )
+    for name, items in document.items():
+        line = document.key_lines[name]
+        section = SECTION_BY_NAME.get(name)
+        if section is None:
+            hint = did_you_mean(str(name), SECTION_BY_NAME)
+            problems.append(Problem(shown, line, field=str(name), message=f"unknown section{hint}"))
             continue
-        kind, read, target = _SECTIONS[section]
         if not isinstance(items, list):
-            problems.append(
-                Problem(shown, line, field=section, message="expected a list of records")
-            )
+            problems.append(Problem(shown, line, field=name, message="expected a list of records"))
             continue
         for item in items:
             if not isinstance(item, _Mapping):
-                problems.append(
-                    Problem(
-                        shown,
-                        line,
-                        field=section,
-                        message=f"expected a record, got {_describe(item)}",
-                    )
-                )
+                message = f"expected a record, got {describe(item)}"
+                problems.append(Problem(shown, line, field=name, message=message))
                 continue
-            reader = _Fields(problems, shown, item, kind)
-            record = read(reader)
-            if reader.finish():
-                getattr(records, target).append(record)
+            reader = _Fields(problems, shown, item, section)
+            record = _RECORD_MAKERS[name](reader)
+            if reader.id:
+                _add(records, record)
+
+
+def _add(records: Records, record) -> None:
+    kind = {
+        Government: records.governments,
+        Organisation: records.organisations,
+        Source: records.sources,
+        Concept: records.concepts,
+        Programme: records.programmes,
+        Policy: records.policies,
+    }[type(record)]
+    kind.append(record)
+
+
+def _no_nesting(field: Field, value: Any) -> Any:  # pragma: no cover - declaration error
+    raise TypeError(f"field {field.name!r} has no type to read it by")
+
+
+def _government(reader: _Fields) -> Government:
+    government_id = reader.id
+    values = reader.values(lambda _field, value: _read_units(reader, government_id, None, value))
+    return Government(**values, origin=reader.origin)
+
+
+def _read_units(
+    parent: _Fields, government: str, part_of: str | None, value: Any
+) -> tuple[Unit, ...]:
+    """The units of a list, each followed by the units inside it, however deep."""
+    if not isinstance(value, list):
+        raise InvalidValue(f"expected a list of units, got {describe(value)}")
+    units: list[Unit] = []
+    for item in value:
+        if not isinstance(item, _Mapping):
+            parent.problem(
+                "units", f"expected a unit with id, label and unit_type, got {describe(item)}"
+            )
+            continue
+        reader = _Fields(parent.problems, parent.file, item, UNIT)
+        inner: list[Unit] = []
+
+        def read_inner(_field, value, reader=reader, inner=inner) -> tuple:
+            inner.extend(_read_units(reader, government, reader.id, value))
+            return ()
+
+        values = reader.values(read_inner)
+        del values["units"]
+        unit = Unit(government=government, part_of=part_of, **values, origin=reader.origin)
+        if reader.id:
+            units.append(unit)
+        units.extend(inner)
+    return tuple(units)
+
+
+def _concept_maker(kind: str) -> Callable[[_Fields], Concept]:
+    def make(reader: _Fields) -> Concept:
+        return Concept(kind=kind, **reader.values(_no_nesting), origin=reader.origin)
+
+    return make
+
+
+def _maker(cls) -> Callable[[_Fields], Any]:
+    return lambda reader: cls(**reader.values(_no_nesting), origin=reader.origin)
+
+
+# Section name → how a record of it is made from its fields' values.
+_RECORD_MAKERS: dict[str, Callable[[_Fields], Any]] = {
+    "governments": _government,
+    "organisations": _maker(Organisation),
+    "sources": _maker(Source),
+    "technologies": _concept_maker("technology"),
+    "target_groups": _concept_maker("target-group"),
+    "domains": _concept_maker("domain"),
+    "organisation_types": _concept_maker("organisation-type"),
+    "programmes": _maker(Programme),
+    "policies": _maker(Policy),
+}
 
 
 # --- checks across records ----------------------------------------------------
@@ -720,7 +505,7 @@ class _References:
         for value in (values,) if isinstance(values, str | None) else values:
             if value is None or value in self.known.get(what, {}):
                 continue
-            hint = _did_you_mean(value, self.known.get(what, {}), self.labels.get(what))
+            hint = did_you_mean(value, self.known.get(what, {}), self.labels.get(what))
             self.problems.append(
                 Problem(
                     record.origin.file,
