@@ -4,6 +4,7 @@
     python3 tasks.py demo    # create .venv, install, build the graph and write the views
     python3 tasks.py test    # create .venv, install with test extras, run pytest
     python3 tasks.py lint    # ruff check and format check
+    python3 tasks.py docs    # regenerate docs/records.md and docs/records.schema.json
 
 Each job creates ``.venv`` if it is missing and (re)installs the project into it
 when ``pyproject.toml`` changed since the last install, so a second run is quick.
@@ -66,7 +67,13 @@ def lint(args: list[str]) -> None:
     _run(PYTHON, "-m", "ruff", "format", "--check", "src", "tests", "examples", "bench", "tasks.py")
 
 
-JOBS = {"demo": demo, "test": test, "lint": lint}
+def docs(args: list[str]) -> None:
+    ensure_venv()
+    code = "from policy_graph.record_docs import write_docs; write_docs('docs')"
+    _run(PYTHON, "-c", code)
+
+
+JOBS = {"demo": demo, "test": test, "lint": lint, "docs": docs}
 
 
 def main() -> None:

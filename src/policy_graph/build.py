@@ -5,6 +5,7 @@ from __future__ import annotations
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, PROV, RDF, RDFS, SDO, SKOS, XSD
 
+from .record_format import SOURCE_TYPES
 from .records import (
     Concept,
     Government,
@@ -33,28 +34,13 @@ CONCEPT_KINDS: dict[str, tuple[URIRef, str, Text]] = {
 
 def source_label(source: Source, publisher: Organisation | Government | None) -> Text:
     """The name of a source without a headline: its publisher, kind and date."""
-    ko_kind, en_kind = SOURCE_KIND_NAMES[source.type]
+    _class, ko_kind, en_kind = SOURCE_TYPES[source.type]
     ko_publisher = publisher.label.ko if publisher else source.publisher
     en_publisher = publisher.label.en if publisher else source.publisher
     return Text(
         f"{ko_publisher} {ko_kind} ({source.issued.isoformat()})",
         f"{en_publisher} {en_kind}, {source.issued.isoformat()}",
     )
-
-
-SOURCE_KIND_NAMES = {
-    "news-article": ("기사", "news article"),
-    "press-release": ("보도자료", "press release"),
-    "report": ("보고서", "report"),
-    "web-page": ("웹 페이지", "web page"),
-}
-
-SOURCE_CLASSES = {
-    "news-article": SDO.NewsArticle,
-    "press-release": SDO.Article,
-    "report": SDO.Report,
-    "web-page": SDO.WebPage,
-}
 
 
 def unit_iri(government: str, unit: str) -> URIRef:
@@ -191,7 +177,7 @@ def _add_unit(graph: Graph, unit: Unit, government: URIRef) -> None:
 def _add_source(graph: Graph, source: Source, publishers: dict) -> None:
     subject = record_iri(source)
     graph.add((subject, RDF.type, PROV.Entity))
-    graph.add((subject, RDF.type, SOURCE_CLASSES[source.type]))
+    graph.add((subject, RDF.type, SDO[SOURCE_TYPES[source.type][0].removeprefix("schema:")]))
     if source.title:
         _add_labels(graph, subject, Text(source.title, source.title_en))
         graph.add((subject, DCTERMS.title, Literal(source.title, lang="ko")))

@@ -362,7 +362,7 @@ def _labels(example: str, alt_example: str) -> tuple[Field, ...]:
 def _concept(name: str, record: str, meaning: str, example: str, broader: bool = True) -> Section:
     fields = (
         _id(
-            f"Stable slug of the {record}; its IRI is …/id/{record.replace(' ', '-')}/<id>.",
+            f"Stable slug of the {record}; its IRI is `…/id/{record.replace(' ', '-')}/<id>`.",
             "chatbot",
         ),
         *_labels("{ko: 챗봇, en: chatbot}", "{ko: [채팅로봇]}"),
@@ -425,7 +425,7 @@ UNIT = Section(
     (
         _id(
             "Slug of the unit, unique within its government; "
-            "its IRI is …/id/org/<government>-<id>.",
+            "its IRI is `…/id/org/<government>-<id>`.",
             "jobs-economy",
         ),
         *_labels("{ko: 일자리경제실, en: Jobs and Economy Office}", "{ko: [일자리실]}"),
@@ -453,7 +453,7 @@ SECTIONS: tuple[Section, ...] = (
         (
             _id(
                 "Slug of the government, also the first word of its policies' and units' "
-                "IRIs; its IRI is …/id/org/<id>.",
+                "IRIs; its IRI is `…/id/org/<id>`.",
                 "gwangju",
             ),
             *_labels("{ko: 광주광역시, en: Gwangju Metropolitan City}", "{ko: [광주시]}"),
@@ -513,7 +513,8 @@ governments:
                 True,
             ),
             _id(
-                "Slug, unique within its government; its IRI is …/id/programme/<government>-<id>.",
+                "Slug, unique within its government; "
+                "its IRI is `…/id/programme/<government>-<id>`.",
                 "one-office-one-ai",
             ),
             Field(
@@ -561,7 +562,7 @@ programmes:
                 True,
             ),
             _id(
-                "Slug, unique within its government; its IRI is …/id/policy/<government>-<id>.",
+                "Slug, unique within its government; its IRI is `…/id/policy/<government>-<id>`.",
                 "smart-factory",
             ),
             Field(
@@ -648,7 +649,7 @@ policies:
         "Any other organisation: a partner institution or a publisher.",
         (
             _id(
-                "Slug; its IRI is …/id/org/<id> (shared with governments: ids may not repeat).",
+                "Slug; its IRI is `…/id/org/<id>` (shared with governments: ids may not repeat).",
                 "chonnam-national-university-hospital",
             ),
             *_labels(
@@ -678,7 +679,7 @@ organisations:
         "source",
         "A document that states policies. Its text, for `validate --sources DIR`, is DIR/<id>.txt.",
         (
-            _id("Slug; its IRI is …/id/source/<id>.", "asiae-2021-01-19-gwangju-1ai"),
+            _id("Slug; its IRI is `…/id/source/<id>`.", "asiae-2021-01-19-gwangju-1ai"),
             Field(
                 "type",
                 one_of(SOURCE_TYPES),

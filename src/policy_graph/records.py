@@ -231,7 +231,6 @@ class _LineLoader(_BaseLoader):
             mapping.key_lines[key] = line
         return mapping
 
-
     def construct_sequence(self, node, deep=False):  # noqa: D102 (PyYAML's hook)
         sequence = _Sequence(self.construct_object(child, deep=True) for child in node.value)
         sequence.item_lines = [child.start_mark.line + 1 for child in node.value]
@@ -471,6 +470,49 @@ def _check_unique(problems: list[Problem], records: Records) -> None:
     check(records.units, lambda r: (r.government, r.id))
     check(records.programmes, lambda r: (r.government, r.id))
     check(records.policies, lambda r: (r.government, r.id))
+    _check_same_iris(problems, records)
+
+
+def _check_same_iris(problems: list[Problem], records: Records) -> None:
+    """Distinct records whose IRIs would be equal: a unit's (and a policy's, a
+    programme's) IRI joins its government's slug and its own, so government 'a' with
+    unit 'b-c' and government 'a-b' with unit 'c' would both be …/org/a-b-c."""
+    named = [
+        *((f"org/{r.id}", r) for r in [*records.governments, *records.organisations]),
+        *((f"org/{u.government}-{u.id}", u) for u in records.units),
+        *((f"programme/{p.government}-{p.id}", p) for p in records.programmes),
+        *((f"policy/{p.government}-{p.id}", p) for p in records.policies),
+    ]
+    seen: dict[str, Any] = {}
+    for iri, record in named:
+        first = seen.setdefault(iri, record)
+        if first is record or _same_record(first, record):
+            continue
+        problems.append(
+            Problem(
+                record.origin.file,
+                record.origin.line,
+                _full_name(record),
+                "id",
+                f"its IRI …/id/{iri} is also that of {_full_name(first)} "
+                f"({first.origin.file}:{first.origin.line}): choose another id",
+            )
+        )
+
+
+def _same_record(first, other) -> bool:
+    """Two records that the checks of duplicate ids report already."""
+    if {type(first), type(other)} <= {Government, Organisation}:
+        return first.id == other.id
+    return type(first) is type(other) and (first.government, first.id) == (
+        other.government,
+        other.id,
+    )
+
+
+def _full_name(record) -> str:
+    government = getattr(record, "government", None)
+    return f"{record_name(record)} of {government}" if government else record_name(record)
 
 
 class _References:
