@@ -163,3 +163,11 @@ def test_the_json_schema_rejects_what_the_loader_rejects(edit, message):
     validator = jsonschema.Draft7Validator(json_schema())
     messages = [error.message for error in validator.iter_errors(document)]
     assert any(m == message or m.startswith(message) for m in messages), messages
+
+
+@pytest.mark.parametrize("path", sorted(DATA.rglob("*.yaml")), ids=lambda p: p.name)
+def test_every_data_file_names_the_schema_for_editors(path):
+    first = path.read_text(encoding="utf-8").splitlines()[0]
+    prefix = "# yaml-language-server: $schema="
+    assert first.startswith(prefix), path
+    assert (path.parent / first.removeprefix(prefix)).resolve() == DOCS / "records.schema.json"

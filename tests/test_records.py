@@ -86,3 +86,35 @@ def test_a_folder_without_records_is_named(tmp_path):
     with pytest.raises(InputError) as caught:
         load_records(tmp_path)
     assert str(caught.value) == f"{tmp_path}: no records (*.yaml) in this folder"
+
+
+def test_records_whose_iris_would_coincide_are_refused(tmp_path):
+    """Government 'gwangju' with unit 'nam-health' and government 'gwangju-nam' with
+    unit 'health' would both be …/id/org/gwangju-nam-health."""
+    import shutil
+
+    shutil.copytree(MINIMAL, tmp_path / "data")
+    (tmp_path / "data" / "more.yaml").write_text(
+        """\
+governments:
+  - id: gwangju-nam
+    label: {ko: 광주광역시 남구, en: "Nam District, Gwangju"}
+    kind: metropolitan-city
+    units:
+      - id: library
+        label: {ko: 도서관, en: Library}
+        unit_type: library
+""",
+        encoding="utf-8",
+    )
+    for name in ("government.yaml", "policies.yaml"):
+        path = tmp_path / "data" / name
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("municipal-library", "nam-library"), encoding="utf-8")
+    with pytest.raises(InputError) as raised:
+        load_records(tmp_path / "data")
+    assert [str(p) for p in raised.value.problems] == [
+        f"{tmp_path / 'data' / 'more.yaml'}:6: unit library of gwangju-nam: id: its IRI "
+        "…/id/org/gwangju-nam-library is also that of unit nam-library of gwangju "
+        f"({tmp_path / 'data' / 'government.yaml'}:12): choose another id"
+    ]

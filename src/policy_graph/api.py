@@ -16,9 +16,10 @@ from .engines import ENGINE_NAMES, OxigraphView, get_engine
 from .errors import InputError, UsageError
 from .outputs import RDF_FORMATS, output_paths, write_atomic
 from .progress import Report
-from .quotes import check_quotes
+from .quotes import check_quotes, check_stated
 from .records import Records, record_files
 from .records import load_records as _load_records
+from .records import read_records as _read_records
 from .validate import record_index, validate_graph, validate_records
 
 DEFAULT_ENGINE = ENGINE_NAMES[0]  # oxigraph: see docs/benchmarks.md
@@ -59,6 +60,7 @@ class BuildResult:
     shacl: str = ""
     written: dict[str, Path] = field(default_factory=dict)
     seconds: float = 0.0
+    warnings: list = field(default_factory=list)  # Problems that --strict would make errors
 
 
 COUNT_QUERY = """
@@ -91,20 +93,33 @@ def validate(
     engine: str = DEFAULT_ENGINE,
     full_shacl: bool = False,
     report: Report | None = None,
+    strict: bool = False,
 ) -> BuildResult:
     """Every check of ``build`` (records and references as they load, SHACL on the
     whole graph or, on large corpora, a sample of cities), and quotes against
-    ``sources_dir`` when given; writes nothing. Raises InputError on any problem.
-    ``report(step, done, total)`` hears how long steps advance (see :mod:`.progress`)."""
+    ``sources_dir`` when given; writes nothing. Raises InputError listing every
+    problem, quotes included even when records have problems. A budget, end year or
+    timeline that no quote states is a warning (in ``BuildResult.warnings``), an
+    error when ``strict``. ``report(step, done, total)`` hears how long steps advance
+    (see :mod:`.progress`)."""
     started = time.perf_counter()
     data_dir = Path(data_dir) if data_dir else default_data_dir()
-    records = _load_records(data_dir, report)
-    chosen = get_engine(engine)
-    store = chosen.store_records(records, report)
-    problems, shacl = validate_records(records, lambda: chosen.to_rdflib(store), full_shacl, report)
+    records, problems = _read_records(data_dir, report)
+    problems += check_stated(records)
     if sources_dir is not None:
         problems += check_quotes(records, sources_dir)
-    _raise_on_problems(problems)
+    if strict:
+        problems = [problem.as_error() for problem in problems]
+    warnings = [problem for problem in problems if problem.warning]
+    if len(warnings) < len(problems):
+        raise InputError(problems)
+    chosen = get_engine(engine)
+    store = chosen.store_records(records, report)
+    shacl_problems, shacl = validate_records(
+        records, lambda: chosen.to_rdflib(store), full_shacl, report
+    )
+    if shacl_problems:
+        raise InputError(shacl_problems + warnings)
     return BuildResult(
         data_dir,
         records.files,
@@ -112,6 +127,7 @@ def validate(
         store,
         count_resources(store, chosen),
         shacl,
+        warnings=warnings,
         seconds=time.perf_counter() - started,
     )
 
@@ -123,8 +139,11 @@ def build(
     engine: str = DEFAULT_ENGINE,
     full_shacl: bool = False,
     report: Report | None = None,
+    sources_dir: Path | str | None = None,
+    strict: bool = False,
 ) -> BuildResult:
-    """Load, check, convert and validate the records, then write the graph in each format.
+    """Load, check (quotes too, against ``sources_dir`` when given), convert and
+    validate the records, then write the graph in each format.
 
     Nothing is written unless everything passes; each file is replaced atomically.
     """
@@ -133,7 +152,7 @@ def build(
     unknown = [f for f in formats if f not in RDF_FORMATS]
     if unknown:
         raise UsageError(f"unknown format {unknown[0]!r}; expected one of {', '.join(RDF_FORMATS)}")
-    result = validate(data_dir, engine=engine, full_shacl=full_shacl, report=report)
+    result = validate(data_dir, sources_dir, engine, full_shacl, report, strict)
     targets = output_paths(Path(out), formats)
     contents = {}
     for number, name in enumerate(formats):

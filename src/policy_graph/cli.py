@@ -84,6 +84,19 @@ def cli() -> None:
     """
 
 
+_sources_option = click.option(
+    "--sources",
+    "sources_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder of source texts (<source-id>.txt): also check every quote is verbatim.",
+)
+_strict_option = click.option(
+    "--strict",
+    is_flag=True,
+    help="Treat warnings (a budget, year or timeline that no quote states) as errors.",
+)
+
+
 @cli.command()
 @_data_option
 @click.option(
@@ -100,38 +113,63 @@ def cli() -> None:
     multiple=True,
     help="RDF format (repeatable). Default: ttl.",
 )
+@_sources_option
+@_strict_option
 @_engine_option
 @_full_shacl_option
-def build(data_dir, out, formats, engine, full_shacl) -> None:
+def build(data_dir, out, formats, sources_dir, strict, engine, full_shacl) -> None:
     """Load, check, convert and validate the records; write the graph."""
     from . import api
 
     with TerminalProgress() as report:
-        result = _run(api.build, data_dir, out, formats or ("ttl",), engine, full_shacl, report)
+        result = _run(
+            api.build,
+            data_dir,
+            out,
+            formats or ("ttl",),
+            engine,
+            full_shacl,
+            report,
+            sources_dir=sources_dir,
+            strict=strict,
+        )
+    _echo_warnings(result)
     written = ", ".join(str(p) for p in result.written.values())
-    click.echo(f"Built {written} from {result.data_dir} ({result.files} record files)")
+    checked = " (quotes checked)" if sources_dir else ""
+    click.echo(f"Built {written} from {result.data_dir} ({result.files} record files){checked}")
     _echo_counts(result)
 
 
 @cli.command()
 @_data_option
-@click.option(
-    "--sources",
-    "sources_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Folder of source texts (<source-id>.txt): also check every quote is verbatim.",
-)
+@_sources_option
+@_strict_option
 @_engine_option
 @_full_shacl_option
-def validate(data_dir, sources_dir, engine, full_shacl) -> None:
+def validate(data_dir, sources_dir, strict, engine, full_shacl) -> None:
     """Do every check of build and write nothing."""
     from . import api
 
     with TerminalProgress() as report:
-        result = _run(api.validate, data_dir, sources_dir, engine, full_shacl, report)
+        result = _run(
+            api.validate, data_dir, sources_dir, engine, full_shacl, report, strict=strict
+        )
+    _echo_warnings(result)
     checked = " and quotes" if sources_dir else ""
     click.echo(f"Valid: {result.data_dir} ({result.files} record files){checked}")
     _echo_counts(result)
+
+
+def _echo_warnings(result) -> None:
+    for warning in result.warnings:
+        click.echo(str(warning), err=True)
+    if result.warnings:
+        count = len(result.warnings)
+        click.echo(
+            f"policy-graph: {count} warning{'s' if count != 1 else ''} "
+            "(--strict makes them errors)",
+            err=True,
+        )
 
 
 SELECT_FORMATS = ("table", "csv", "tsv", "json", "xml", "md")  # results.SELECT_FORMATS

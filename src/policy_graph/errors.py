@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True, order=True)
@@ -18,10 +18,15 @@ class Problem:
     record: str = ""
     field: str = ""
     message: str = ""
+    warning: bool = False  # reported, but fails a run only with --strict
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.file and self.line else self.file
-        return ": ".join(part for part in (where, self.record, self.field, self.message) if part)
+        message = f"warning: {self.message}" if self.warning else self.message
+        return ": ".join(part for part in (where, self.record, self.field, message) if part)
+
+    def as_error(self) -> Problem:
+        return replace(self, warning=False)
 
 
 class PolicyGraphError(Exception):
@@ -35,8 +40,10 @@ class InputError(PolicyGraphError):
 
     def __init__(self, problems: Iterable[Problem]):
         self.problems = sorted(set(problems))
-        count = len(self.problems)
-        super().__init__(f"{count} problem{'s' if count != 1 else ''} found")
+        errors = sum(not p.warning for p in self.problems)
+        warnings = len(self.problems) - errors
+        also = f" (and {warnings} warning{'s' if warnings != 1 else ''})" if warnings else ""
+        super().__init__(f"{errors} problem{'s' if errors != 1 else ''} found{also}")
 
     def __str__(self) -> str:
         return "\n".join(str(p) for p in self.problems)

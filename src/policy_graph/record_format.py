@@ -33,9 +33,10 @@ SOURCE_TYPES: dict[str, tuple[str, str, str]] = {
 class InvalidValue(ValueError):  # noqa: N818 - a signal to the loader, not an error API
     """A field's value does not fit its type; ``line`` when a nested line is to blame."""
 
-    def __init__(self, message: str, line: int | None = None):
+    def __init__(self, message: str, line: int | None = None, misplaced: str | None = None):
         super().__init__(message)
         self.line = line
+        self.misplaced = misplaced  # a field name found indented under this field
 
 
 # --- types: how a value is checked, described and schematised ----------------------
@@ -104,6 +105,7 @@ def _misplaced(value: dict, key: Any, allowed: str) -> InvalidValue:
             f"'{key}' is indented under this field, where only {allowed} belong: "
             f"indent '{key}' as far as the record's other fields",
             line,
+            misplaced=key,
         )
     hint = (
         " (a comma inside {…} splits a text: put the text in quotes)" if value[key] is None else ""

@@ -253,17 +253,62 @@ _LineLoader.add_constructor(
 
 def _parse_yaml(path: Path, shown: str, problems: list[Problem]) -> Any:
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        problems.append(Problem(shown, message=f"cannot read: not UTF-8 text ({error.reason})"))
+        return None
+    try:
+        return yaml.load(text, Loader=_LineLoader)  # noqa: S506
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark else 0
-        context = ""
-        if error.context and error.context_mark:
-            context = f"{error.context} (from line {error.context_mark.line + 1}): "
-        problems.append(Problem(shown, line, message=f"malformed YAML: {context}{error.problem}"))
-    except (yaml.YAMLError, UnicodeDecodeError) as error:
+        line, message = _yaml_error_in_words(error, text)
+        problems.append(Problem(shown, line, message=message))
+    except yaml.YAMLError as error:
         problems.append(Problem(shown, message=f"cannot read YAML: {error}"))
     return None
+
+
+def _yaml_error_in_words(error: yaml.MarkedYAMLError, text: str) -> tuple[int, str]:
+    """The line of a YAML syntax error and what it means for someone writing records,
+    in plain words (an unclosed quote or list: the line where it opens)."""
+    lines = text.splitlines()
+    mark, context = error.problem_mark, error.context_mark
+    line = mark.line + 1 if mark else 0
+    from_line = context.line + 1 if context else line
+    problem, about = error.problem or "", error.context or ""
+    if "tab character" in problem or (
+        "cannot start any token" in problem and "\t" in "".join(lines[from_line - 1 : line])
+    ):
+        return line, "a tab indents this line: indent with spaces only"
+    if "quoted scalar" in about:
+        quote = lines[from_line - 1][context.column] if context else '"'
+        return from_line, f"this quoted text is never closed: end it with {quote}"
+    if "flow" in about and lines[from_line - 1].count('"') % 2:
+        return from_line, 'a quoted text on this line is never closed: end it with "'
+    if "flow sequence" in about:
+        return from_line, "a list opened with '[' here is never closed with ']'"
+    if "flow mapping" in about:
+        return from_line, "a '{' opened here is never closed with '}'"
+    return line, _layout_error_in_words(problem, about, from_line)
+
+
+def _layout_error_in_words(problem: str, about: str, from_line: int) -> str:
+    if "block mapping" in about and "expected key" in problem:
+        return (
+            f"this line is indented differently from the fields above it (from line "
+            f"{from_line}): indent each field of a record as far as the others"
+        )
+    if "block collection" in about or "expected '-'" in problem:
+        return (
+            f"this line does not fit the list above it (from line {from_line}): "
+            "start each record of a list with '- ' at the same indentation"
+        )
+    if "mapping values are not allowed" in problem:
+        return (
+            "a ': ' where no field can start: indent this field as far as the ones "
+            "above it, or put a text that holds ': ' in quotes"
+        )
+    where = f"{about} (from line {from_line}): " if about else ""
+    return f"malformed YAML: {where}{problem}"
 
 
 def _duplicate_keys(node: Any, path: str = "") -> Iterator[tuple[str, int, int]]:
@@ -288,6 +333,7 @@ class _Fields:
 
     def __init__(self, problems: list[Problem], file: str, mapping: _Mapping, section: Section):
         self.problems, self.file, self.mapping, self.section = problems, file, mapping, section
+        self.misplaced: set[str] = set()  # fields found indented under another field
         raw_id = mapping.get("id")
         self.id = raw_id if isinstance(raw_id, str) and SLUG.match(raw_id) else ""
         self.record = f"{section.record} {self.id or raw_id or '(no id)'}"
@@ -305,19 +351,23 @@ class _Fields:
 
     def values(self, read_nested: Callable[[Field, Any], Any]) -> dict[str, Any]:
         """Every declared field's value (its type's empty value where left out or
-        wrong), then a problem for each field that is not declared."""
+        wrong), then a problem for each field that is not declared, and for each
+        required one left out (unless it was found indented under another field)."""
         values = {f.key: self._take(f, read_nested) for f in self.section.fields}
         for name in self.mapping:
             if self.section.field(str(name)) is None:
                 known = [f.name for f in self.section.fields]
                 self.problem(str(name), f"unknown field{did_you_mean(str(name), known)}")
+        for declared in self.section.fields:
+            name = declared.name
+            if name not in self.mapping and name not in self.misplaced:
+                if declared.required_in(self.mapping):
+                    needed = "" if declared.required else f" (with '{declared.required_with}')"
+                    self.problem(name, f"missing required field{needed}", self.origin.line)
         return values
 
     def _take(self, field: Field, read_nested: Callable[[Field, Any], Any]) -> Any:
         if field.name not in self.mapping:
-            if field.required_in(self.mapping):
-                needed = f" (with '{field.required_with}')" if not field.required else ""
-                self.problem(field.name, f"missing required field{needed}", self.origin.line)
             return field.type.empty
         value = self.mapping[field.name]
         try:
@@ -326,6 +376,8 @@ class _Fields:
             return field.type.parse(value)
         except InvalidValue as error:
             self.problem(field.name, str(error), error.line)
+            if error.misplaced:
+                self.misplaced.add(error.misplaced)
             return field.type.empty
 
 
@@ -520,6 +572,7 @@ class _References:
 
     def __init__(self, problems: list[Problem], records: Records):
         self.problems = problems
+        self.unknown: dict[tuple[str, str], list] = {}  # (field, message) → records
         self.known: dict[str, dict[str, str]] = {}  # what → id → label (ko)
         self.labels: dict[str, dict[str, str]] = {}  # what → ko/en label → id
         self._add("government", records.governments)
@@ -542,19 +595,36 @@ class _References:
             text = getattr(item, "label", None) or getattr(item, "title", None)
             if isinstance(text, Text):
                 labels[text.ko] = labels[text.en] = item.id
+            for alternatives in getattr(item, "alt_labels", {}).values():
+                for alternative in alternatives:
+                    labels.setdefault(alternative, item.id)
 
     def check(self, record, name: str, what: str, values) -> None:
         for value in (values,) if isinstance(values, str | None) else values:
             if value is None or value in self.known.get(what, {}):
                 continue
             hint = did_you_mean(value, self.known.get(what, {}), self.labels.get(what))
+            self.unknown.setdefault((name, f"unknown {what} {value!r}{hint}"), []).append(record)
+
+    def report(self) -> None:
+        """One problem per unknown reference: where many records name the same unknown
+        id, one line at the first of them, with the count and the next places."""
+        for (name, message), records in self.unknown.items():
+            first, *others = records
+            if others:
+                places = ", ".join(
+                    f"{r.origin.file}:{r.origin.line_of(name)} ({record_name(r)})"
+                    for r in others[:3]
+                )
+                more = f" and {len(others) - 3} more" if len(others) > 3 else ""
+                message = f"{message}; {len(others)} more records name it too: {places}{more}"
             self.problems.append(
                 Problem(
-                    record.origin.file,
-                    record.origin.line_of(name),
-                    record_name(record),
+                    first.origin.file,
+                    first.origin.line_of(name),
+                    record_name(first),
                     name,
-                    f"unknown {what} {value!r}{hint}",
+                    message,
                 )
             )
 
@@ -594,6 +664,7 @@ def _check_references(problems: list[Problem], records: Records) -> None:
         refs.check(policy, "partners", "organisation", policy.partners)
         refs.check(policy, "domains", "domain", policy.domains)
         refs.check(policy, "source", "source", policy.sources)
+    refs.report()
 
 
 def _check_hierarchies(problems: list[Problem], records: Records) -> None:
@@ -679,6 +750,16 @@ def load_records(data_dir: Path | str, report=None) -> Records:
     """Load and check every record under ``data_dir``; raise InputError listing all problems.
 
     ``report(step, done, total)`` hears of each file read (see :mod:`policy_graph.progress`)."""
+    records, problems = read_records(data_dir, report)
+    if problems:
+        raise InputError(problems)
+    return records
+
+
+def read_records(data_dir: Path | str, report=None) -> tuple[Records, list[Problem]]:
+    """Every record under ``data_dir`` that could be read (a record with a wrong field
+    is kept with that field empty), and every problem found: so that later checks
+    (quotes) still report on records with problems."""
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
         raise InputError([Problem(str(data_dir), message="no such records folder")])
@@ -693,9 +774,7 @@ def load_records(data_dir: Path | str, report=None) -> Records:
     _check_part_of_chains(problems, records)
     if not records.policies and not problems:
         problems.append(Problem(str(data_dir), message="no policies in these records"))
-    if problems:
-        raise InputError(problems)
-    return records
+    return records, problems
 
 
 # Past this many files, YAML is read by a process per core (libyaml and the checks
