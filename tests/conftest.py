@@ -36,6 +36,16 @@ def copy_with_edits(case: str, target: Path) -> Path:
     return target
 
 
+@pytest.fixture(scope="session", autouse=True)
+def graph_cache(tmp_path_factory):
+    """Graphs that commands build for themselves go to a folder of the test session,
+    never to the user's ~/.cache (processes the tests start inherit it too)."""
+    folder = tmp_path_factory.mktemp("graph-cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("POLICY_GRAPH_CACHE_DIR", str(folder))
+        yield folder
+
+
 @pytest.fixture(scope="session")
 def article_records():
     from policy_graph import load_records

@@ -347,18 +347,3 @@ def test_unknown_parameter_of_a_saved_query(runner):
     assert result.stderr == (
         "policy-graph: the saved query 'budgets' has no parameter 'year' (its parameters: lang)\n"
     )
-
-
-def test_query_builds_the_graph_when_missing_and_reuses_it(tmp_path, monkeypatch):
-    from conftest import MINIMAL
-
-    monkeypatch.chdir(tmp_path)
-    graph_file = tmp_path / "build" / "policy-graph.ttl"
-    args = ["query", "--data", str(MINIMAL), "budgets", "--format", "csv"]
-    first = CliRunner().invoke(cli, args)
-    assert first.exit_code == 0, first.output
-    assert graph_file.is_file()
-    built = graph_file.stat().st_mtime_ns
-    second = CliRunner().invoke(cli, args)
-    assert second.stdout == first.stdout
-    assert graph_file.stat().st_mtime_ns == built  # up to date: read, not rebuilt

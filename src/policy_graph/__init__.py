@@ -13,10 +13,12 @@ __version__ = "0.1.0"
 
 __all__ = [
     "BuildResult",
+    "GraphNote",
     "InputError",
     "PolicyGraphError",
     "Problem",
     "QueryError",
+    "StaleGraphNote",
     "UsageError",
     "build",
     "build_graph",
@@ -32,7 +34,8 @@ __all__ = [
 
 def __getattr__(name: str):
     # Import the API (and rdflib with it) only when it is used, so that the CLI starts fast.
-    if name in ("InputError", "PolicyGraphError", "Problem", "QueryError", "UsageError"):
+    errors_names = ("GraphNote", "InputError", "PolicyGraphError", "Problem", "QueryError")
+    if name in (*errors_names, "StaleGraphNote", "UsageError"):
         from . import errors
 
         return getattr(errors, name)

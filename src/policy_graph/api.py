@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -10,14 +11,14 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from . import paths
+from . import graph_files, paths
 from .build import build_graph as _graph_of
 from .engines import ENGINE_NAMES, OxigraphView, get_engine
-from .errors import InputError, UsageError
+from .errors import GraphNote, InputError, UsageError
 from .outputs import RDF_FORMATS, output_paths, write_atomic
 from .progress import Report
 from .quotes import check_quotes, check_stated
-from .records import Records, record_files
+from .records import Records
 from .records import load_records as _load_records
 from .records import read_records as _read_records
 from .validate import record_index, validate_graph, validate_records
@@ -145,25 +146,40 @@ def build(
     """Load, check (quotes too, against ``sources_dir`` when given), convert and
     validate the records, then write the graph in each format.
 
-    Nothing is written unless everything passes; each file is replaced atomically.
+    Nothing is written unless everything passes; each file is replaced atomically and
+    (but JSON-LD) starts with comments that say what it was built from (see
+    :mod:`.graph_files`).
     """
     started = time.perf_counter()
     formats = list(dict.fromkeys(formats)) or ["ttl"]
     unknown = [f for f in formats if f not in RDF_FORMATS]
     if unknown:
         raise UsageError(f"unknown format {unknown[0]!r}; expected one of {', '.join(RDF_FORMATS)}")
+    data_dir = Path(data_dir) if data_dir else default_data_dir()
+    # Digested before loading: a record edited meanwhile makes the next command rebuild.
+    origin = graph_files.origin_of(data_dir)
     result = validate(data_dir, sources_dir, engine, full_shacl, report, strict)
-    targets = output_paths(Path(out), formats)
+    _write_graph(result, output_paths(Path(out), formats), origin, report)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _write_graph(
+    result: BuildResult, targets: dict[str, Path], origin, report=None, relative: bool = True
+) -> None:
+    """Serialise the built graph in each format, then write each file atomically, each
+    saying what it was built from (``relative``: the records folder relative to it)."""
     contents = {}
-    for number, name in enumerate(formats):
+    for number, (name, path) in enumerate(targets.items()):
         if report:
-            report(f"serialising {name}", number, len(formats))
-        contents[name] = result.engine.serialise(result.graph, name)
+            report(f"serialising {name}", number, len(targets))
+        data = result.engine.serialise(result.graph, name)
+        if origin is not None:
+            data = graph_files.with_header(data, origin, path, name, relative)
+        contents[name] = data
     for name, path in targets.items():
         write_atomic(path, contents[name])
     result.written = targets
-    result.seconds = time.perf_counter() - started
-    return result
 
 
 def _raise_on_problems(problems) -> None:
@@ -176,26 +192,44 @@ def _raise_on_problems(problems) -> None:
 
 def open_store(
     data_dir: Path | str | None = None,
-    graph_file: Path | str = DEFAULT_OUT,
+    graph_file: Path | str | None = None,
     engine: str = DEFAULT_ENGINE,
 ):
-    """The built graph in ``engine``'s store, and the engine: read from ``graph_file``
-    when it is newer than every record, the ontology and the shapes; otherwise built
-    (and written there) first, without reading it back."""
-    data_dir = Path(data_dir) if data_dir else default_data_dir()
-    graph_file = Path(graph_file)
+    """The built graph in ``engine``'s store, and the engine.
+
+    With ``graph_file``: that file, read when its records (the folder it names) are
+    unchanged, rebuilt from them when they changed, written when missing (from
+    ``data_dir``); never replaced by a graph of other records (UsageError when
+    ``data_dir`` is another folder). Without: ``build/policy-graph.ttl`` when it is the
+    graph of ``data_dir``'s records as they are, else a graph built and kept in the
+    cache folder (:func:`.graph_files.cache_dir`). A graph used as it is although it
+    may be stale is noted with a :class:`~.errors.StaleGraphNote` warning."""
     chosen = get_engine(engine)
-    if graph_file.is_file():
-        inputs = [*record_files(data_dir), paths.shapes_file(), paths.ontology_file()]
-        newest = max((p.stat().st_mtime for p in inputs if p.exists()), default=0)
-        if graph_file.stat().st_mtime >= newest:
-            return chosen, chosen.load(graph_file, _format_of(graph_file))
-    result = build(data_dir, graph_file, [_format_of(graph_file)], engine=engine)
+    plan = graph_files.choose(
+        Path(data_dir) if data_dir else None,
+        Path(graph_file) if graph_file else None,
+        default_data_dir(),
+    )
+    if plan.read is not None:
+        return chosen, chosen.load(plan.read, _format_of(plan.read))
+    result = validate(plan.data_dir, engine=engine)
+    try:
+        target = {_format_of(plan.write): plan.write}
+        _write_graph(result, target, plan.origin, relative=not plan.cached)
+    except OSError as error:
+        if not plan.cached:
+            raise
+        warnings.warn(
+            GraphNote(f"cannot keep the graph in {plan.write.parent}: {error.strerror}"),
+            stacklevel=2,
+        )
     return chosen, result.graph
 
 
 def load_graph(
-    data_dir: Path | str | None = None, graph_file: Path | str = DEFAULT_OUT, engine: str = "rdflib"
+    data_dir: Path | str | None = None,
+    graph_file: Path | str | None = None,
+    engine: str = "rdflib",
 ) -> Graph:
     """The built graph as an rdflib Graph (see :func:`open_store`), for networkx and
     notebooks: rdflib's own store, or (``engine="oxigraph"``) an rdflib view of

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import sys
+import warnings
 from pathlib import Path
 
 import click
@@ -25,9 +26,9 @@ _graph_file_option = click.option(
     "--graph-file",
     "graph_file",
     type=click.Path(dir_okay=False, path_type=Path),
-    default=Path("build/policy-graph.ttl"),
-    show_default=True,
-    help="The built graph (rebuilt first when missing or older than the records).",
+    help="A graph file: read, rebuilt from its own records when they changed, or built "
+    "when missing; never replaced by a graph of other records. Default: "
+    "build/policy-graph.ttl when up to date, else a graph kept in the cache folder.",
 )
 
 
@@ -67,12 +68,31 @@ class _Failure(click.ClickException):
 
 
 def _run(call, *args, **kwargs):
-    from .errors import PolicyGraphError
+    """Call the library: its errors become exit codes, its notes lines on stderr."""
+    from .errors import GraphNote, PolicyGraphError
 
+    caught: list = []
     try:
-        return call(*args, **kwargs)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", GraphNote)
+            return call(*args, **kwargs)
     except PolicyGraphError as error:
         raise _Failure(error) from error
+    finally:
+        _show_notes(caught, GraphNote)
+
+
+def _show_notes(caught, note_class) -> None:
+    """Each note once on stderr; any other warning as Python would have shown it."""
+    shown = set()
+    for warning in caught:
+        if not issubclass(warning.category, note_class):
+            warnings.showwarning(
+                warning.message, warning.category, warning.filename, warning.lineno
+            )
+        elif str(warning.message) not in shown:
+            shown.add(str(warning.message))
+            click.echo(f"policy-graph: note: {warning.message}", err=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

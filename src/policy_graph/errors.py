@@ -59,3 +59,13 @@ class QueryError(PolicyGraphError):
     """A SPARQL query that cannot be parsed, bound or answered."""
 
     exit_code = 2
+
+
+class GraphNote(UserWarning):
+    """Something to know about the graph a command uses (a warning, not an error:
+    the library never prints; the CLI prints each once as ``policy-graph: note: …``)."""
+
+
+class StaleGraphNote(GraphNote):
+    """A graph file is used as it is although it may be stale: its records are gone,
+    it does not say what it was built from, or it was built elsewhere."""
