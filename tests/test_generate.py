@@ -268,3 +268,33 @@ def test_the_command_says_what_it_made(tmp_path):
         f"1 county) to {out}\n"
         f"Check it: policy-graph validate --data {out} --sources {out / 'sources'}\n"
     )
+
+
+def test_the_command_writes_only_into_a_new_or_empty_folder(tmp_path):
+    (tmp_path / "records").mkdir()
+    kept = tmp_path / "records" / "organisations.yaml"
+    kept.write_text("organisations: []\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        cli, ["generate", "--out", str(tmp_path / "records"), "--cities", "2"]
+    )
+    assert result.exit_code == 2
+    assert result.output == (
+        f"policy-graph: {tmp_path / 'records'} is not empty: generate writes a new corpus into "
+        "a new or empty folder (records left from another corpus would mix with it)\n"
+    )
+    assert kept.read_text(encoding="utf-8") == "organisations: []\n"
+    assert sorted(p.name for p in (tmp_path / "records").iterdir()) == ["organisations.yaml"]
+    (tmp_path / "empty").mkdir()
+    result = CliRunner().invoke(
+        cli, ["generate", "--out", str(tmp_path / "empty"), "--cities", "1"]
+    )
+    assert result.exit_code == 0, result.output
+
+
+def test_every_government_has_at_least_one_policy(tmp_path):
+    result = CliRunner().invoke(
+        cli, ["generate", "--out", str(tmp_path / "c"), "--cities", "3", "--policies-per-city", "0"]
+    )
+    assert result.exit_code == 2
+    assert "Invalid value for '--policies-per-city': 0 is not in the range x>=1." in result.output
+    assert not (tmp_path / "c").exists()

@@ -424,16 +424,25 @@ def export(fmt, out, lang, data_dir, graph_file, engine) -> None:
 
 @cli.command()
 @click.option(
-    "--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Records folder."
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="A new or empty records folder.",
 )
 @click.option(
     "--cities",
-    type=int,
+    type=click.IntRange(min=1),
     help="How many governments: cities and provinces, with their districts and counties.",
 )
-@click.option("--triples", type=int, help="Or: about how many triples (sets --cities).")
 @click.option(
-    "--policies-per-city", type=int, default=40, show_default=True, help="Of each government."
+    "--triples", type=click.IntRange(min=1), help="Or: about how many triples (sets --cities)."
+)
+@click.option(
+    "--policies-per-city",
+    type=click.IntRange(min=1),
+    default=40,
+    show_default=True,
+    help="Of each government.",
 )
 @click.option("--seed", type=int, default=7, show_default=True)
 def generate(out, cities, triples, policies_per_city, seed) -> None:

@@ -28,6 +28,7 @@ from pathlib import Path
 import yaml
 
 from . import paths
+from .errors import UsageError
 
 # The departments every city and province has, and units its 관 and 국 may hold.
 CORE_UNITS = ("planning-coordination",)
@@ -213,6 +214,11 @@ def generate(
     ``out/sources`` (texts); ``report(step, done, total)`` hears of each one written.
     Returns how many governments of each kind, and policies, were written."""
     out = Path(out)
+    if out.exists() and any(out.iterdir()):
+        raise UsageError(
+            f"{out} is not empty: generate writes a new corpus into a new or empty folder "
+            "(records left from another corpus would mix with it)"
+        )
     rng = random.Random(seed)
     vocabulary = _copy_vocabularies(out)
     plan = plan_governments(rng, cities)
