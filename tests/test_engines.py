@@ -26,14 +26,16 @@ from policy_graph.engines import get_engine
 from policy_graph.generate import generate
 from policy_graph.vocab import PG
 
-GENERATED_POLICY = URIRef("https://w3id.org/policy-graph/id/policy/city-0001-policy-0003")
 CONCATENATED = {"technologies": ", ", "otherNames": ", ", "titles": " | "}
 
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory) -> Path:
+    """Six governments: two cities and a province with departments, a unit inside a
+    unit, strands; districts and a county that name no department."""
     out = tmp_path_factory.mktemp("generated") / "corpus"
-    generate(out, cities=3, policies_per_city=15, seed=11)
+    made = generate(out, cities=6, policies_per_city=12, seed=11)
+    assert made["district"] and made["county"] and made["province"], made
     return out
 
 
@@ -105,9 +107,10 @@ def test_every_saved_query_answers_the_same_on_both_engines_for_the_article():
 
 def test_every_saved_query_answers_the_same_on_both_engines_for_a_generated_corpus(generated):
     stores = _stores(generated)
-    department = stores["rdflib"].value(GENERATED_POLICY, PG.leadDepartment)
-    assert department is not None
-    params = {"department": department.n3(), "policy": GENERATED_POLICY.n3()}
+    led = sorted(stores["rdflib"].subject_objects(PG.leadDepartment))
+    policy, department = led[0]
+    assert "/policy/city0001-policy-" in str(policy), policy
+    params = {"department": department.n3(), "policy": policy.n3()}
     _assert_same_answers(stores, params)
 
 
@@ -217,17 +220,20 @@ def test_networkx_reads_oxigraph_through_a_view_not_a_copy(tmp_path):
 
 
 def test_the_generator_is_deterministic(tmp_path):
-    generate(tmp_path / "a", cities=2, policies_per_city=5, seed=3)
-    generate(tmp_path / "b", cities=2, policies_per_city=5, seed=3)
-    generate(tmp_path / "c", cities=2, policies_per_city=5, seed=4)
+    generate(tmp_path / "a", cities=6, policies_per_city=5, seed=3)
+    generate(tmp_path / "b", cities=6, policies_per_city=5, seed=3)
+    generate(tmp_path / "c", cities=6, policies_per_city=5, seed=4)
     files = sorted(
         p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*") if p.is_file()
     )
-    assert Path("cities/city-0002/policies.yaml") in files
-    assert Path("sources/synthetic-city-0001.txt") in files
+    assert Path("governments/district0002/policies.yaml") in files
+    assert Path("sources/synthetic-city0001.txt") in files
+    assert files == sorted(
+        p.relative_to(tmp_path / "b") for p in (tmp_path / "b").rglob("*") if p.is_file()
+    )
     for relative in files:
         assert (tmp_path / "a" / relative).read_bytes() == (tmp_path / "b" / relative).read_bytes()
-    policies = Path("cities/city-0001/policies.yaml")
+    policies = Path("governments/city0001/policies.yaml")
     assert (tmp_path / "a" / policies).read_bytes() != (tmp_path / "c" / policies).read_bytes()
 
 
@@ -236,8 +242,14 @@ def test_the_generated_corpus_passes_every_check_with_its_quotes(generated):
         cli, ["validate", "--data", str(generated), "--sources", str(generated / "sources")]
     )
     assert result.exit_code == 0, result.output
-    assert "  policies           45\n" in result.output
-    assert "  departments        75\n" in result.output
+    assert "  policies           72\n" in result.output
+    # every unit, however deep, counted from the files as written
+    units = sum(
+        path.read_text(encoding="utf-8").count("unit_type: ")
+        for path in (generated / "governments").glob("*/government.yaml")
+    )
+    assert units > 40
+    assert f"  departments   {units:>7}\n" in result.output
 
 
 def test_triples_sets_the_number_of_cities(tmp_path):
@@ -246,7 +258,7 @@ def test_triples_sets_the_number_of_cities(tmp_path):
     )
     assert result.exit_code == 0, result.output
     built = api.build(tmp_path / "c", tmp_path / "c.nt", ["nt"])
-    assert 15_000 < built.counts["triples"] < 25_000
+    assert 18_000 < built.counts["triples"] < 22_000
 
 
 # --- SHACL at scale ------------------------------------------------------------------
@@ -256,20 +268,22 @@ def test_large_corpora_run_shacl_on_a_sample_and_all_with_full_shacl(generated, 
     monkeypatch.setattr(validate_module, "SHACL_WHOLE_UP_TO", 10)
     monkeypatch.setattr(validate_module, "SHACL_SAMPLE_CITIES", 2)
     sampled = api.validate(generated, engine="oxigraph")
-    assert sampled.shacl == "a sample of 2 of 3 cities (--full-shacl for all)"
+    assert sampled.shacl == "a sample of 2 of 6 cities (--full-shacl for all)"
     full = api.validate(generated, engine="oxigraph", full_shacl=True)
-    assert full.shacl == "every city (3), one by one"
+    assert full.shacl == "every city (6), one by one"
     small = api.validate(generated, engine="rdflib")
-    assert small.shacl == "a sample of 2 of 3 cities (--full-shacl for all)"
+    assert small.shacl == "a sample of 2 of 6 cities (--full-shacl for all)"
 
 
 def test_record_checks_cover_every_city_when_shacl_is_sampled(tmp_path, monkeypatch):
     monkeypatch.setattr(validate_module, "SHACL_WHOLE_UP_TO", 1)
     monkeypatch.setattr(validate_module, "SHACL_SAMPLE_CITIES", 1)
     generate(tmp_path / "c", cities=3, policies_per_city=4, seed=5)
-    policies = tmp_path / "c" / "cities" / "city-0002" / "policies.yaml"
+    # the province: SHACL's sample of one is the first government, city0001
+    policies = tmp_path / "c" / "governments" / "province0003" / "policies.yaml"
     text = policies.read_text(encoding="utf-8")
-    department = re.search(r"lead_department: (\S+)", text).group(1)
+    led = re.search(r"- id: (\S+)\n  government: \S+\n  lead_department: (\S+)", text)
+    policy, department = led.groups()
     line = text[: text.index("lead_department: ")].count("\n") + 1
     policies.write_text(
         text.replace("lead_department: ", "lead_department: x-", 1), encoding="utf-8"
@@ -277,8 +291,8 @@ def test_record_checks_cover_every_city_when_shacl_is_sampled(tmp_path, monkeypa
     result = CliRunner().invoke(cli, ["validate", "--data", str(tmp_path / "c")])
     assert result.exit_code == 1
     assert result.output == (
-        f"{policies}:{line}: policy policy-0001: lead_department: unknown department of "
-        f"city-0002 'x-{department}' (did you mean '{department}'?)\n"
+        f"{policies}:{line}: policy {policy}: lead_department: unknown department of "
+        f"province0003 'x-{department}' (did you mean '{department}'?)\n"
         "policy-graph: 1 problem found; nothing was written\n"
     )
 
@@ -331,7 +345,7 @@ def test_records_read_in_parallel_are_the_records_read_in_turn(tmp_path, monkeyp
     from policy_graph import records as records_module
 
     generate(tmp_path / "c", cities=4, policies_per_city=6, seed=9)
-    broken = tmp_path / "c" / "cities" / "city-0003" / "policies.yaml"
+    broken = tmp_path / "c" / "governments" / "province0003" / "policies.yaml"
     text = broken.read_text(encoding="utf-8")
     broken.write_text(text.replace("lead_department: ", "lead_department: x-", 1), encoding="utf-8")
     outcomes = []

@@ -482,15 +482,30 @@ def export(fmt, out, lang, data_dir, graph_file, engine) -> None:
 
 @cli.command()
 @click.option(
-    "--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Records folder."
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="A new or empty records folder.",
 )
-@click.option("--cities", type=int, help="How many cities.")
-@click.option("--triples", type=int, help="Or: about how many triples (sets --cities).")
-@click.option("--policies-per-city", type=int, default=40, show_default=True)
+@click.option(
+    "--cities",
+    type=click.IntRange(min=1),
+    help="How many governments: cities and provinces, with their districts and counties.",
+)
+@click.option(
+    "--triples", type=click.IntRange(min=1), help="Or: about how many triples (sets --cities)."
+)
+@click.option(
+    "--policies-per-city",
+    type=click.IntRange(min=1),
+    default=40,
+    show_default=True,
+    help="Of each government.",
+)
 @click.option("--seed", type=int, default=7, show_default=True)
 def generate(out, cities, triples, policies_per_city, seed) -> None:
-    """Write a synthetic corpus of N cities' records (for benchmarks), with source texts."""
-    from .generate import cities_for
+    """Write a synthetic corpus of N governments' records (for benchmarks), with source texts."""
+    from .generate import cities_for, describe
     from .generate import generate as write_corpus
 
     if not cities and not triples:
@@ -498,7 +513,7 @@ def generate(out, cities, triples, policies_per_city, seed) -> None:
     cities = cities or cities_for(triples, policies_per_city)
     with TerminalProgress() as report:
         made = _run(write_corpus, out, cities, policies_per_city, seed, report)
-    click.echo(f"Wrote {made['policies']} policies of {made['cities']} cities to {out}")
+    click.echo(f"Wrote {made['policies']} policies of {describe(made)} to {out}")
     sources = out / "sources"
     click.echo(f"Check it: policy-graph validate --data {out} --sources {sources}")
 
