@@ -379,6 +379,11 @@ def stats(lang, data_dir, graph_file, engine) -> None:
     click.echo("Resources by kind:")
     for kind, count in result.counts.items():
         click.echo(f"  {KIND_NAMES[kind][pick]}: {count}")
+    if result.stand_ins:
+        click.echo(
+            "Departments below include governments, for their policies without a department: "
+            + ", ".join(result.stand_ins)
+        )
     click.echo("Technologies used by most departments (degree, as tagged):")
     for name, degree in result.central_technologies:
         click.echo(f"  {name}: {degree}")
