@@ -295,7 +295,13 @@ _lang_option = click.option(
 @click.option(
     "--all", "all_views", is_flag=True, help="Every view, and index.html with the analysis."
 )
-@click.option("--focus", "focus_key", metavar="ID|LABEL", help="A view around one resource.")
+@click.option(
+    "--focus",
+    "focus_key",
+    metavar="ID|LABEL",
+    help="A view around one resource: its IRI, id or name (a name that several have "
+    "exits 2, listing them).",
+)
 @click.option("--depth", type=int, default=2, show_default=True, help="Steps out from --focus.")
 @click.option(
     "--max-nodes", type=int, default=2000, show_default=True, help="Nodes at most in --focus."
