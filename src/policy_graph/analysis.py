@@ -44,7 +44,7 @@ EDGE_NAMES = {
     PG.government: ("government", "지방정부"),
     SKOS.broader: ("broader", "상위 개념"),
     ORG.unitOf: ("unit of", "소속"),
-    ORG.subOrganizationOf: ("part of", "상위 조직"),
+    ORG.subOrganizationOf: ("sub-organisation of", "상위 조직"),
     DCTERMS.isPartOf: ("part of", "소속 프로그램"),
     PROV.wasDerivedFrom: ("source", "출처"),
 }
