@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from conftest import DATA, MINIMAL, REPO
+from conftest import DATA, MANY, MINIMAL, REPO
 
 
 def _run(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -100,6 +100,41 @@ def test_a_missing_records_folder_exits_1_and_writes_nothing(tmp_path):
         == "nowhere: no such records folder\npolicy-graph: 1 problem found; nothing was written\n"
     )
     assert not (tmp_path / "build").exists()
+
+
+def test_an_ambiguous_focus_lists_the_matches_and_exits_2(tmp_path):
+    graph_file = str(tmp_path / "many.ttl")
+    common = ("--data", str(MANY), "--graph-file", graph_file, "--out-dir", "views")
+    result = _run("viz", "--focus", "기획조정실", *common, cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr == (
+        "policy-graph: '기획조정실' names 2 resources; give one of them by its id or IRI:\n"
+        "  광주광역시 기획조정실 (department): gwangju-planning-coordination\n"
+        "  한빛특별시 기획조정실 (department): hanbit-planning-coordination\n"
+    )
+    assert not (tmp_path / "views").exists()
+    result = _run("viz", "--focus", "hanbit-planning-coordination", *common, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Wrote views/focus-hanbit-planning-coordination.html (")
+
+
+def test_stats_counts_governments_without_departments_and_names_units_with_them(tmp_path):
+    graph_file = str(tmp_path / "many.ttl")
+    result = _run("stats", "--data", str(MANY), "--graph-file", graph_file, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    stand_ins = "가람군, 한빛특별시, 한빛특별시 누리구"
+    heading = "Technologies used by most departments (degree, as tagged):"
+    assert lines[lines.index(heading) - 1] == (
+        f"Departments below include governments, for their policies without a department: {stand_ins}"
+    )
+    assert lines[lines.index(heading) + 1 :][:2] == ["  AI: 5", "  IoT: 4"]
+    assert "  한빛특별시 누리구: 0.8" in lines
+    communities = " ".join(lines[lines.index("Communities of departments (greedy modularity):") :])
+    assert "광주광역시 기획조정실" in communities and "한빛특별시 기획조정실" in communities
+    assert "기획조정실" not in communities.replace("광주광역시 기획조정실", "").replace(
+        "한빛특별시 기획조정실", ""
+    )
 
 
 @pytest.fixture(scope="module")

@@ -216,6 +216,41 @@ def test_networkx_reads_oxigraph_through_a_view_not_a_copy(tmp_path):
     assert asked.askAnswer is True
 
 
+def _network(network) -> tuple[list, list]:
+    return sorted(network.nodes(data=True)), sorted(network.edges(data=True))
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_networks_statistics_and_views_are_the_same_on_both_engines_for_many_governments(
+    many_stores, lang
+):
+    from policy_graph.analysis import OVERVIEW_KINDS, department_technology, statistics, to_networkx
+    from policy_graph.viz import render
+
+    graphs = {name: get_engine(name).view(store) for name, store in many_stores.items()}
+    assert type(graphs["oxigraph"]).__name__ == "OxigraphView"
+    made = {}
+    for name, graph in graphs.items():
+        made[name] = {
+            "network": _network(to_networkx(graph, lang)),
+            "overview": _network(to_networkx(graph, lang, OVERVIEW_KINDS, shortcuts=False)),
+            "department-technology": _network(department_technology(graph, lang)),
+            "statistics": statistics(graph, lang),
+            "pages": [
+                render(view, lang)
+                for view in (
+                    api.overview_view(graph, lang),
+                    api.department_technology_view(graph, lang),
+                    api.focus_view(graph, "hanbit-nuri", 1, lang=lang),
+                )
+            ],
+        }
+    assert made["rdflib"]["statistics"].stand_ins  # not an empty analysis
+    assert len(made["rdflib"]["overview"][0]) > 40
+    for part in made["rdflib"]:
+        assert made["rdflib"][part] == made["oxigraph"][part], part
+
+
 # --- the generator ----------------------------------------------------------------
 
 

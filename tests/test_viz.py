@@ -172,6 +172,18 @@ def test_search_selects_the_department(open_view):
     assert "기획조정실" in page.page.inner_text("#panel")
 
 
+def test_search_for_a_name_of_one_node_shows_no_list(open_view):
+    page = open_view("overview")
+    page.page.fill("#search", "기획조정실")
+    page.page.press("#search", "Enter")
+    assert page.js("document.getElementById('matches').hidden") is True
+    page.page.fill("#search", "없는 이름")
+    page.page.press("#search", "Enter")
+    assert page.page.inner_text("#matches-title") == "‘없는 이름’에 맞는 이름이 없습니다."
+    assert page.js("document.getElementById('match-list').children.length") == 0
+    assert page.js("policyGraphView.network.getSelectedNodes()") == [PLANNING]  # as it was
+
+
 def test_legend_names_the_classes_and_filters_them(open_view):
     page = open_view("overview")
     legend = page.page.inner_text("#legend")
@@ -254,3 +266,93 @@ def test_a_view_past_the_limit_says_what_it_left_out(browser, tmp_path):
         assert page.errors == [] and page.requests == []
     finally:
         page.close()
+
+
+# --- many governments (tests/data/many-governments) ---------------------------------
+
+HANBIT_PLANNING = "https://w3id.org/policy-graph/id/org/hanbit-planning-coordination"
+
+
+@pytest.fixture(scope="module")
+def many_views(many_graph, tmp_path_factory):
+    out = tmp_path_factory.mktemp("many-views")
+    made = {}
+    for lang in ("ko", "en"):
+        views = api.all_views(many_graph, lang)
+        api.write_views(views, out / lang, lang, api.graph_statistics(many_graph, lang))
+        made[lang] = {view.name: view for view in views}
+    return out, made
+
+
+def _open_many(browser, many_views, lang: str, name: str) -> Page:
+    page = Page(browser, many_views[0] / lang / f"{name}.html")
+    assert page.requests == [] and page.errors == []
+    return page
+
+
+def _search(page: Page, text: str) -> list[str]:
+    page.page.fill("#search", text)
+    page.page.press("#search", "Enter")
+    return page.page.eval_on_selector_all("#match-list li", "items => items.map(i => i.innerText)")
+
+
+def test_search_for_a_shared_name_lists_every_match_to_pick_from(browser, many_views):
+    page = _open_many(browser, many_views, "ko", "overview")
+    try:
+        listed = _search(page, "기획조정실")
+        assert listed == ["광주광역시 기획조정실 (부서·기관)", "한빛특별시 기획조정실 (부서·기관)"]
+        assert page.page.inner_text("#matches-title") == (
+            "‘기획조정실’에 맞는 것이 2개입니다. 하나를 고르세요:"
+        )
+        assert page.js("policyGraphView.network.getSelectedNodes()") == []  # nothing picked
+        page.page.click("#match-list li:nth-child(2) button")
+        assert page.js("policyGraphView.network.getSelectedNodes()") == [HANBIT_PLANNING]
+        assert "한빛특별시 기획조정실" in page.page.inner_text("#panel")
+        # the name with its government is one node: selected at once, no list
+        assert _search(page, "광주광역시 기획조정실") == []
+        assert page.js("document.getElementById('matches').hidden") is True
+        assert page.js("policyGraphView.network.getSelectedNodes()") == [PLANNING]
+        # part of a name: every node whose name holds it
+        assert _search(page, "누리구") == [
+            "누리구보건소 (협력 기관)",
+            "한빛특별시 누리구 (지방정부)",
+        ]
+    finally:
+        page.close()
+
+
+def test_search_lists_english_matches_too(browser, many_views):
+    page = _open_many(browser, many_views, "en", "overview")
+    try:
+        assert _search(page, "Planning and Coordination Office") == [
+            "Gwangju Metropolitan City Planning and Coordination Office (Department)",
+            "Hanbit Special City Planning and Coordination Office (Department)",
+        ]
+        assert page.page.inner_text("#matches-title") == (
+            "2 match ‘Planning and Coordination Office’. Pick one:"
+        )
+    finally:
+        page.close()
+
+
+def test_the_many_governments_index_counts_governments_as_departments(browser, many_views):
+    page = browser.new_page()
+    page.goto((many_views[0] / "ko" / "index.html").as_uri())
+    assert page.inner_text("#stand-ins") == (
+        "부서를 밝히지 않은 정책은 그 지방정부를 부서로 셉니다: 가람군, 한빛특별시, 한빛특별시 누리구"
+    )
+    departments = page.inner_text("#departments")
+    assert departments.splitlines()[0] == "한빛특별시 누리구\t0.8"
+    page.close()
+
+
+def test_many_governments_views_are_the_same_bytes_on_every_run(many_graph, many_views, tmp_path):
+    for lang in ("ko", "en"):
+        views = api.all_views(many_graph, lang)
+        api.write_views(views, tmp_path / lang, lang, api.graph_statistics(many_graph, lang))
+        first = sorted(p.name for p in (many_views[0] / lang).iterdir())
+        assert first == sorted(p.name for p in (tmp_path / lang).iterdir())
+        assert "department-technology.html" in first and "index.html" in first
+        for name in first:
+            again = (tmp_path / lang / name).read_bytes()
+            assert again == (many_views[0] / lang / name).read_bytes(), (lang, name)

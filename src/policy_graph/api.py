@@ -354,11 +354,14 @@ DEFAULT_VIEWS_DIR = Path("build/views")
 
 
 def overview_view(graph: Graph, lang: str = "ko"):
-    """The whole graph: policies, departments, technologies, target groups, partners."""
+    """The whole graph: policies, departments, technologies, target groups, partners
+    and governments. A policy is drawn to its lead department, or to its government
+    where it has none; a unit to its government, or to the unit it sits in; a
+    district to its city."""
     from .analysis import OVERVIEW_KINDS, to_networkx
     from .viz import View, limit
 
-    network, left_out = limit(to_networkx(graph, lang, OVERVIEW_KINDS))
+    network, left_out = limit(to_networkx(graph, lang, OVERVIEW_KINDS, shortcuts=False))
     title = "정책 그래프 전체" if lang == "ko" else "The whole policy graph"
     return View("overview", title, network, _left_out_note(left_out, lang))
 
@@ -379,16 +382,25 @@ def focus_view(graph: Graph, key: str, depth: int = 2, max_nodes: int = 2000, la
 
 
 def department_technology_view(graph: Graph, lang: str = "ko"):
-    """Departments × technologies; edge weight = number of policies."""
+    """Departments × technologies; edge weight = number of policies. A policy without
+    a lead department counts under its government (and the page says so)."""
     from .analysis import department_technology
     from .viz import View
 
+    network = department_technology(graph, lang)
     title = (
         "부서 × 기술 (선 굵기 = 정책 수)"
         if lang == "ko"
         else "Departments × technologies (width = policies)"
     )
-    return View("department-technology", title, department_technology(graph, lang), weighted=True)
+    note = ""
+    if any(kind == "government" for _node, kind in network.nodes(data="kind")):
+        note = (
+            "부서를 밝히지 않은 정책은 그 지방정부 아래 셉니다."
+            if lang == "ko"
+            else "A policy that names no department counts under its government."
+        )
+    return View("department-technology", title, network, note, weighted=True)
 
 
 def query_view(

@@ -353,7 +353,13 @@ _lang_option = click.option(
 @click.option(
     "--all", "all_views", is_flag=True, help="Every view, and index.html with the analysis."
 )
-@click.option("--focus", "focus_key", metavar="ID|LABEL", help="A view around one resource.")
+@click.option(
+    "--focus",
+    "focus_key",
+    metavar="ID|LABEL",
+    help="A view around one resource: its IRI, id or name (a name that several have "
+    "exits 2, listing them).",
+)
 @click.option("--depth", type=int, default=2, show_default=True, help="Steps out from --focus.")
 @click.option(
     "--max-nodes", type=int, default=2000, show_default=True, help="Nodes at most in --focus."
@@ -437,6 +443,11 @@ def stats(lang, data_dir, graph_file, engine) -> None:
     click.echo("Resources by kind:")
     for kind, count in result.counts.items():
         click.echo(f"  {KIND_NAMES[kind][pick]}: {count}")
+    if result.stand_ins:
+        click.echo(
+            "Departments below include governments, for their policies without a department: "
+            + ", ".join(result.stand_ins)
+        )
     click.echo("Technologies used by most departments (degree, as tagged):")
     for name, degree in result.central_technologies:
         click.echo(f"  {name}: {degree}")

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from .analysis import KIND_NAMES, sizes
+from .analysis import KIND_NAMES, NAME_KEYS, sizes
 
 COLOURS = {
     "policy": "#4C78A8",
@@ -57,9 +57,13 @@ TEXTS = {
         "legend": "범례 (체크하여 보이기/숨기기)",
         "size": "크기",
         "hint": "노드를 누르거나 마우스를 올리면 자세한 내용이 보입니다.",
+        "several": "‘{name}’에 맞는 것이 {count}개입니다. 하나를 고르세요:",
+        "none": "‘{name}’에 맞는 이름이 없습니다.",
+        "more": "… 그 밖에 {count}개: 이름을 더 입력하세요.",
         "fields": {
             "label_ko": "이름",
             "label_en": "영문 이름",
+            "government": "지방정부",
             "description": "설명",
             "budget_krw": "예산 (원)",
             "planned_end": "완료 예정",
@@ -80,9 +84,13 @@ TEXTS = {
         "legend": "Legend (tick to show or hide)",
         "size": "Size",
         "hint": "Click or hover over a node to see its details.",
+        "several": "{count} match ‘{name}’. Pick one:",
+        "none": "Nothing is called ‘{name}’.",
+        "more": "… and {count} more: type more of the name.",
         "fields": {
             "label_ko": "Korean name",
             "label_en": "Name",
+            "government": "Government",
             "description": "Description",
             "budget_krw": "Budget (KRW)",
             "planned_end": "Planned end",
@@ -244,6 +252,7 @@ def render(view: View, lang: str = "ko") -> str:
         measure_name=measure_name,
         texts=TEXTS[lang],
         texts_json=_json(TEXTS[lang]),
+        name_keys_json=_json(NAME_KEYS),
         nodes_json=_json(nodes),
         edges_json=_json(edges),
         options_json=_json(json.loads(options)),
