@@ -60,6 +60,7 @@ def test_policies_per_department(article_graph):
     )
     assert int(only.policies) == 4
     assert "Digital situation room" in str(only.titles)
+    assert str(only.governmentName) == "Gwangju Metropolitan City"
 
 
 def test_technologies_ranked_by_departments(article_graph):
@@ -135,6 +136,9 @@ def test_budgets_listed_and_totalled(article_graph):
     assert [str(r.title) for r in rows] == ["스마트공장 질적 고도화", "합계"]
     assert [r.budgetKRW.toPython() for r in rows] == [20_000_000_000, 20_000_000_000]
     assert str(rows[0].plannedEnd) == "2025"
+    # one government, one level: the total is Gwangju's total of policy budgets
+    assert {(str(r.governmentName), str(r.level)) for r in rows} == {("광주광역시", "policy")}
+    assert rows[0].government == rows[1].government == URIRef(PGID["org/gwangju"])
 
 
 def test_planned_ends_and_timelines(article_graph):
@@ -146,6 +150,7 @@ def test_planned_ends_and_timelines(article_graph):
         "복지건강국": (None, "올해"),
         "여성가족국": (None, "오는 7월"),
     }
+    assert set(_column(result, "governmentName")) == {"광주광역시"}
 
 
 def test_policies_without_partner(article_graph):
@@ -228,19 +233,26 @@ def test_table_aligns_korean_wide_characters(runner):
 def test_csv_and_tsv_follow_the_sparql_specs(runner):
     out = runner.invoke(cli, ["query", "budgets", "--format", "csv"]).stdout_bytes
     rows = list(csv.reader(io.StringIO(out.decode("utf-8"), newline="")))
-    assert rows[0] == ["item", "title", "budgetKRW", "plannedEnd"]
-    assert rows[1][1] == "스마트공장 질적 고도화" and rows[2][1] == "합계"
+    assert rows[0] == [
+        "government", "governmentName", "level", "item", "title", "budgetKRW", "plannedEnd"
+    ]  # fmt: skip
+    assert rows[1][4] == "스마트공장 질적 고도화" and rows[2][4] == "합계"
     assert b"\r\n" in out
     tsv = runner.invoke(cli, ["query", "budgets", "--format", "tsv"]).stdout
     lines = tsv.splitlines()
-    assert lines[0] == "?item\t?title\t?budgetKRW\t?plannedEnd"
-    assert lines[1].startswith("<https://w3id.org/policy-graph/id/policy/gwangju-smart-factory>\t")
+    assert lines[0] == (
+        "?government\t?governmentName\t?level\t?item\t?title\t?budgetKRW\t?plannedEnd"
+    )
+    assert lines[1].startswith(
+        '<https://w3id.org/policy-graph/id/org/gwangju>\t"광주광역시"@ko\t"policy"\t'
+        "<https://w3id.org/policy-graph/id/policy/gwangju-smart-factory>\t"
+    )
     assert '"스마트공장 질적 고도화"@ko' in lines[1]
     parsed = list(
         Result.parse(io.BytesIO(tsv.encode("utf-8")), format="tsv")
     )  # rdflib's TSV parser
-    assert [str(row[1]) for row in parsed] == ["스마트공장 질적 고도화", "합계"]
-    assert parsed[1][0] is None and parsed[0][2].toPython() == 20_000_000_000
+    assert [str(row[4]) for row in parsed] == ["스마트공장 질적 고도화", "합계"]
+    assert parsed[1][3] is None and parsed[0][5].toPython() == 20_000_000_000
 
 
 @pytest.mark.parametrize("fmt", ["json", "xml"])
@@ -249,14 +261,16 @@ def test_json_and_xml_parse_back_with_rdflib(runner, fmt):
     parsed = Result.parse(io.BytesIO(out), format=fmt)
     assert len(parsed) == 23
     if fmt == "json":
-        assert json.loads(out)["head"]["vars"] == ["department", "name", "policies", "titles"]
+        assert json.loads(out)["head"]["vars"] == [
+            "government", "governmentName", "department", "name", "policies", "titles"
+        ]  # fmt: skip
 
 
 def test_markdown_table(runner):
     out = runner.invoke(cli, ["query", "budgets", "--format", "md"]).stdout
     assert out.splitlines()[:2] == [
-        "| item | title | budgetKRW | plannedEnd |",
-        "|---|---|---|---|",
+        "| government | governmentName | level | item | title | budgetKRW | plannedEnd |",
+        "|---|---|---|---|---|---|---|",
     ]
 
 
@@ -345,5 +359,6 @@ def test_unknown_parameter_of_a_saved_query(runner):
     result = runner.invoke(cli, ["query", "budgets", "--param", "year=2025"])
     assert result.exit_code == 2
     assert result.stderr == (
-        "policy-graph: the saved query 'budgets' has no parameter 'year' (its parameters: lang)\n"
+        "policy-graph: the saved query 'budgets' has no parameter 'year' "
+        "(its parameters: government, lang)\n"
     )
