@@ -74,7 +74,8 @@ def query_times(engine_name: str, graph_file: Path, runs: int) -> tuple[dict[str
             started = time.perf_counter()
             signal.alarm(int(CAP))
             try:
-                result = api.run_query(saved.name, graph=store, engine=engine_name)
+                params = BENCH_PARAMS.get(saved.name, {})
+                result = api.run_query(saved.name, params=params, graph=store, engine=engine_name)
                 len(result) if result.type != "CONSTRUCT" else len(result.graph)
             except TooSlow:
                 measured = [float("inf")]
@@ -87,6 +88,15 @@ def query_times(engine_name: str, graph_file: Path, runs: int) -> tuple[dict[str
         times[saved.name] = statistics.median(measured)
     del store
     return times, load
+
+
+# Parameters that name a resource of the generated corpus, not the article's default:
+# the first city's 기획조정실, which every generated city has.
+BENCH_PARAMS = {
+    "department-neighbourhood": {
+        "department": "<https://w3id.org/policy-graph/id/org/city0001-planning-coordination>"
+    },
+}
 
 
 def endpoint_rate(engine: str, data: Path, graph_file: Path, seconds: float = 5.0) -> float:
