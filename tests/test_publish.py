@@ -207,6 +207,49 @@ def test_saved_queries_answer_the_same_from_virtuoso(virtuoso, article_graph, mo
     assert [row["policies"] for row in csv.DictReader(io.StringIO(korean.stdout))] == ["4"]
 
 
+# Columns that GROUP_CONCAT makes: SPARQL leaves the order inside them open.
+CONCATENATED = {"titles": " | ", "technologies": ", ", "otherNames": ", "}
+
+
+def _rows(result) -> list:
+    """A SELECT answer as sorted rows of plain values; a CONSTRUCT as a set of triples."""
+    if result.type == "CONSTRUCT":
+        return sorted(map(repr, result.graph))
+    rows = [tuple(_plain(k, v) for k, v in row.items()) for row in api.result_rows(result)]
+    return sorted(rows, key=repr)
+
+
+def _plain(column: str, value):
+    if value is None:
+        return None
+    if column in CONCATENATED:
+        return tuple(sorted(value.split(CONCATENATED[column])))
+    return str(value)
+
+
+@pytest.mark.parametrize(
+    "params", [{}, {"lang": "en", "government": "<https://w3id.org/policy-graph/id/org/hanbit>"}]
+)
+def test_every_saved_query_answers_the_same_from_virtuoso_for_many_governments(
+    virtuoso, many_graph, params
+):
+    """Virtuoso 7 sees a VALUES-bound ?lang inside an OPTIONAL only when a FILTER of the
+    outer group uses it too, and drops a NOT EXISTS beside three OPTIONALs: each saved
+    query is written so that Virtuoso answers as rdflib does."""
+    publish(many_graph, virtuoso["store"], str(GRAPH_IRI), "dba", "dba")
+    answered = 0
+    for saved in api.list_queries():
+        lang = params.get("lang") if saved.parameter("lang") else None
+        wanted = {k: v for k, v in params.items() if k != "lang" and saved.parameter(k)}
+        local = _rows(api.run_query(saved.name, params=wanted, lang=lang, graph=many_graph))
+        remote = _rows(
+            api.run_query(saved.name, params=wanted, lang=lang, endpoint=virtuoso["sparql"])
+        )
+        assert remote == local, saved.name
+        answered += bool(local)
+    assert answered >= len(api.list_queries()) - 2  # Hanbit: no department pairs
+
+
 def test_a_wrong_password_is_a_clear_error(virtuoso, article_graph):
     with pytest.raises(PublishError, match=r"answered 401"):
         publish(article_graph, virtuoso["store"], str(GRAPH_IRI), "dba", "not-the-password")
