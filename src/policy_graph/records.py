@@ -529,14 +529,13 @@ def _check_same_iris(problems: list[Problem], records: Records) -> None:
     """Distinct records whose IRIs would be equal: a unit's (and a policy's, a
     programme's) IRI joins its government's slug and its own, so government 'a' with
     unit 'b-c' and government 'a-b' with unit 'c' would both be …/org/a-b-c."""
-    named = [
-        *((f"org/{r.id}", r) for r in [*records.governments, *records.organisations]),
-        *((f"org/{u.government}-{u.id}", u) for u in records.units),
-        *((f"programme/{p.government}-{p.id}", p) for p in records.programmes),
-        *((f"policy/{p.government}-{p.id}", p) for p in records.policies),
-    ]
+    from .build import record_iri  # the IRIs the graph will have (rdflib: imported late)
+    from .vocab import PGID
+
+    named = [*records.governments, *records.organisations, *records.units]
     seen: dict[str, Any] = {}
-    for iri, record in named:
+    for record in [*named, *records.programmes, *records.policies]:
+        iri = str(record_iri(record)).removeprefix(str(PGID))
         first = seen.setdefault(iri, record)
         if first is record or _same_record(first, record):
             continue
