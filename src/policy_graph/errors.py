@@ -49,6 +49,12 @@ class InputError(PolicyGraphError):
         return "\n".join(str(p) for p in self.problems)
 
 
+class FileError(PolicyGraphError):
+    """A file or folder that cannot be read or written: vanished, unreadable, a full
+    disk, an output path under a regular file, a truncated or foreign graph file.
+    The message names the path and says why, in one line."""
+
+
 class UsageError(PolicyGraphError):
     """The command was called wrongly (a missing folder, an unknown format)."""
 
