@@ -31,9 +31,11 @@ def test_help_lists_the_commands_and_exit_codes(tmp_path):
     assert (
         "build     Load, check, convert and validate the records; write the graph." in result.stdout
     )
+    help_text = " ".join(result.stdout.split())
     assert (
-        "Exit status: 0 success, 1 bad input or failed validation, 2 wrong usage." in result.stdout
-    )
+        "Exit status: 0 success; 1 bad input, failed validation or a file that cannot be "
+        "read or written; 2 wrong usage; 3 an internal error (run with --debug and report it)."
+    ) in help_text
 
 
 def test_help_does_not_import_the_heavy_libraries():

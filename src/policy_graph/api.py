@@ -14,7 +14,7 @@ from rdflib import Graph
 from . import graph_files, paths
 from .build import build_graph as _graph_of
 from .engines import ENGINE_NAMES, OxigraphView, get_engine
-from .errors import GraphNote, InputError, UsageError
+from .errors import FileError, GraphNote, InputError, UsageError
 from .outputs import RDF_FORMATS, output_paths, write_atomic
 from .progress import Report
 from .quotes import check_quotes, check_stated
@@ -211,7 +211,7 @@ def open_store(
         default_data_dir(),
     )
     if plan.read is not None:
-        return chosen, chosen.load(plan.read, _format_of(plan.read))
+        return chosen, _load_graph_file(chosen, plan.read)
     result = validate(plan.data_dir, engine=engine)
     try:
         target = {_format_of(plan.write): plan.write}
@@ -236,6 +236,28 @@ def load_graph(
     Oxigraph's store, not a copy; :func:`run_query` on it runs in Oxigraph."""
     chosen, store = open_store(data_dir, graph_file, engine)
     return chosen.view(store)
+
+
+_FORMAT_TITLES = {"ttl": "Turtle", "nt": "N-Triples", "jsonld": "JSON-LD", "xml": "RDF/XML"}
+
+
+def _load_graph_file(engine, path: Path):
+    """A graph file in ``engine``'s store; FileError, in one line, when it cannot be
+    read or is not a whole graph (truncated by a full disk or a copy cut short, or a
+    file of another kind): each parser has its own exceptions, all of them mean that."""
+    fmt = _format_of(path)
+    try:
+        return engine.load(path, fmt)
+    except OSError as error:
+        raise FileError(f"cannot read the graph file {path}: {error.strerror or error}") from None
+    except Exception as error:  # noqa: BLE001 (whatever the parser raises)
+        reason = " ".join(str(error).split()) or type(error).__name__
+        reason = reason if len(reason) <= 160 else reason[:160] + "…"
+        title = _FORMAT_TITLES.get(fmt, fmt)
+        raise FileError(
+            f"{path} is not a whole {title} graph ({reason}): rebuild it with "
+            "policy-graph build, or name another --graph-file"
+        ) from None
 
 
 def _format_of(path: Path) -> str:

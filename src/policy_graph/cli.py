@@ -1,5 +1,6 @@
 """The ``policy-graph`` command: options → an api call → output. Exit codes:
-0 success; 1 bad input or failed validation; 2 wrong usage."""
+0 success; 1 bad input, failed validation or a file that cannot be read or written;
+2 wrong usage; 3 an internal error (a bug: ``--debug`` shows its traceback)."""
 
 from __future__ import annotations
 
@@ -95,12 +96,30 @@ def _show_notes(caught, note_class) -> None:
             click.echo(f"policy-graph: note: {warning.message}", err=True)
 
 
+_debug = False  # set by --debug: unexpected errors show their traceback
+
+
+def _set_debug(_context, _parameter, value: bool) -> None:
+    global _debug
+    _debug = _debug or value
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="policy-graph")
+@click.option(
+    "--debug",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    envvar="POLICY_GRAPH_DEBUG",
+    callback=_set_debug,
+    help="Show the traceback of an unexpected error, for a bug report.",
+)
 def cli() -> None:
     """Turn public-sector policy records into a validated RDF knowledge graph.
 
-    Exit status: 0 success, 1 bad input or failed validation, 2 wrong usage.
+    Exit status: 0 success; 1 bad input, failed validation or a file that cannot be
+    read or written; 2 wrong usage; 3 an internal error (run with --debug and report it).
     """
 
 
@@ -538,4 +557,27 @@ def _echo_counts(result) -> None:
 
 
 def main() -> None:
-    cli(prog_name="policy-graph")
+    try:
+        cli(prog_name="policy-graph")
+    except Exception as error:  # noqa: BLE001 (every failure ends in one line)
+        if _debug:
+            raise
+        click.echo(f"policy-graph: {_unexpected_in_words(error)}", err=True)
+        sys.exit(1 if isinstance(error, OSError | MemoryError) else 3)
+
+
+def _unexpected_in_words(error: Exception) -> str:
+    """One line for an error that the library did not turn into a PolicyGraphError:
+    the operating system's (a full disk, a vanished file), memory, or a bug."""
+    if isinstance(error, OSError):
+        paths = " → ".join(str(p) for p in (error.filename, error.filename2) if p is not None)
+        reason = error.strerror or str(error)
+        return f"{paths}: {reason}" if paths else reason
+    if isinstance(error, MemoryError):
+        return "out of memory"
+    text = " ".join(str(error).split())
+    text = text if len(text) <= 200 else text[:200] + "…"
+    return (
+        f"internal error: {type(error).__name__}: {text} (a bug: run again with "
+        "--debug before the command for the traceback, and report it)"
+    )

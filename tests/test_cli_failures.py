@@ -1,0 +1,108 @@
+"""Failures that are not in the records: unreadable or truncated graph files, paths
+that cannot be written, and errors nobody foresaw. Each ends in one line on stderr
+and a documented exit code; --debug shows the traceback instead."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import MINIMAL
+
+# The article's default query, answered from a graph file that is not whole.
+QUERY = ("query", "policies-per-department")
+
+
+def _run(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "policy_graph", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+    )
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    """The minimal records built as Turtle and N-Triples."""
+    folder = tmp_path_factory.mktemp("built")
+    result = _run(
+        "build", "--data", str(MINIMAL), "--out", "graph.ttl", "--format", "ttl",
+        "--format", "nt", cwd=folder,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    return folder
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+@pytest.mark.parametrize(("suffix", "title"), [(".ttl", "Turtle"), (".nt", "N-Triples")])
+def test_a_truncated_graph_file_is_one_line_naming_it(built, tmp_path, engine, suffix, title):
+    whole = (built / f"graph{suffix}").read_bytes()
+    # Cut inside a line, as a full disk or an interrupted copy would.
+    cut = tmp_path / f"cut{suffix}"
+    cut.write_bytes(whole[: whole.index(b"\n", len(whole) // 2) - 5])
+    result = _run(*QUERY, "--graph-file", cut.name, "--engine", engine, cwd=tmp_path)
+    assert result.returncode == 1
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(f"policy-graph: {cut.name} is not a whole {title} graph (")
+    assert lines[0].endswith("): rebuild it with policy-graph build, or name another --graph-file")
+    assert "Traceback" not in result.stderr
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_a_file_of_another_kind_is_not_a_graph(tmp_path, engine):
+    (tmp_path / "photo.ttl").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    result = _run(*QUERY, "--graph-file", "photo.ttl", "--engine", engine, cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "policy-graph: note: photo.ttl does not record which records it was built from; "
+        "using it as it is (it may be stale)",
+        result.stderr.splitlines()[1],
+    ]
+    assert result.stderr.splitlines()[1].startswith(
+        "policy-graph: photo.ttl is not a whole Turtle graph ("
+    )
+
+
+def test_an_output_under_a_regular_file_is_one_line(tmp_path):
+    (tmp_path / "taken").write_text("a file, not a folder\n", encoding="utf-8")
+    result = _run("build", "--data", str(MINIMAL), "--out", "taken/graph.ttl", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    last = result.stderr.splitlines()[-1]
+    assert last.startswith("policy-graph: ") and "taken" in last
+    assert "Not a directory" in last or "File exists" in last
+    assert (tmp_path / "taken").read_text(encoding="utf-8") == "a file, not a folder\n"
+
+
+def test_debug_shows_the_traceback_of_an_operating_system_error(tmp_path):
+    (tmp_path / "taken").write_text("", encoding="utf-8")
+    args = ("build", "--data", str(MINIMAL), "--out", "taken/graph.ttl")
+    shown = _run("--debug", *args, cwd=tmp_path)
+    assert shown.returncode == 1
+    assert shown.stderr.startswith("Traceback (most recent call last):")
+    quiet = _run(*args, cwd=tmp_path)
+    assert "Traceback" not in quiet.stderr
+
+
+def test_an_unforeseen_error_is_one_line_that_asks_for_a_report():
+    from policy_graph.cli import _unexpected_in_words
+
+    error = LookupError("a value nobody expected\nover two lines")
+    assert _unexpected_in_words(error) == (
+        "internal error: LookupError: a value nobody expected over two lines (a bug: run "
+        "again with --debug before the command for the traceback, and report it)"
+    )
+    assert _unexpected_in_words(IsADirectoryError(21, "Is a directory", "data/x.yaml")) == (
+        "data/x.yaml: Is a directory"
+    )
+    long = _unexpected_in_words(ValueError("x" * 10_000))
+    assert len(long) < 320 and "x" * 200 + "…" in long
