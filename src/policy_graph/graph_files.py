@@ -89,7 +89,12 @@ def origin_of(data_dir: Path) -> Origin | None:
     digest = hashlib.sha256()
     files = sorted((p.relative_to(data_dir).as_posix(), p) for p in record_files(data_dir))
     for name, path in files:
-        content = path.read_bytes()
+        # Never open what is not a regular file (a FIFO would block); an entry that
+        # cannot be read is digested as such: reading the records reports it.
+        try:
+            content = path.read_bytes() if path.is_file() else b"\0not a regular file"
+        except OSError as error:
+            content = f"\0unreadable: {error.strerror}".encode()
         digest.update(f"{name}\0{len(content)}\n".encode())
         digest.update(content)
     return Origin(data_dir.resolve(), len(files), digest.hexdigest(), tool_digest())
