@@ -106,3 +106,23 @@ def test_an_unforeseen_error_is_one_line_that_asks_for_a_report():
     )
     long = _unexpected_in_words(ValueError("x" * 10_000))
     assert len(long) < 320 and "x" * 200 + "…" in long
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_a_graph_file_cut_at_a_line_is_told_by_its_triple_count(built, tmp_path, engine):
+    """Cut between two lines, N-Triples still parses: the header's count tells."""
+    lines = (built / "graph.nt").read_bytes().splitlines(keepends=True)
+    header = lines[1].decode()
+    assert '"triples": ' in header
+    total = int(header.split('"triples": ')[1].split("}")[0].split(",")[0])
+    assert total == len(lines) - 2  # two comment lines, then one triple a line
+    cut = tmp_path / "cut.nt"
+    cut.write_bytes(b"".join(lines[:40]))
+    result = _run(*QUERY, "--graph-file", "cut.nt", "--engine", engine, cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"policy-graph: cut.nt holds 38 triples where its header says {total:,}: it was "
+        "cut short or edited; rebuild it with policy-graph build"
+    ]
+    whole = _run(*QUERY, "--graph-file", str(built / "graph.nt"), "--engine", engine, cwd=tmp_path)
+    assert whole.returncode == 0, whole.stderr

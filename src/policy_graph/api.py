@@ -175,7 +175,8 @@ def _write_graph(
             report(f"serialising {name}", number, len(targets))
         data = result.engine.serialise(result.graph, name)
         if origin is not None:
-            data = graph_files.with_header(data, origin, path, name, relative)
+            size = result.counts.get("triples")
+            data = graph_files.with_header(data, origin, path, name, relative, size)
         contents[name] = data
     for name, path in targets.items():
         write_atomic(path, contents[name])
@@ -247,7 +248,7 @@ def _load_graph_file(engine, path: Path):
     file of another kind): each parser has its own exceptions, all of them mean that."""
     fmt = _format_of(path)
     try:
-        return engine.load(path, fmt)
+        store = engine.load(path, fmt)
     except OSError as error:
         raise FileError(f"cannot read the graph file {path}: {error.strerror or error}") from None
     except Exception as error:  # noqa: BLE001 (whatever the parser raises)
@@ -258,6 +259,15 @@ def _load_graph_file(engine, path: Path):
             f"{path} is not a whole {title} graph ({reason}): rebuild it with "
             "policy-graph build, or name another --graph-file"
         ) from None
+    header = graph_files.read_header(path)
+    if header is not None and header.triples is not None:
+        size = engine.size(store)
+        if size != header.triples:
+            raise FileError(
+                f"{path} holds {size:,} triples where its header says {header.triples:,}: "
+                "it was cut short or edited; rebuild it with policy-graph build"
+            )
+    return store
 
 
 def _format_of(path: Path) -> str:

@@ -55,6 +55,7 @@ class Header:
     records_sha256: str
     tool_sha256: str
     location_sha256: str  # a digest of where the file was written, to tell a moved copy
+    triples: int | None = None  # how many it holds: a file cut short at a line holds fewer
 
     def records_dir(self, graph_file: Path) -> Path:
         """The records folder, as a path from the working directory."""
@@ -111,10 +112,16 @@ def tool_digest() -> str:
 
 
 def with_header(
-    data: bytes, origin: Origin, graph_file: Path, fmt: str, relative: bool = True
+    data: bytes,
+    origin: Origin,
+    graph_file: Path,
+    fmt: str,
+    relative: bool = True,
+    triples: int | None = None,
 ) -> bytes:
-    """``data`` (a graph serialised as ``fmt``) with the comments that say its origin;
-    the records folder relative to the file's folder where that helps (``relative``)."""
+    """``data`` (a graph serialised as ``fmt``, of ``triples`` triples) with the comments
+    that say its origin and size; the records folder relative to the file's folder
+    where that helps (``relative``)."""
     records = origin.records.as_posix()
     if relative:
         records = _recorded_path(origin.records, graph_file.resolve().parent)
@@ -125,6 +132,8 @@ def with_header(
         "tool_sha256": origin.tool_sha256,
         "location_sha256": _location(graph_file),
     }
+    if triples is not None:
+        fields["triples"] = triples
     line = json.dumps(fields, ensure_ascii=False)
     human = (
         f"Built by policy-graph {__version__} from the records in {records} — "
@@ -158,6 +167,7 @@ def read_header(graph_file: Path) -> Header | None:
                     str(fields["records_sha256"]),
                     str(fields["tool_sha256"]),
                     str(fields["location_sha256"]),
+                    int(fields["triples"]) if "triples" in fields else None,
                 )
             except (ValueError, KeyError, TypeError):
                 return None
