@@ -1,7 +1,7 @@
 """Issue 11, "no surprises": a run's outputs change together.
 
 Real processes on real files: builds and viz runs are killed (-9) at seeded random
-moments and, through the test hook POLICY_GRAPH_TEST_PAUSE (see outputs._pause), at the
+moments and, through the test hook POLICY_GRAPH_TEST_PAUSE (outputs.turns.pause), at the
 very steps between which a kill matters; disks are filled and made read-only (tmpfs,
 as root); two writers of one output run at once. After each, every file is whole, the
 set is all old or all new (or, killed between renames, finished by the next command),
@@ -42,6 +42,15 @@ def _run(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
         _command(*args), cwd=cwd, capture_output=True, text=True, encoding="utf-8", timeout=120
     )
+
+
+def _build_args(records: str) -> tuple[str, ...]:
+    """``build`` of the old or new records into out/pg.{ttl,nt,rdf}."""
+    return ("build", "--data", records, "--out", "out/pg.ttl", *FORMATS)
+
+
+# The next command that writes into out/ (it reads the graph there as well).
+EXPORT = ("export", "--format", "graphml", "--out", "out/pg.graphml", "--graph-file", "out/pg.ttl")
 
 
 def _start(*args: str, cwd: Path, pause: str | None = None, code: str | None = None):
@@ -147,29 +156,17 @@ def graph_sets(work, built_sets) -> tuple[dict, dict]:
 
 def test_a_build_killed_before_its_renames_leaves_every_old_file(work, graph_sets):
     old, _new = graph_sets
-    build = _start(
-        "build", "--data", "new", "--out", "out/pg.ttl", *FORMATS, cwd=work, pause="before-switch"
-    )
+    build = _start(*_build_args("new"), cwd=work, pause="before-switch")
     _wait_paused(build)
     _kill(build)
     files = _files(work / "out")
     assert {name: files[name] for name in SET} == old
     leftovers = sorted(set(files) - set(SET))
     assert ".policy-graph.switch" in leftovers
-    assert (
-        len([n for n in leftovers if re.fullmatch(rf"\.pg\.\w+\.pg-{build.pid}-\w+\.tmp", n)]) == 3
-    )
+    mine = [n for n in leftovers if re.fullmatch(rf"\.pg\.\w+\.pg-{build.pid}-\w+\.tmp", n)]
+    assert len(mine) == 3
     # The next writer there drops the killed run's files and journal: the old set stays.
-    result = _run(
-        "export",
-        "--format",
-        "graphml",
-        "--out",
-        "out/pg.graphml",
-        "--graph-file",
-        "out/pg.ttl",
-        cwd=work,
-    )
+    result = _run(*EXPORT, cwd=work)
     assert result.returncode == 0, result.stderr
     assert "note" not in result.stderr
     assert _files(work / "out") == old | {"pg.graphml": (work / "out" / "pg.graphml").read_bytes()}
@@ -177,9 +174,7 @@ def test_a_build_killed_before_its_renames_leaves_every_old_file(work, graph_set
 
 def test_a_build_killed_between_renames_is_finished_by_the_next_command(work, graph_sets):
     old, new = graph_sets
-    build = _start(
-        "build", "--data", "new", "--out", "out/pg.ttl", *FORMATS, cwd=work, pause="mid-switch"
-    )
+    build = _start(*_build_args("new"), cwd=work, pause="mid-switch")
     _wait_paused(build)
     _kill(build)
     files = _files(work / "out")
@@ -210,7 +205,7 @@ def test_builds_killed_at_random_moments_leave_whole_files_all_old_or_all_new(wo
     moments = random.Random(11).sample([x / 20 for x in range(4, 30)], 4)  # 0.2 s to 1.5 s
     for moment in moments:
         _restore(work / "out", old)
-        build = _start("build", "--data", "new", "--out", "out/pg.ttl", *FORMATS, cwd=work)
+        build = _start(*_build_args("new"), cwd=work)
         time.sleep(moment)
         _kill(build)
         finish_interrupted(work / "out")  # what the next command does first
@@ -225,11 +220,9 @@ def test_builds_killed_at_random_moments_leave_whole_files_all_old_or_all_new(wo
 
 
 def test_a_second_build_into_one_out_waits_for_the_first_and_says_so(work, graph_sets):
-    first = _start(
-        "build", "--data", "old", "--out", "out/pg.ttl", *FORMATS, cwd=work, pause="before-switch"
-    )
+    first = _start(*_build_args("old"), cwd=work, pause="before-switch")
     _wait_paused(first)
-    second = _start("build", "--data", "new", "--out", "out/pg.ttl", *FORMATS, cwd=work)
+    second = _start(*_build_args("new"), cwd=work)
     _wait_until(lambda: _waits_for_a_lock(second.pid), second, "waiting for the lock")
     first.send_signal(signal.SIGCONT)
     first_out, first_err = first.communicate(timeout=60)
@@ -283,7 +276,8 @@ def test_a_build_that_runs_out_of_space_leaves_every_old_file(work, small_disk):
     out = small_disk / "out"
     api.build(work / "old", out / "pg.ttl", ["ttl", "nt", "xml"])
     old = _files(out)
-    # Room for the new Turtle (and the lock file) but not for the N-Triples after it.
+    # Room for the lock file and the new Turtle (a page more: it is a few bytes longer),
+    # not for the N-Triples written after it.
     page = os.statvfs(small_disk).f_frsize
     pages = {name: -(-len(data) // page) for name, data in old.items()}
     _fill(small_disk, page * (1 + pages["pg.ttl"] + 1 + pages["pg.nt"] // 2))
@@ -409,7 +403,8 @@ def test_views_killed_between_moves_where_folders_cannot_swap_are_finished(work,
     _wait_paused(viz)
     _kill(viz)
     assert not (work / "site" / "views").exists()
-    built = _run(
+    # The next command that writes into site/ (an export beside the views) finishes it.
+    export = (
         "export",
         "--format",
         "gexf",
@@ -417,8 +412,8 @@ def test_views_killed_between_moves_where_folders_cannot_swap_are_finished(work,
         "site/pg.gexf",
         "--graph-file",
         "graphs/new.ttl",
-        cwd=work,
     )
+    built = _run(*export, cwd=work)
     assert built.returncode == 0, built.stderr
     assert built.stderr == (
         f"policy-graph: note: a policy-graph run (pid {viz.pid}) stopped while replacing "
