@@ -55,6 +55,8 @@ def write_files(contents: Mapping[Path, bytes]) -> None:
     leaves every old file as it was; one killed between renames leaves a journal that
     the next writer there finishes. Raises FileError naming the path."""
     paths = list(contents)
+    if not paths:
+        return
     folder = paths[0].parent
     if any(path.parent != folder for path in paths):
         raise ValueError("write_files writes the files of one folder")
