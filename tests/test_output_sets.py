@@ -315,6 +315,21 @@ def test_a_build_onto_a_read_only_disk_says_so_and_changes_nothing(work, small_d
     assert _files(out) == old
 
 
+def test_a_cache_that_cannot_be_written_is_a_note_and_the_graph_is_used(
+    minimal_copy, tmp_path, monkeypatch
+):
+    from policy_graph import GraphNote, api
+
+    (tmp_path / "blocked").write_text("a file where the cache folder would go")
+    monkeypatch.setenv("POLICY_GRAPH_CACHE_DIR", str(tmp_path / "blocked" / "cache"))
+    with pytest.warns(GraphNote) as notes:
+        graph = api.load_graph(minimal_copy)
+    assert len(graph) > 200
+    assert [str(note.message) for note in notes] == [
+        f"cannot keep the graph in {tmp_path}/blocked/cache: Not a directory"
+    ]
+
+
 # --- viz ---------------------------------------------------------------------------------
 
 
