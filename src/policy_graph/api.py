@@ -15,7 +15,14 @@ from . import graph_files, paths
 from .build import build_graph as _graph_of
 from .engines import ENGINE_NAMES, OxigraphView, get_engine
 from .errors import FileError, GraphNote, InputError, UsageError
-from .outputs import RDF_FORMATS, output_paths, write_atomic
+from .outputs import (
+    RDF_FORMATS,
+    finish_interrupted,
+    output_paths,
+    write_atomic,
+    write_files,
+    write_folder,
+)
 from .progress import Report
 from .quotes import check_quotes, check_stated
 from .records import Records
@@ -146,9 +153,10 @@ def build(
     """Load, check (quotes too, against ``sources_dir`` when given), convert and
     validate the records, then write the graph in each format.
 
-    Nothing is written unless everything passes; each file is replaced atomically and
-    (but JSON-LD) starts with comments that say what it was built from (see
-    :mod:`.graph_files`).
+    Nothing is written unless everything passes; the files are replaced together (a
+    failed run leaves every old one as it was: see :mod:`.outputs`) and each (but
+    JSON-LD) starts with comments that say what it was built from (see
+    :mod:`.graph_files`). Raises FileError when they cannot be written.
     """
     started = time.perf_counter()
     formats = list(dict.fromkeys(formats)) or ["ttl"]
@@ -167,8 +175,9 @@ def build(
 def _write_graph(
     result: BuildResult, targets: dict[str, Path], origin, report=None, relative: bool = True
 ) -> None:
-    """Serialise the built graph in each format, then write each file atomically, each
-    saying what it was built from (``relative``: the records folder relative to it)."""
+    """Serialise the built graph in each format, then write the files as one set (see
+    :func:`.outputs.write_files`), each saying what it was built from (``relative``: the
+    records folder relative to it)."""
     contents = {}
     for number, (name, path) in enumerate(targets.items()):
         if report:
@@ -178,8 +187,7 @@ def _write_graph(
             size = result.counts.get("triples")
             data = graph_files.with_header(data, origin, path, name, relative, size)
         contents[name] = data
-    for name, path in targets.items():
-        write_atomic(path, contents[name])
+    write_files({path: contents[name] for name, path in targets.items()})
     result.written = targets
 
 
@@ -206,6 +214,8 @@ def open_store(
     cache folder (:func:`.graph_files.cache_dir`). A graph used as it is although it
     may be stale is noted with a :class:`~.errors.StaleGraphNote` warning."""
     chosen = get_engine(engine)
+    # A build killed between renaming its files there leaves a mix: finish it first.
+    finish_interrupted(Path(graph_file).parent if graph_file else graph_files.LOCAL_GRAPH.parent)
     plan = graph_files.choose(
         Path(data_dir) if data_dir else None,
         Path(graph_file) if graph_file else None,
@@ -217,12 +227,12 @@ def open_store(
     try:
         target = {_format_of(plan.write): plan.write}
         _write_graph(result, target, plan.origin, relative=not plan.cached)
-    except OSError as error:
+    except FileError as error:
         if not plan.cached:
             raise
+        reason = getattr(error.__cause__, "strerror", None) or error
         warnings.warn(
-            GraphNote(f"cannot keep the graph in {plan.write.parent}: {error.strerror}"),
-            stacklevel=2,
+            GraphNote(f"cannot keep the graph in {plan.write.parent}: {reason}"), stacklevel=2
         )
     return chosen, result.graph
 
@@ -468,18 +478,18 @@ def _left_out_note(left_out: int, lang: str) -> str:
 def write_views(
     views, out_dir: Path | str = DEFAULT_VIEWS_DIR, lang: str = "ko", stats=None
 ) -> dict[str, Path]:
-    """Write each view (and index.html when ``stats`` is given) as UTF-8, atomically."""
+    """Write each view (and index.html when ``stats`` is given) as UTF-8 into ``out_dir``,
+    all at once: the folder is made anew beside the old one, keeping the old one's other
+    files, and swapped in whole (see :func:`.outputs.write_folder`), so that a reader
+    never sees a new page beside an old index.html. Raises FileError when it cannot."""
     from .viz import index_page, render
 
     out_dir = Path(out_dir)
     pages = {f"{view.name}.html": render(view, lang) for view in views}
     if stats is not None:
         pages["index.html"] = index_page(views, stats, lang)
-    written = {}
-    for name, page in pages.items():
-        write_atomic(out_dir / name, page.encode("utf-8"))
-        written[name] = out_dir / name
-    return written
+    write_folder(out_dir, {name: page.encode("utf-8") for name, page in pages.items()})
+    return {name: out_dir / name for name in pages}
 
 
 def all_views(graph: Graph, lang: str = "ko") -> list:

@@ -69,31 +69,30 @@ class _Failure(click.ClickException):
 
 
 def _run(call, *args, **kwargs):
-    """Call the library: its errors become exit codes, its notes lines on stderr."""
+    """Call the library: its errors become exit codes, its notes lines on stderr as they
+    come (a note such as "waiting for another policy-graph writing …" says why a
+    command stands still), each once."""
     from .errors import GraphNote, PolicyGraphError
 
-    caught: list = []
-    try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", GraphNote)
+    shown: set[str] = set()
+    show_other = warnings.showwarning
+
+    def show(message, category, filename, lineno, file=None, line=None):
+        if not issubclass(category, GraphNote):
+            show_other(message, category, filename, lineno, file, line)
+        elif str(message) not in shown:
+            shown.add(str(message))
+            # On a terminal, start the line clean: a progress line may be showing.
+            erase = "\r\033[K" if sys.stderr.isatty() else ""
+            click.echo(f"{erase}policy-graph: note: {message}", err=True)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", GraphNote)
+        warnings.showwarning = show
+        try:
             return call(*args, **kwargs)
-    except PolicyGraphError as error:
-        raise _Failure(error) from error
-    finally:
-        _show_notes(caught, GraphNote)
-
-
-def _show_notes(caught, note_class) -> None:
-    """Each note once on stderr; any other warning as Python would have shown it."""
-    shown = set()
-    for warning in caught:
-        if not issubclass(warning.category, note_class):
-            warnings.showwarning(
-                warning.message, warning.category, warning.filename, warning.lineno
-            )
-        elif str(warning.message) not in shown:
-            shown.add(str(warning.message))
-            click.echo(f"policy-graph: note: {warning.message}", err=True)
+        except PolicyGraphError as error:
+            raise _Failure(error) from error
 
 
 _debug = False  # set by --debug: unexpected errors show their traceback

@@ -1,15 +1,26 @@
-"""Serialise graphs per --format and write files atomically (temporary file + rename)."""
+"""Serialise graphs per --format (here), and write output files so that no run leaves
+a mix of old and new ones (:mod:`.files`, with :mod:`.turns`)."""
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import Graph
 
-from .errors import UsageError
+from ..errors import UsageError
+from .files import finish_interrupted, write_atomic, write_files, write_folder
+
+__all__ = [
+    "RDF_FORMATS",
+    "RdfFormat",
+    "finish_interrupted",
+    "output_paths",
+    "serialise",
+    "write_atomic",
+    "write_files",
+    "write_folder",
+]
 
 
 @dataclass(frozen=True)
@@ -51,29 +62,3 @@ def output_paths(out: Path, format_names: list[str]) -> dict[str, Path]:
     if len(format_names) == 1:
         return {format_names[0]: out}
     return {name: out.with_suffix(RDF_FORMATS[name].suffix) for name in format_names}
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that readers see the old file or the new one, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.chmod(temporary, _mode_for(path))
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def _mode_for(path: Path) -> int:
-    """The permissions of a new file (the old file's, or 0666 less the umask);
-    mkstemp's own 0600 would hide the graph from other users and web servers."""
-    if path.exists():
-        return path.stat().st_mode & 0o777
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
