@@ -224,9 +224,15 @@ def test_a_second_build_into_one_out_waits_for_the_first_and_says_so(work, graph
     _wait_paused(first)
     second = _start(*_build_args("new"), cwd=work)
     _wait_until(lambda: _waits_for_a_lock(second.pid), second, "waiting for the lock")
+    # Said while it waits, not once the wait is over.
+    waiting = _line_within(second.stderr, 30)
+    assert waiting == (
+        f"policy-graph: note: waiting for another policy-graph writing out/pg.ttl (pid {first.pid})\n"
+    )
     first.send_signal(signal.SIGCONT)
     first_out, first_err = first.communicate(timeout=60)
     second_out, second_err = second.communicate(timeout=60)
+    second_err = waiting + second_err
     assert first.returncode == 0, first_err
     assert second.returncode == 0, second_err
     assert first_out.startswith("Built out/pg.ttl, out/pg.nt, out/pg.rdf from old")
@@ -237,6 +243,14 @@ def test_a_second_build_into_one_out_waits_for_the_first_and_says_so(work, graph
     )
     # The second ran after the first: its whole set is there, nothing else.
     assert _files(work / "out") == graph_sets[1]
+
+
+def _line_within(stream, seconds: float) -> str:
+    """The next line of a child's pipe, or "" when none comes within ``seconds``."""
+    import select
+
+    ready, _, _ = select.select([stream], [], [], seconds)
+    return stream.readline() if ready else ""
 
 
 def _waits_for_a_lock(pid: int) -> bool:
