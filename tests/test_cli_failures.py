@@ -76,19 +76,21 @@ def test_an_output_under_a_regular_file_is_one_line(tmp_path):
     (tmp_path / "taken").write_text("a file, not a folder\n", encoding="utf-8")
     result = _run("build", "--data", str(MINIMAL), "--out", "taken/graph.ttl", cwd=tmp_path)
     assert result.returncode == 1
-    assert "Traceback" not in result.stderr
-    last = result.stderr.splitlines()[-1]
-    assert last.startswith("policy-graph: ") and "taken" in last
-    assert "Not a directory" in last or "File exists" in last
+    assert result.stderr.splitlines() == [
+        "policy-graph: cannot write taken/graph.ttl: taken is a file, not a folder"
+    ]
     assert (tmp_path / "taken").read_text(encoding="utf-8") == "a file, not a folder\n"
 
 
-def test_debug_shows_the_traceback_of_an_operating_system_error(tmp_path):
+def test_debug_shows_the_traceback_before_the_line(tmp_path):
     (tmp_path / "taken").write_text("", encoding="utf-8")
     args = ("build", "--data", str(MINIMAL), "--out", "taken/graph.ttl")
     shown = _run("--debug", *args, cwd=tmp_path)
     assert shown.returncode == 1
     assert shown.stderr.startswith("Traceback (most recent call last):")
+    assert shown.stderr.splitlines()[-1] == (
+        "policy-graph: cannot write taken/graph.ttl: taken is a file, not a folder"
+    )
     quiet = _run(*args, cwd=tmp_path)
     assert "Traceback" not in quiet.stderr
 

@@ -92,6 +92,10 @@ def _run(call, *args, **kwargs):
         try:
             return call(*args, **kwargs)
         except PolicyGraphError as error:
+            if _debug:
+                import traceback
+
+                traceback.print_exc()
             raise _Failure(error) from error
 
 
