@@ -599,7 +599,9 @@ byte_edits = st.one_of(
     ),
 )
 
-mutations = st.one_of(
+# Four kinds, drawn about equally often: odd values (the issue's bombs, depths, keys
+# and tags), a broken layout, broken bytes, odd files.
+value_mutations = st.one_of(
     st.builds(InsertField, record_files, positions, st.sampled_from(FIELDS), values),
     st.builds(SetValue, record_files, positions, values),
     st.builds(InsertItem, record_files, positions, values),
@@ -610,13 +612,16 @@ mutations = st.one_of(
         positions,
         st.sampled_from(["record", "mapping", "undefined"]),
     ),
+)
+layout_mutations = st.one_of(
     st.builds(Truncate, record_files, st.booleans()),
     st.builds(SwapLines, record_files, positions, positions),
     st.builds(Reindent, record_files, positions, st.sampled_from([-3, -2, -1, 1, 2, 3])),
     st.builds(Reindent, record_files, positions, tab=st.just(True)),
     st.builds(UnclosedQuote, record_files, positions, st.sampled_from(['"', "'"])),
     st.builds(DuplicateKey, record_files, positions),
-    byte_edits,
+)
+file_mutations = st.one_of(
     st.builds(ReplaceFile, record_files, st.sampled_from(EMPTY_CONTENTS)),
     st.builds(
         AddEntry,
@@ -624,6 +629,7 @@ mutations = st.one_of(
         st.sampled_from(ENTRY_KINDS),
     ),
 )
+mutations = st.one_of(value_mutations, layout_mutations, byte_edits, file_mutations)
 
 # A case: one to three mutations, applied in order.
 cases = st.lists(mutations, min_size=1, max_size=3)

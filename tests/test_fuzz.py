@@ -4,13 +4,14 @@ Every case copies ``tests/data/minimal``, breaks it with one to three mutations 
 ``fuzz_records`` (an alias bomb, a value nested hundreds of levels deep, a list as a
 key, invalid UTF-8, a FIFO named ``x.yaml``, byte flips …), then runs the real
 command in a child process, ``build --format ttl --format nt`` and ``validate`` side
-by side, each with at most 60 s and 2 GB of address space. Either both exit 0 and
-the graph files parse and hold the policies, or both exit 1 with nothing on stdout
-and on stderr only the documented lines (README, "Errors"): ``FILE:LINE: record:
-field: message`` or ``FILE: message`` naming a file of the records folder, then
-``policy-graph: N problems found; nothing was written``, no traceback, no line
-longer than 300 characters; and the graph files of an earlier good build are left
-as they were, byte for byte.
+by side, each with at most 60 s and 2 GB of address space. Either both exit 0, the
+graph files parse and hold the policies, and stderr holds nothing but warnings (in
+the form of problems); or both exit 1, with nothing on stdout and on stderr only the
+documented lines (README, "Errors"): ``FILE:LINE: record: field: message`` or
+``FILE: message`` naming a file of the records folder, then ``policy-graph: N
+problems found; nothing was written``. Never a traceback, a line longer than 500
+characters or a control character; and a failed build leaves the graph files of an
+earlier good build as they were, byte for byte.
 
 CI runs a fixed, derandomised budget of 40 drawn cases and the named cases below,
 one or more per mutation that issue 11 lists (about 90 s on two idle cores). The
@@ -46,7 +47,11 @@ from conftest import MINIMAL
 PG = Namespace("https://w3id.org/policy-graph/ontology#")
 SECONDS = 60  # a run on the minimal records takes about 1 s
 MEMORY = 2 << 30  # bytes of address space; a blow-up fails the case, not the machine
-LONGEST_LINE = 300
+# No huge echoes; a message that names three other places of a reference is ~350.
+LONGEST_LINE = 500
+# Characters that a terminal or a line-reading tool would not show as text: they would
+# break a line, move the cursor or colour what follows.
+CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 BUILD = ("build", "--data", "data", "--out", "out/graph.ttl", "--format", "ttl", "--format", "nt")
 VALIDATE = ("validate", "--data", "data")
 OUTPUTS = ("graph.ttl", "graph.nt")
@@ -73,16 +78,28 @@ FUZZ_PROFILE = settings.get_profile(
     "fuzz-long" if os.environ.get("POLICY_GRAPH_FUZZ") == "long" else "fuzz-ci"
 )
 
-# The closing line of an InputError (cli._Failure.show).
+# The closing line of an InputError (cli._Failure.show), and of warnings (cli._echo_warnings).
 CLOSING = re.compile(
-    r"policy-graph: (\d+) problems? found(?: \(and \d+ warnings?\))?; nothing was written"
+    r"policy-graph: (\d+) problems? found(?: \(and (\d+) warnings?\))?; nothing was written"
 )
+WARNINGS_CLOSING = re.compile(r"policy-graph: (\d+) warnings? \(--strict makes them errors\)")
 # Problem.__str__: "file:line: record: field: message" or "file: message" (parts optional).
 PROBLEM = re.compile(r"(?P<file>[^:\s][^:]*?)(?::(?P<line>\d+))?: (?P<rest>\S.*)")
 
 
+def _lines(text: str) -> list[str]:
+    """Lines as a terminal or grep sees them: split at newlines only."""
+    return text.removesuffix("\n").split("\n") if text else []
+
+
+def _visible(line: str) -> str:
+    line = CONTROL.sub(lambda match: repr(match[0])[1:-1], line)
+    return line if len(line) <= 200 else f"{line[:200]}… ({len(line):,} characters)"
+
+
 def _require(condition: object, message: str) -> None:
     """Fail with ``message`` alone: pytest's view of the values would echo megabytes."""
+    __tracebackhide__ = True
     if not condition:
         raise AssertionError(message)
 
@@ -102,11 +119,8 @@ class Run:
 
     def summary(self, lines: int = 8) -> str:
         code = f"killed after {SECONDS} s" if self.code is None else f"exit {self.code}"
-        shown = [
-            line if len(line) <= 200 else f"{line[:200]}… ({len(line):,} characters)"
-            for line in self.stderr.splitlines()[:lines]
-        ]
-        more = len(self.stderr.splitlines()) - len(shown)
+        shown = [_visible(line) for line in _lines(self.stderr)[:lines]]
+        more = len(_lines(self.stderr)) - len(shown)
         tail = [f"  … {more} more lines"] if more > 0 else []
         stderr = "\n".join(["  stderr:", *(f"    {line}" for line in shown), *tail])
         return f"{self.command}: {code} in {self.seconds:.1f} s\n{stderr}"
@@ -116,10 +130,13 @@ def run_commands(work: Path, *commands: tuple[str, ...]) -> list[Run]:
     """Run each command in ``work`` at the same time (two cores), each in a child
     limited in memory and killed after SECONDS."""
     started = time.monotonic()
+    # One hash seed: a message that echoes a set reads the same in every run.
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
     children = [
         subprocess.Popen(
             [sys.executable, "-m", "policy_graph", *command],
             cwd=work,
+            env=env,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -185,38 +202,62 @@ def _check_run(run: Run, about: str) -> None:
     _require(run.code is not None, f"{run.command} did not finish within {SECONDS} s\n{about}")
     _require(run.code in (0, 1), f"{run.command} exited {run.code}\n{about}")
     _require("Traceback" not in run.stderr, f"{run.command} crashed\n{about}")
-    longest = max(map(len, run.stderr.splitlines()), default=0)
+    longest = max(map(len, _lines(run.stderr)), default=0)
     _require(
         longest <= LONGEST_LINE, f"{run.command} printed a line of {longest:,} characters\n{about}"
     )
+    control = CONTROL.search(run.stderr)
+    _require(
+        not control,
+        f"{run.command} printed the control character {control and control[0]!r}\n{about}",
+    )
     if run.code == 0:
-        _require(run.stderr == "", f"{run.command} succeeded with messages\n{about}")
+        _check_warning_lines(run, about)
+    else:
+        _require(run.stdout == "", f"{run.command} failed but printed on stdout\n{about}")
+        _check_error_lines(run, about)
+
+
+def _check_warning_lines(run: Run, about: str) -> None:
+    """Nothing, or warnings (a timeline no quote states) and their closing line."""
+    if not run.stderr:
         return
-    _require(run.stdout == "", f"{run.command} failed but printed on stdout\n{about}")
-    _check_error_lines(run, about)
+    lines = _lines(run.stderr)
+    closing = WARNINGS_CLOSING.fullmatch(lines[-1])
+    _require(closing, f"{run.command}: the last line is not the warnings' closing line\n{about}")
+    _check_problem_lines(run, lines[:-1], about)
+    _require(
+        all(": warning: " in line for line in lines[:-1]) and len(lines) - 1 == int(closing[1]),
+        f"{run.command}: the closing line does not count the warnings above it\n{about}",
+    )
 
 
 def _check_error_lines(run: Run, about: str) -> None:
     """Problem lines naming files of the records folder, then the closing line."""
-    lines = run.stderr.splitlines()
+    lines = _lines(run.stderr)
     _require(lines, f"{run.command} failed without a word\n{about}")
     closing = CLOSING.fullmatch(lines[-1])
     _require(closing, f"{run.command}: the last line is not the closing line\n{about}")
     problems = lines[:-1]
-    for line in problems:
+    _check_problem_lines(run, problems, about)
+    warnings = sum(": warning: " in line for line in problems)
+    errors = len(problems) - warnings
+    _require(
+        errors > 0 and (errors, warnings) == (int(closing[1]), int(closing[2] or 0)),
+        f"{run.command}: {errors} problem lines and {warnings} warnings, but the closing "
+        f"line says otherwise\n{about}",
+    )
+
+
+def _check_problem_lines(run: Run, lines: list[str], about: str) -> None:
+    for line in lines:
         match = PROBLEM.fullmatch(line)
-        _require(match, f"{run.command}: not a problem line: {line[:200]!r}\n{about}")
+        _require(match, f"{run.command}: not a problem line: {_visible(line)!r}\n{about}")
         file = match["file"]
         _require(
             file == "data" or file.startswith("data/"),
-            f"{run.command}: a problem that names no records file: {line[:200]!r}\n{about}",
+            f"{run.command}: a problem that names no records file: {_visible(line)!r}\n{about}",
         )
-    errors = [line for line in problems if ": warning: " not in line]
-    _require(
-        errors and len(errors) == int(closing[1]),
-        f"{run.command}: {len(errors)} problem lines but the closing line counts {closing[1]}\n"
-        f"{about}",
-    )
 
 
 def _check_graph(out: Path, build: Run, about: str) -> None:
@@ -273,31 +314,22 @@ NAMED_CASES = {
     ),
     "alias-recursive": ([_first_policy_field("timeline", fz.ALIAS_RECURSION)], IN_POLICIES),
     "nested-250-list": ([_first_policy_field("timeline", fz.Nested(250))], IN_POLICIES),
-    "nested-999-list": ([_first_policy_field("timeline", fz.Nested(999))], IN_POLICIES),
     "nested-999-map": ([_first_policy_field("timeline", fz.Nested(999, "map"))], IN_POLICIES),
     "nested-999-record": ([fz.InsertItem(POLICIES, 0, fz.Nested(999, "map"))], IN_POLICIES),
     "list-as-key-in-field": ([_first_policy_field("title", fz.LIST_AS_KEY)], IN_POLICIES),
     "list-as-key-record": ([fz.InsertItem(POLICIES, 0, fz.LIST_AS_KEY)], IN_POLICIES),
     "budget-5000-digits": ([_first_policy_value("budget_krw", fz.BigNumber(5000))], None),
-    "planned-end-5000-digits": (
-        [_first_policy_value("planned_end", fz.BigNumber(5000))],
-        IN_POLICIES,
-    ),
     "1mb-timeline": ([_first_policy_field("timeline", fz.Huge())], None),
     "1mb-lead-department": ([_first_policy_value("lead_department", fz.Huge())], IN_POLICIES),
     "1mb-unknown-field": ([_first_policy_field("x" * 1000, fz.Huge())], IN_POLICIES),
     "1mb-korean-id": ([_first_policy_value("id", fz.Huge(korean=True))], IN_POLICIES),
     "invalid-utf8": ([fz.ByteEdit(POLICIES, 40, "insert", b"\xff\xfe")], IN_POLICIES),
-    "invalid-utf8-surrogate": (
-        [fz.ByteEdit(POLICIES, 40, "insert", b"\xed\xa0\x80")],
-        IN_POLICIES,
-    ),
     "control-character-raw": (
         [_first_policy_field("timeline", fz.ControlCharacter("\x07", raw=True))],
         IN_POLICIES,
     ),
-    "control-character-nul-raw": (
-        [_first_policy_field("timeline", fz.ControlCharacter("\x00", raw=True))],
+    "escape-sequence-in-id": (
+        [_first_policy_value("id", fz.Literal('"smart\\e[31mfactory"'))],
         IN_POLICIES,
     ),
     "control-character-escaped": (
@@ -305,12 +337,10 @@ NAMED_CASES = {
         None,
     ),
     "empty-policies-file": ([fz.ReplaceFile(POLICIES, "")], "data"),
-    "comment-only-policies-file": ([fz.ReplaceFile(POLICIES, "# nothing\n")], "data"),
     "empty-extra-file": ([fz.AddEntry("x.yaml", "empty-file")], None),
     "dangling-symlink": ([fz.AddEntry("x.yaml", "dangling-symlink")], "data/x.yaml"),
     "fifo": ([fz.AddEntry("x.yaml", "fifo")], "data/x.yaml"),
     "symlink-loop": ([fz.AddEntry("x.yaml", "symlink-loop")], "data/x.yaml"),
-    "symlink-cycle": ([fz.AddEntry("x.yaml", "symlink-cycle")], "data/x"),
     "folder-loop": ([fz.AddEntry("sub", "folder-loop")], None),
     "directory-named-x-yaml": ([fz.AddEntry("x.yaml", "directory")], None),
     "tab-indent": ([fz.Reindent(POLICIES, 1, tab=True)], IN_POLICIES),
@@ -319,18 +349,14 @@ NAMED_CASES = {
     "duplicate-key": ([fz.DuplicateKey(POLICIES, 0, key="lead_department")], IN_POLICIES),
     "unknown-field": ([_first_policy_field("colour", fz.Literal("blue"))], IN_POLICIES),
     "wrong-type-budget": ([_first_policy_value("budget_krw", fz.Literal("{a: 1}"))], IN_POLICIES),
-    "wrong-type-title": ([_first_policy_value("title", fz.Literal("[a, b]"))], IN_POLICIES),
     "wrong-type-id": ([_first_policy_value("id", fz.Literal("[a, b]"))], IN_POLICIES),
     "half-deleted": ([fz.Truncate(POLICIES)], IN_POLICIES),
-    "first-half-deleted": ([fz.Truncate(POLICIES, keep_first=False)], IN_POLICIES),
     "lines-swapped": ([fz.SwapLines(POLICIES, 0, 1)], IN_POLICIES),
     "byte-flipped": ([fz.ByteEdit(POLICIES, 7, "flip", b"\x20")], None),
-    "bytes-deleted": ([fz.ByteEdit(POLICIES, 20, "delete", count=9)], None),
     "tag-python-object-apply": (
         [_first_policy_field("timeline", fz.Literal(fz.TAGS[0]))],
         IN_POLICIES,
     ),
-    "tag-python-object": ([_first_policy_field("timeline", fz.Literal(fz.TAGS[2]))], IN_POLICIES),
     "tag-set-as-id": ([_first_policy_value("id", fz.Literal("!!set {a, b}"))], IN_POLICIES),
     "tag-binary": ([_first_policy_field("timeline", fz.Literal("!!binary aGVsbG8="))], IN_POLICIES),
     "merge-key-record": ([fz.MergeRecord(POLICIES, 0, 1, "record")], None),
@@ -345,7 +371,7 @@ def test_named_case(name, good_outputs):
     build, _validate = check_case(case, good_outputs)
     if must_name is None:
         return
-    files = [PROBLEM.fullmatch(line)["file"] for line in build.stderr.splitlines()[:-1]]
+    files = [PROBLEM.fullmatch(line)["file"] for line in _lines(build.stderr)[:-1]]
     _require(
         build.code == 1 and any(file.startswith(must_name) for file in files),
         f"{name}: expected a problem naming {must_name}\n{build.summary()}",
