@@ -11,7 +11,7 @@ Each job creates ``.venv`` if it is missing and (re)installs the project into it
 when ``pyproject.toml`` changed since the last install, so a second run is quick.
 Extra arguments after ``test`` and ``fuzz`` go to pytest. ``fuzz`` runs
 ``tests/test_fuzz.py``'s property with its long profile (``POLICY_GRAPH_FUZZ=long``),
-an hour or so; ``POLICY_GRAPH_FUZZ_EXAMPLES=N`` sets how many cases.
+half an hour when nothing fails; ``POLICY_GRAPH_FUZZ_EXAMPLES=N`` sets how many cases.
 """
 
 from __future__ import annotations

@@ -5,8 +5,9 @@ Every case copies ``tests/data/minimal``, breaks it with one to three mutations 
 key, invalid UTF-8, a FIFO named ``x.yaml``, byte flips …), then runs the real
 command in a child process, ``build --format ttl --format nt`` and ``validate`` side
 by side, each with at most 60 s and 2 GB of address space. Either both exit 0, the
-graph files parse and hold the policies, and stderr holds nothing but warnings (in
-the form of problems); or both exit 1, with nothing on stdout and on stderr only the
+graph files parse and hold the policies (all three of the minimal records' where
+``policies.yaml`` was left alone), and stderr holds nothing but warnings (in the
+form of problems); or both exit 1, with nothing on stdout and on stderr only the
 documented lines (README, "Errors"): ``FILE:LINE: record: field: message`` or
 ``FILE: message`` naming a file of the records folder, then ``policy-graph: N
 problems found; nothing was written``. Never a traceback, a line longer than 500
@@ -191,7 +192,10 @@ def check_case(case: list, good_outputs: Path) -> list[Run]:
             _check_run(run, about)
         _require(build.code == validate.code, f"build and validate disagree\n{about}")
         if build.code == 0:
-            _check_graph(work / "out", build, about)
+            policies = _check_graph(work / "out", build, about)
+            if all(getattr(mutation, "file", "") != "policies.yaml" for mutation in case):
+                kept = _policies(good_outputs / "graph.nt", "nt")
+                _require(policies >= kept, f"policies went missing from the graph\n{about}")
         else:
             _require(_snapshot(work / "out") == before, f"a failed build changed out/\n{about}")
             _require(build.stderr == validate.stderr, f"build and validate differ\n{about}")
@@ -260,23 +264,29 @@ def _check_problem_lines(run: Run, lines: list[str], about: str) -> None:
         )
 
 
-def _check_graph(out: Path, build: Run, about: str) -> None:
-    """Both graph files parse, hold the same policies, as many as the summary says."""
+def _check_graph(out: Path, build: Run, about: str) -> set:
+    """Both graph files parse and hold the same policies, as many as the summary says;
+    those policies."""
+    left = sorted(p.name for p in out.iterdir())
+    _require(left == sorted(OUTPUTS), f"out/ holds {left} after a good build\n{about}")
     counted = re.search(r"^  policies +(\d+)$", build.stdout, re.MULTILINE)
     _require(counted, f"no count of policies in the summary\n{about}\n{build.stdout}")
     policies = []
     for name, fmt in zip(OUTPUTS, ("turtle", "nt"), strict=True):
-        graph = Graph()
         try:
-            graph.parse(out / name, format=fmt)
+            policies.append(_policies(out / name, fmt))
         except Exception as error:  # any parser error fails the case
             raise AssertionError(f"out/{name} does not parse: {error}\n{about}") from error
-        policies.append(set(graph.subjects(RDF.type, PG.Policy)))
     _require(policies[0] == policies[1], f"graph.ttl and graph.nt hold other policies\n{about}")
     _require(
         len(policies[0]) == int(counted[1]) > 0,
         f"{len(policies[0])} policies in the graph, {counted[1]} in the summary\n{about}",
     )
+    return policies[0]
+
+
+def _policies(path: Path, fmt: str) -> set:
+    return set(Graph().parse(path, format=fmt).subjects(RDF.type, PG.Policy))
 
 
 # --- every kind of case, drawn ------------------------------------------------------
