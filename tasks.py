@@ -5,10 +5,13 @@
     python3 tasks.py test    # create .venv, install with test extras, run pytest
     python3 tasks.py lint    # ruff check and format check
     python3 tasks.py docs    # regenerate docs/records.md and docs/records.schema.json
+    python3 tasks.py fuzz    # a long fuzz run of broken records: 2,000 random cases
 
 Each job creates ``.venv`` if it is missing and (re)installs the project into it
 when ``pyproject.toml`` changed since the last install, so a second run is quick.
-Extra arguments after ``test`` go to pytest.
+Extra arguments after ``test`` and ``fuzz`` go to pytest. ``fuzz`` runs
+``tests/test_fuzz.py``'s property with its long profile (``POLICY_GRAPH_FUZZ=long``),
+half an hour when nothing fails; ``POLICY_GRAPH_FUZZ_EXAMPLES=N`` sets how many cases.
 """
 
 from __future__ import annotations
@@ -61,6 +64,12 @@ def test(args: list[str]) -> None:
     _run(PYTHON, "-m", "pytest", *args)
 
 
+def fuzz(args: list[str]) -> None:
+    ensure_venv("test")
+    os.environ["POLICY_GRAPH_FUZZ"] = "long"  # the profile of tests/test_fuzz.py
+    _run(PYTHON, "-m", "pytest", "tests/test_fuzz.py", "-k", "property", *args)
+
+
 def lint(args: list[str]) -> None:
     ensure_venv("dev")
     _run(PYTHON, "-m", "ruff", "check", "src", "tests", "examples", "bench", "tasks.py", *args)
@@ -73,7 +82,7 @@ def docs(args: list[str]) -> None:
     _run(PYTHON, "-c", code)
 
 
-JOBS = {"demo": demo, "test": test, "lint": lint, "docs": docs}
+JOBS = {"demo": demo, "test": test, "fuzz": fuzz, "lint": lint, "docs": docs}
 
 
 def main() -> None:
