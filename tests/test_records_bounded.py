@@ -141,6 +141,26 @@ def test_a_long_value_is_refused_and_only_an_excerpt_is_shown(data):
     ]
 
 
+def test_a_long_id_is_a_problem_and_its_record_is_named_by_an_excerpt(data):
+    _edit(data / "government.yaml", "  - id: gwangju\n", f"  - id: {'g' * 150}\n")
+    [problem, *_unknown_government] = _problems(data)
+    assert problem == (
+        f"data/government.yaml:2: government {'g' * 60}…: id: an id of 150 characters, "
+        f"more than the 100 an id may have: '{'g' * 59}…"
+    )
+
+
+def test_a_record_whose_id_yaml_reads_as_a_number_is_kept(data):
+    """'id: 2025' is the number 2025 to YAML, and the slug '2025' to the id's check:
+    the record was left out without a word."""
+    _edit(data / "policies.yaml", "id: smart-factory", "id: 2025")
+    assert [p.id for p in load_records(data).policies] == [
+        "2025",
+        "airport-relocation-chatbot",
+        "library-collection",
+    ]
+
+
 @pytest.mark.parametrize(
     ("written", "message"),
     [

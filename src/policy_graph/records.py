@@ -26,7 +26,6 @@ import yaml
 from .errors import InputError, Problem
 from .record_format import (
     SECTION_BY_NAME,
-    SLUG,
     UNIT,
     Field,
     InvalidValue,
@@ -36,6 +35,7 @@ from .record_format import (
     describe,
     did_you_mean,
     excerpt,
+    parse_slug,
 )
 
 # Concept kind (also the first segment of its IRI) → its name in messages.
@@ -529,7 +529,7 @@ class _Fields:
         self.problems, self.file, self.mapping, self.section = problems, file, mapping, section
         self.misplaced: set[str] = set()  # fields found indented under another field
         raw_id = mapping.get("id")
-        self.id = raw_id if isinstance(raw_id, str) and SLUG.match(raw_id) else ""
+        self.id = _id_or_nothing(raw_id)
         self.record = f"{section.record} {self.id or excerpt(str(raw_id or '(no id)'))}"
         lines = {str(k): v for k, v in mapping.key_lines.items()}
         for key, value in mapping.items():
@@ -577,6 +577,14 @@ class _Fields:
             if error.misplaced:
                 self.misplaced.add(error.misplaced)
             return field.type.empty
+
+
+def _id_or_nothing(value: Any) -> str:
+    """A record's id, or '' when its id is missing or wrong (the id field says why)."""
+    try:
+        return parse_slug(value)
+    except InvalidValue:
+        return ""
 
 
 @dataclass(frozen=True)
