@@ -338,6 +338,29 @@ def test_references_to_what_an_unreadable_file_holds_are_counted_on_its_line(dat
     ]
 
 
+def test_a_government_that_is_no_slug_is_one_line_and_nothing_else(data):
+    """Its policy's would-be IRI holds a space: rdflib warned of it on stderr (a real
+    process: the warning goes through logging, to the process's stderr)."""
+    _edit(
+        data / "policies.yaml",
+        "government: gwangju\n    lead_department: jobs",
+        "government: gwa ngju\n    lead_department: jobs",
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "policy_graph", "build"],
+        cwd=data.parent,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+    )
+    assert result.stderr.splitlines() == [
+        "data/policies.yaml:3: policy smart-factory: government: unknown government "
+        "'gwa ngju' (did you mean 'gwangju'?)",
+        "policy-graph: 1 problem found; nothing was written",
+    ]
+
+
 # --- reading processes end with the process that started them -------------------------
 
 

@@ -775,8 +775,12 @@ def _check_same_iris(problems: list[Problem], records: Records) -> None:
     from .vocab import PGID
 
     named = [*records.governments, *records.organisations, *records.units]
+    # Of an unknown government (reported as such), a record has no IRI to compare:
+    # its would-be IRI may not even be one ('gwa ngju'), and rdflib would say so.
+    governments = {government.id for government in records.governments}
+    placed = [r for r in [*records.programmes, *records.policies] if r.government in governments]
     seen: dict[str, Any] = {}
-    for record in [*named, *records.programmes, *records.policies]:
+    for record in [*named, *placed]:
         iri = str(record_iri(record)).removeprefix(str(PGID))
         first = seen.setdefault(iri, record)
         if first is record or _same_record(first, record):
