@@ -1086,9 +1086,9 @@ def read_records(data_dir: Path | str, report=None) -> tuple[Records, list[Probl
         raise InputError([Problem(str(data_dir), message="no such records folder")])
     problems: list[Problem] = []
     paths = _record_paths(data_dir, problems)
-    if not paths:
-        problems.append(Problem(str(data_dir), message="no records (*.yaml) in this folder"))
-        raise InputError(problems)
+    if not paths:  # and where folders could not be listed, they say so
+        no_records = Problem(str(data_dir), message="no records (*.yaml) in this folder")
+        raise InputError(problems or [no_records])
     records, file_problems, unread = _read_files(paths, report)
     problems += file_problems
     _check_unique(problems, records)
