@@ -82,8 +82,25 @@ def test_an_alias_bomb_is_refused_before_it_expands(data):
             "    <<: {timeline: 연말까지}\n",
             "a merge key '<<': records files take no merge keys: write each field out",
         ),
+        (
+            "    timeline: [연말까지,*when]\n",
+            "an alias '*when': records files take no YAML anchors or aliases: "
+            "write each value out in full",
+        ),
+        (
+            '    timeline: {"연말":!when 까지}\n',
+            "a YAML tag '!when': records files take no tags: write the value alone "
+            "(a text in quotes if it is one)",
+        ),
     ],
-    ids=["alias", "standard-tag", "own-tag", "merge-key"],
+    ids=[
+        "alias",
+        "standard-tag",
+        "own-tag",
+        "merge-key",
+        "alias-after-a-comma",
+        "tag-after-a-colon",
+    ],
 )
 def test_yaml_that_records_need_not_is_refused_at_its_line(data, written, message):
     _edit(data / "policies.yaml", PLANNED_END, written)

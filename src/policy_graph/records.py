@@ -335,9 +335,9 @@ def _load_yaml(text: str) -> Any:
 def _refuse_yaml_extras(text: str) -> None:
     """Refuse anchors, aliases, tags and merge keys before anything is built. Records
     need none of them, and with aliases a few lines stand for a structure too large for
-    memory (the "billion laughs"). Their tokens give their lines; a file without the
-    characters that start them (most files) is not scanned at all."""
-    if "&" not in text and "*" not in text and "!" not in text and "<<" not in text:
+    memory (the "billion laughs"). Their tokens give their lines; most files, which
+    cannot hold any, are let through by a glance at the text."""
+    if not _may_hold_extras(text):
         return
     after_key = False
     for token in yaml.scan(text, Loader=_BaseLoader):
@@ -345,6 +345,27 @@ def _refuse_yaml_extras(text: str) -> None:
         if message:
             raise _Unreadable(message, token.start_mark.line + 1)
         after_key = isinstance(token, yaml.KeyToken)
+
+
+# What may stand before an anchor (&), alias (*) or tag (!), besides white space: a
+# flow indicator, ':', '?', '-' or a byte order mark; never a letter (R&D, 지원!).
+_BEFORE_A_NODE = "[{,:?-\ufeff"
+
+
+def _may_hold_extras(text: str) -> bool:
+    """Whether ``text`` may hold an anchor, alias, tag or merge key: where a mark
+    stands at the start of a text or after what may precede a node. A few searches of
+    the text, far quicker than scanning its tokens."""
+    if "<<" in text:
+        return True
+    for mark in "&*!":
+        at = text.find(mark)
+        while at != -1:
+            before = text[at - 1 : at]
+            if not before or before.isspace() or before in _BEFORE_A_NODE:
+                return True
+            at = text.find(mark, at + 1)
+    return False
 
 
 def _extra_in_words(token: yaml.Token, after_key: bool) -> str | None:
@@ -401,15 +422,19 @@ _MAX_DIGITS = 100
 class _LineLoader(_BaseLoader):
     depth = 0  # how deep the mapping or sequence being built is
 
+    # The hooks below run for every value of every file: they stay lean.
+
     def construct_mapping(self, node, deep=False):  # noqa: D102 (PyYAML's hook)
-        self._enter(node)
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise _Unreadable(_TOO_DEEP, node.start_mark.line + 1)
         self.flatten_mapping(node)
         mapping = _Mapping()
         mapping.line = node.start_mark.line + 1
         for key_node, value_node in node.value:
             key = self.construct_object(key_node, deep=True)
             line = key_node.start_mark.line + 1
-            if isinstance(key, list | dict):
+            if isinstance(key, (list, dict)):
                 kind = "a list" if isinstance(key, list) else "a mapping"
                 raise _Unreadable(f"{kind} where a field name belongs: write a name", line)
             if key in mapping:
@@ -421,19 +446,16 @@ class _LineLoader(_BaseLoader):
         return mapping
 
     def construct_sequence(self, node, deep=False):  # noqa: D102 (PyYAML's hook)
-        self._enter(node)
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise _Unreadable(_TOO_DEEP, node.start_mark.line + 1)
         sequence = _Sequence(self.construct_object(child, deep=True) for child in node.value)
         sequence.item_lines = [child.start_mark.line + 1 for child in node.value]
         self.depth -= 1
         return sequence
 
-    def _enter(self, node) -> None:
-        self.depth += 1
-        if self.depth > MAX_DEPTH:
-            raise _Unreadable(_TOO_DEEP, node.start_mark.line + 1)
-
     def construct_yaml_int(self, node):  # noqa: D102 (PyYAML's hook)
-        if sum(c.isdigit() for c in node.value) > _MAX_DIGITS:
+        if len(node.value) > _MAX_DIGITS and sum(c.isdigit() for c in node.value) > _MAX_DIGITS:
             return LongNumber(node.value)
         return super().construct_yaml_int(node)
 
