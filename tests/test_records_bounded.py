@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+import policy_graph
 from conftest import MINIMAL
 from policy_graph.cli import cli
 from policy_graph.errors import InputError
@@ -44,12 +45,21 @@ def _problems(data: Path) -> list[str]:
 PLANNED_END = "    planned_end: 2025\n"  # line 14 of policies.yaml, in policy smart-factory
 
 
+def _command(*args: str) -> list[str]:
+    return [sys.executable, "-m", "policy_graph", *args]
+
+
+# Processes the tests start run the policy_graph under test, wherever they run.
+_ENV = {**os.environ, "PYTHONPATH": str(Path(policy_graph.__file__).parents[1])}
+
+
 # --- anchors, aliases, tags, merge keys: refused before anything is built -------------
 
 
 def test_an_alias_bomb_is_refused_before_it_expands(data):
-    """Twelve levels of ten aliases each stand for 10**12 items (terabytes once built,
-    or echoed in a message): the first anchor is refused, and nothing is built."""
+    """Twelve levels of ten aliases each stand for 10**12 items (terabytes for any
+    check that walked them, or a message that echoed them): the first anchor is
+    refused, before anything is built."""
     fields = ["    x0: &x0 [" + ", ".join(["lol"] * 10) + "]\n"]
     for level in range(1, 12):
         fields.append(f"    x{level}: &x{level} [" + ", ".join([f"*x{level - 1}"] * 10) + "]\n")
@@ -364,8 +374,9 @@ def test_a_government_that_is_no_slug_is_one_line_and_nothing_else(data):
         "government: gwa ngju\n    lead_department: jobs",
     )
     result = subprocess.run(
-        [sys.executable, "-m", "policy_graph", "build"],
+        _command("build"),
         cwd=data.parent,
+        env=_ENV,
         capture_output=True,
         text=True,
         encoding="utf-8",
@@ -414,7 +425,8 @@ def test_reading_processes_end_when_the_command_is_killed(tmp_path):
     generate(tmp_path / "corpus", 80, policies_per_city=5)
     assert len(record_files(tmp_path / "corpus")) >= PARALLEL_FROM_FILES
     command = subprocess.Popen(
-        [sys.executable, "-m", "policy_graph", "validate", "--data", str(tmp_path / "corpus")],
+        _command("validate", "--data", str(tmp_path / "corpus")),
+        env=_ENV,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
