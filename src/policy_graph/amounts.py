@@ -7,11 +7,13 @@ import re
 from decimal import Decimal, InvalidOperation
 
 # A number, optionally with thousands separators or a decimal part, then a unit.
-_NUMBER = r"\d+(?:,\d{3})*(?:\.\d+)?"
+# Possessive (++) and atomic ((?>…)): a text that is not an amount fails at once
+# instead of trying every way of splitting its digits and spaces into terms.
+_NUMBER = r"\d++(?:,\d{3})*+(?:\.\d++)?+"
 _LARGE_UNITS = {"조": Decimal(10) ** 12, "억": Decimal(10) ** 8, "만": Decimal(10) ** 4}
 _SMALL_UNITS = {"천": Decimal(1000), "백": Decimal(100)}
 _TERM = re.compile(rf"({_NUMBER})\s*(천|백)?\s*(조|억|만)?")
-_AMOUNT = re.compile(rf"(?:{_NUMBER}\s*(?:천|백)?\s*(?:조|억|만)?\s*)+원?")
+_AMOUNT = re.compile(rf"(?>{_NUMBER}\s*(?:천|백)?\s*(?:조|억|만)?\s*)+원?")
 
 
 def amounts_in(text: str) -> set[Decimal]:

@@ -53,8 +53,35 @@ class FieldType:
     empty: Any = None
 
 
+# The most of a value that a message quotes: enough to recognise it, never a whole
+# page (a message is one line, whatever a record holds).
+EXCERPT_CHARS = 60
+# The longest text one value may hold (a quote is a passage, not a whole source), and
+# the longest id (ids become parts of IRIs): far beyond what records need.
+MAX_TEXT_CHARS = 10_000
+MAX_ID_CHARS = 100
+
+
+def excerpt(text: str) -> str:
+    """``text`` as a message may quote it: at most EXCERPT_CHARS characters, then '…'."""
+    return text if len(text) <= EXCERPT_CHARS else text[:EXCERPT_CHARS] + "…"
+
+
 def describe(value: Any) -> str:
-    return "nothing" if value is None else f"{value!r}"
+    """A value as a message shows it: its Python literal, cut short."""
+    if isinstance(value, LongNumber):
+        return f"a number of {len(value.digits):,} digits"
+    return "nothing" if value is None else excerpt(repr(value))
+
+
+class LongNumber(str):
+    """A number written with more digits than any field can use, kept as its text by the
+    loader: Python refuses to make an int of more than 4,300 digits, and no record needs
+    one of more than a few dozen."""
+
+    @property
+    def digits(self) -> str:
+        return "".join(c for c in self if c.isdigit())
 
 
 def parse_string(value: Any) -> str:
@@ -63,6 +90,11 @@ def parse_string(value: Any) -> str:
     text = str(value).strip()
     if not text:
         raise InvalidValue("is empty")
+    if len(text) > MAX_TEXT_CHARS:
+        raise InvalidValue(
+            f"a text of {len(text):,} characters, more than the {MAX_TEXT_CHARS:,} a value "
+            f"may hold: {excerpt(repr(text))}"
+        )
     return text
 
 
@@ -71,7 +103,12 @@ def parse_slug(value: Any) -> str:
     if not SLUG.match(text):
         raise InvalidValue(
             f"expected a slug of lowercase ASCII words joined by '-' "
-            f"(like 'smart-factory'), got {text!r}"
+            f"(like 'smart-factory'), got {describe(text)}"
+        )
+    if len(text) > MAX_ID_CHARS:
+        raise InvalidValue(
+            f"an id of {len(text):,} characters, more than the {MAX_ID_CHARS} an id may have: "
+            f"{describe(text)}"
         )
     return text
 
@@ -81,7 +118,7 @@ def parse_references(value: Any) -> tuple[str, ...]:
     references = tuple(parse_string(item) for item in items if item is not None)
     repeated = sorted({r for r in references if references.count(r) > 1})
     if repeated:
-        raise InvalidValue(f"lists {', '.join(map(repr, repeated))} more than once")
+        raise InvalidValue(f"lists {', '.join(map(describe, repeated))} more than once")
     return references
 
 
@@ -110,7 +147,7 @@ def _misplaced(value: dict, key: Any, allowed: str) -> InvalidValue:
     hint = (
         " (a comma inside {…} splits a text: put the text in quotes)" if value[key] is None else ""
     )
-    return InvalidValue(f"unknown language {key!r} (expected {allowed}){hint}", line)
+    return InvalidValue(f"unknown language {describe(key)} (expected {allowed}){hint}", line)
 
 
 @dataclass(frozen=True)
@@ -172,15 +209,18 @@ def parse_quotes(value: Any) -> tuple[str, ...]:
 
 
 def _unquote_hint(value: str, written: Any) -> str:
-    return f"{value!r} is a text in quotes: write the number without quotes ({written})"
+    written = excerpt(str(written))
+    return f"{describe(value)} is a text in quotes: write the number without quotes ({written})"
 
 
 def parse_year(value: Any) -> int:
+    if isinstance(value, LongNumber):
+        raise InvalidValue(f"expected a year such as 2025, got {describe(value)}")
     if isinstance(value, str) and re.fullmatch(r"\s*\d{4}\s*", value):
         raise InvalidValue(_unquote_hint(value, value.strip()))
     if isinstance(value, str) and re.fullmatch(r"\s*\d{4}\s*년.*", value):
         raise InvalidValue(
-            f"expected the year alone, such as {value.strip()[:4]}, got {value!r} "
+            f"expected the year alone, such as {value.strip()[:4]}, got {describe(value)} "
             "(the source's wording of when goes in 'timeline')"
         )
     if isinstance(value, bool) or not isinstance(value, int) or not 1000 <= value <= 9999:
@@ -189,13 +229,15 @@ def parse_year(value: Any) -> int:
 
 
 def parse_amount(value: Any) -> Decimal:
+    if isinstance(value, LongNumber):
+        raise InvalidValue(f"{describe(value)}: too long for a number of won")
     if isinstance(value, str):
         amount = parse_amount_text(value)
         if amount is not None and re.fullmatch(r"[\d,.\s]+", value):
             raise InvalidValue(_unquote_hint(value, amount))
         if amount is not None:
             raise InvalidValue(
-                f"expected a number of won, got the text {value!r}: write {amount} "
+                f"expected a number of won, got the text {describe(value)}: write {amount} "
                 "(and keep the source's wording in a quote)"
             )
     if isinstance(value, bool) or not isinstance(value, int | float):
@@ -240,7 +282,9 @@ def one_of(choices) -> FieldType:
         text = parse_string(value)
         if text not in choices:
             hint = did_you_mean(text, choices)
-            raise InvalidValue(f"unknown {text!r}{hint}; expected one of {', '.join(choices)}")
+            raise InvalidValue(
+                f"unknown {describe(text)}{hint}; expected one of {', '.join(choices)}"
+            )
         return text
 
     return FieldType(

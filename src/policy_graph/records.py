@@ -8,9 +8,15 @@ raised together as one :class:`~policy_graph.errors.InputError`.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
+import re
+import signal
+import stat
+import sys
+import unicodedata
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -20,14 +26,16 @@ import yaml
 from .errors import InputError, Problem
 from .record_format import (
     SECTION_BY_NAME,
-    SLUG,
     UNIT,
     Field,
     InvalidValue,
+    LongNumber,
     Section,
     Text,
     describe,
     did_you_mean,
+    excerpt,
+    parse_slug,
 )
 
 # Concept kind (also the first segment of its IRI) → its name in messages.
@@ -37,6 +45,8 @@ CONCEPT_WORDS = {
     "domain": "domain",
     "organisation-type": "organisation type",
 }
+# The sections that declare them, in the same order.
+CONCEPT_SECTIONS = ("technologies", "target_groups", "domains", "organisation_types")
 
 
 # --- the records ------------------------------------------------------------
@@ -197,7 +207,196 @@ class Records:
         )
 
 
-# --- YAML with line numbers and duplicate keys --------------------------------
+# --- reading a records file: bounded, and nothing skipped in silence ----------------
+
+# Bounds far beyond what records need, so that a mistaken or hostile file is refused in
+# one line instead of taking all memory or time: the bytes of one file, and how deep
+# lists and mappings nest (a unit inside a unit takes two levels).
+MAX_FILE_BYTES = 64 * 2**20
+MAX_DEPTH = 40
+_TOO_DEEP = f"lists and mappings nested more than {MAX_DEPTH} deep: records never need so many"
+
+# Opening never waits: a FIFO named like a records file is opened without waiting
+# for a writer, then refused by its kind, unread.
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+
+_NOT_FILES = {
+    stat.S_IFDIR: "a folder",
+    stat.S_IFIFO: "a FIFO (named pipe)",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+}
+
+
+class _Unreadable(Exception):  # noqa: N818 - a signal inside this module, never raised out
+    """A records file that cannot be read as records: why, in one line, and where.
+
+    ``sections`` are the sections it names (what other records may be missing
+    because of it); None when unknown, as for a file whose bytes could not be read."""
+
+    def __init__(self, message: str, line: int = 0, sections: frozenset[str] | None = None):
+        super().__init__(message)
+        self.message, self.line, self.sections = message, line, sections
+
+
+def _read_text(path: Path) -> str:
+    """A records file's text, or _Unreadable: not a regular file, gone, unreadable, too
+    large or not UTF-8."""
+    data = _read_bytes(path)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise _not_utf8(data, error) from None
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        fd = os.open(path, _OPEN_FLAGS)
+    except OSError as error:
+        raise _Unreadable(_why_not_opened(path, error)) from None
+    try:
+        kind = stat.S_IFMT(os.fstat(fd).st_mode)
+        if kind != stat.S_IFREG:
+            what = _NOT_FILES.get(kind, "not a regular file")
+            raise _Unreadable(
+                f"{what}, not a records file: records files are regular files (rename it, "
+                "or move it out of the records folder)",
+                sections=frozenset(),
+            )
+        with open(fd, "rb", closefd=False) as file:
+            data = file.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        raise _Unreadable(f"cannot read: {error.strerror or error}") from None
+    finally:
+        os.close(fd)
+    if len(data) > MAX_FILE_BYTES:
+        raise _Unreadable(
+            f"larger than the {MAX_FILE_BYTES // 2**20} MB a records file may hold: "
+            "split it into several files"
+        )
+    return data
+
+
+def _why_not_opened(path: Path, error: OSError) -> str:
+    if error.errno == errno.ELOOP:
+        return "a symbolic link in a loop (it leads back to itself): point it at a file"
+    if isinstance(error, FileNotFoundError) and path.is_symlink():
+        target = excerpt(os.readlink(path))
+        return f"a symbolic link to {target}, which does not exist: point it at a file"
+    if isinstance(error, FileNotFoundError):
+        return "no longer exists: it was removed while records were read"
+    if isinstance(error, PermissionError):
+        return "cannot read: permission denied"
+    return f"cannot read: {error.strerror or error}"
+
+
+def _not_utf8(data: bytes, error: UnicodeDecodeError) -> _Unreadable:
+    """Where the first byte that is not UTF-8 stands, by line and column."""
+    line_start = data.rfind(b"\n", 0, error.start) + 1
+    column = len(data[line_start : error.start].decode("utf-8", "replace")) + 1
+    return _Unreadable(
+        f"byte 0x{data[error.start]:02x} at column {column} is not UTF-8 text: "
+        "save the file as UTF-8",
+        data.count(b"\n", 0, error.start) + 1,
+        _sections_named(data.decode("utf-8", "replace")),
+    )
+
+
+def _sections_named(text: str) -> frozenset[str] | None:
+    """The sections a file names at the start of a line, read as text (its YAML may be
+    broken); None when it names none we know."""
+    names = frozenset(_TOP_LEVEL_KEY.findall(text)) & SECTION_BY_NAME.keys()
+    return names or None
+
+
+_TOP_LEVEL_KEY = re.compile(r"^([a-z_]+)[ \t]*:", re.M)
+
+
+def _load_yaml(text: str) -> Any:
+    """The document of a records file's text, or _Unreadable with the line to blame."""
+    try:
+        _refuse_yaml_extras(text)
+        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 (a safe loader)
+    except _Unreadable as error:
+        error.sections = _sections_named(text)
+        raise
+    except yaml.MarkedYAMLError as error:
+        line, message = _yaml_error_in_words(error, text)
+    except yaml.reader.ReaderError as error:
+        line, message = _unprintable(error, text)
+    except yaml.YAMLError as error:
+        line, message = 0, f"cannot read YAML: {' '.join(str(error).split())}"
+    except RecursionError:  # PyYAML's own parser, where libyaml is missing
+        line, message = 0, _TOO_DEEP
+    raise _Unreadable(message, line, _sections_named(text))
+
+
+def _refuse_yaml_extras(text: str) -> None:
+    """Refuse anchors, aliases, tags and merge keys before anything is built. Records
+    need none of them, and with aliases a few lines stand for a structure too large for
+    memory (the "billion laughs"). Their tokens give their lines; most files, which
+    cannot hold any, are let through by a glance at the text."""
+    if not _may_hold_extras(text):
+        return
+    after_key = False
+    for token in yaml.scan(text, Loader=_BaseLoader):
+        message = _extra_in_words(token, after_key)
+        if message:
+            raise _Unreadable(message, token.start_mark.line + 1)
+        after_key = isinstance(token, yaml.KeyToken)
+
+
+# What may stand before an anchor (&), alias (*) or tag (!), besides white space: a
+# flow indicator, ':', '?', '-' or a byte order mark; never a letter (R&D, 지원!).
+_BEFORE_A_NODE = "[{,:?-\ufeff"
+
+
+def _may_hold_extras(text: str) -> bool:
+    """Whether ``text`` may hold an anchor, alias, tag or merge key: where a mark
+    stands at the start of a text or after what may precede a node. A few searches of
+    the text, far quicker than scanning its tokens."""
+    if "<<" in text:
+        return True
+    for mark in "&*!":
+        at = text.find(mark)
+        while at != -1:
+            before = text[at - 1 : at]
+            if not before or before.isspace() or before in _BEFORE_A_NODE:
+                return True
+            at = text.find(mark, at + 1)
+    return False
+
+
+def _extra_in_words(token: yaml.Token, after_key: bool) -> str | None:
+    if isinstance(token, yaml.AnchorToken | yaml.AliasToken):
+        mark = "&" if isinstance(token, yaml.AnchorToken) else "*"
+        what = "an anchor" if mark == "&" else "an alias"
+        return (
+            f"{what} '{mark}{excerpt(token.value)}': records files take no YAML anchors "
+            "or aliases: write each value out in full"
+        )
+    if isinstance(token, yaml.TagToken):
+        handle, suffix = token.value
+        return (
+            f"a YAML tag '{excerpt((handle or '') + suffix)}': records files take no tags: "
+            "write the value alone (a text in quotes if it is one)"
+        )
+    if after_key and isinstance(token, yaml.ScalarToken) and token.plain and token.value == "<<":
+        return "a merge key '<<': records files take no merge keys: write each field out"
+    return None
+
+
+def _unprintable(error: yaml.reader.ReaderError, text: str) -> tuple[int, str]:
+    """A character YAML does not allow (a control character), by line and column: the
+    first of its kind is the one the reader stopped at."""
+    character = chr(error.character) if isinstance(error.character, int) else error.character
+    at = text.find(character)
+    line = text.count("\n", 0, at) + 1
+    column = at - (text.rfind("\n", 0, at) + 1) + 1
+    what = "a control character" if unicodedata.category(character) == "Cc" else "a character"
+    code = f"U+{ord(character):04X}"
+    return line, f"{what} ({code}) at column {column}, which YAML does not allow: delete it"
 
 
 class _Mapping(dict):
@@ -212,29 +411,59 @@ class _Mapping(dict):
 
 
 # libyaml's parser where PyYAML has it (about ten times faster); the constructor,
-# which keeps lines and finds duplicate keys, is ours either way.
+# which keeps lines, finds duplicate keys and bounds nesting, is ours either way.
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+# Numbers of more digits than this are kept as their text (LongNumber): far more than
+# any field needs, far fewer than Python's limit of 4,300 digits for int().
+_MAX_DIGITS = 100
 
 
 class _LineLoader(_BaseLoader):
+    depth = 0  # how deep the mapping or sequence being built is
+
+    # The hooks below run for every value of every file: they stay lean.
+
     def construct_mapping(self, node, deep=False):  # noqa: D102 (PyYAML's hook)
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise _Unreadable(_TOO_DEEP, node.start_mark.line + 1)
         self.flatten_mapping(node)
         mapping = _Mapping()
         mapping.line = node.start_mark.line + 1
         for key_node, value_node in node.value:
             key = self.construct_object(key_node, deep=True)
             line = key_node.start_mark.line + 1
+            if isinstance(key, (list, dict)):
+                kind = "a list" if isinstance(key, list) else "a mapping"
+                raise _Unreadable(f"{kind} where a field name belongs: write a name", line)
             if key in mapping:
                 mapping.duplicates.append((key, line, mapping.key_lines[key]))
                 continue
             mapping[key] = self.construct_object(value_node, deep=True)
             mapping.key_lines[key] = line
+        self.depth -= 1
         return mapping
 
     def construct_sequence(self, node, deep=False):  # noqa: D102 (PyYAML's hook)
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise _Unreadable(_TOO_DEEP, node.start_mark.line + 1)
         sequence = _Sequence(self.construct_object(child, deep=True) for child in node.value)
         sequence.item_lines = [child.start_mark.line + 1 for child in node.value]
+        self.depth -= 1
         return sequence
+
+    def construct_yaml_int(self, node):  # noqa: D102 (PyYAML's hook)
+        if len(node.value) > _MAX_DIGITS and sum(c.isdigit() for c in node.value) > _MAX_DIGITS:
+            return LongNumber(node.value)
+        return super().construct_yaml_int(node)
+
+    def construct_yaml_timestamp(self, node):  # noqa: D102 (PyYAML's hook)
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:  # 2021-02-30: the field's check says what is wrong with it
+            return node.value
 
 
 class _Sequence(list):
@@ -243,28 +472,13 @@ class _Sequence(list):
     item_lines: list[int] = []
 
 
-_LineLoader.add_constructor(
-    "tag:yaml.org,2002:map", lambda loader, node: loader.construct_mapping(node)
-)
-_LineLoader.add_constructor(
-    "tag:yaml.org,2002:seq", lambda loader, node: loader.construct_sequence(node)
-)
-
-
-def _parse_yaml(path: Path, shown: str, problems: list[Problem]) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as error:
-        problems.append(Problem(shown, message=f"cannot read: not UTF-8 text ({error.reason})"))
-        return None
-    try:
-        return yaml.load(text, Loader=_LineLoader)  # noqa: S506
-    except yaml.MarkedYAMLError as error:
-        line, message = _yaml_error_in_words(error, text)
-        problems.append(Problem(shown, line, message=message))
-    except yaml.YAMLError as error:
-        problems.append(Problem(shown, message=f"cannot read YAML: {error}"))
-    return None
+for _tag, _construct in {
+    "map": _LineLoader.construct_mapping,
+    "seq": _LineLoader.construct_sequence,
+    "int": _LineLoader.construct_yaml_int,
+    "timestamp": _LineLoader.construct_yaml_timestamp,
+}.items():
+    _LineLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _construct)
 
 
 def _yaml_error_in_words(error: yaml.MarkedYAMLError, text: str) -> tuple[int, str]:
@@ -292,6 +506,8 @@ def _yaml_error_in_words(error: yaml.MarkedYAMLError, text: str) -> tuple[int, s
 
 
 def _layout_error_in_words(problem: str, about: str, from_line: int) -> str:
+    if "nesting depth" in problem:  # libyaml's own bound (1,000), past ours
+        return _TOO_DEEP
     if "block mapping" in about and "expected key" in problem:
         return (
             f"this line is indented differently from the fields above it (from line "
@@ -335,15 +551,18 @@ class _Fields:
         self.problems, self.file, self.mapping, self.section = problems, file, mapping, section
         self.misplaced: set[str] = set()  # fields found indented under another field
         raw_id = mapping.get("id")
-        self.id = raw_id if isinstance(raw_id, str) and SLUG.match(raw_id) else ""
-        self.record = f"{section.record} {self.id or raw_id or '(no id)'}"
+        self.id = _id_or_nothing(raw_id)
+        self.record = f"{section.record} {self.id or excerpt(str(raw_id or '(no id)'))}"
         lines = {str(k): v for k, v in mapping.key_lines.items()}
         for key, value in mapping.items():
             for number, line in enumerate(getattr(value, "item_lines", ()), 1):
                 lines[f"{key}.{number}"] = line
         self.origin = Origin(file, mapping.line, lines)
         for key, line, first in _duplicate_keys(mapping):
-            self.problem(key, f"duplicate key (first at line {first})", line)
+            self.problem(excerpt(key), f"duplicate key (first at line {first})", line)
+
+    def _line(self, key: Any) -> int:
+        return self.mapping.key_lines.get(key, self.origin.line)
 
     def problem(self, name: str, message: str, line: int | None = None) -> None:
         line = line or self.origin.line_of(name.split(".")[0])
@@ -357,7 +576,8 @@ class _Fields:
         for name in self.mapping:
             if self.section.field(str(name)) is None:
                 known = [f.name for f in self.section.fields]
-                self.problem(str(name), f"unknown field{did_you_mean(str(name), known)}")
+                hint = did_you_mean(str(name), known)
+                self.problem(excerpt(str(name)), f"unknown field{hint}", self._line(name))
         for declared in self.section.fields:
             name = declared.name
             if name not in self.mapping and name not in self.misplaced:
@@ -381,10 +601,49 @@ class _Fields:
             return field.type.empty
 
 
-def _read_file(path: Path, shown: str, records: Records, problems: list[Problem]) -> None:
-    document = _parse_yaml(path, shown, problems)
-    if document is None:
-        return
+def _id_or_nothing(value: Any) -> str:
+    """A record's id, or '' when its id is missing or wrong (the id field says why)."""
+    try:
+        return parse_slug(value)
+    except InvalidValue:
+        return ""
+
+
+@dataclass(frozen=True)
+class _UnreadFile:
+    """A records file that could not be read: its problem, and the sections it names
+    (None: it may have held records of any section)."""
+
+    problem: Problem
+    sections: frozenset[str] | None
+
+
+# Nothing but blanks and comments (possessive: a long comment fails fast, not slowly).
+_BLANK = re.compile(r"(?:\s++|#[^\n]*+)*+")
+
+
+def _read_file(
+    path: Path, records: Records, problems: list[Problem], unread: list[_UnreadFile]
+) -> bool:
+    """Read the records of one file into ``records``; False when it could not be read."""
+    shown = _shown(path)
+    try:
+        text = _read_text(path)
+        document = _load_yaml(text)
+    except _Unreadable as error:
+        problem = Problem(shown, error.line, message=error.message)
+        problems.append(problem)
+        if error.sections != frozenset():  # it may have held records that others name
+            unread.append(_UnreadFile(problem, error.sections))
+        return False
+    if document is None and _BLANK.fullmatch(text):
+        problems.append(Problem(shown, message="empty records file: write records or delete it"))
+    else:
+        _read_document(document, shown, records, problems)
+    return True
+
+
+def _read_document(document: Any, shown: str, records: Records, problems: list[Problem]) -> None:
     if not isinstance(document, _Mapping):
         problems.append(
             Problem(shown, 1, message="expected sections such as 'policies:' at the top level")
@@ -393,7 +652,10 @@ def _read_file(path: Path, shown: str, records: Records, problems: list[Problem]
     for key, line, first in document.duplicates:
         problems.append(
             Problem(
-                shown, line, field=str(key), message=f"duplicate section (first at line {first})"
+                shown,
+                line,
+                field=excerpt(str(key)),
+                message=f"duplicate section (first at line {first})",
             )
         )
     for name, items in document.items():
@@ -401,7 +663,9 @@ def _read_file(path: Path, shown: str, records: Records, problems: list[Problem]
         section = SECTION_BY_NAME.get(name)
         if section is None:
             hint = did_you_mean(str(name), SECTION_BY_NAME)
-            problems.append(Problem(shown, line, field=str(name), message=f"unknown section{hint}"))
+            problems.append(
+                Problem(shown, line, field=excerpt(str(name)), message=f"unknown section{hint}")
+            )
             continue
         if not isinstance(items, list):
             problems.append(Problem(shown, line, field=name, message="expected a list of records"))
@@ -533,8 +797,12 @@ def _check_same_iris(problems: list[Problem], records: Records) -> None:
     from .vocab import PGID
 
     named = [*records.governments, *records.organisations, *records.units]
+    # Of an unknown government (reported as such), a record has no IRI to compare:
+    # its would-be IRI may not even be one ('gwa ngju'), and rdflib would say so.
+    governments = {government.id for government in records.governments}
+    placed = [r for r in [*records.programmes, *records.policies] if r.government in governments]
     seen: dict[str, Any] = {}
-    for record in [*named, *records.programmes, *records.policies]:
+    for record in [*named, *placed]:
         iri = str(record_iri(record)).removeprefix(str(PGID))
         first = seen.setdefault(iri, record)
         if first is record or _same_record(first, record):
@@ -571,7 +839,7 @@ class _References:
 
     def __init__(self, problems: list[Problem], records: Records):
         self.problems = problems
-        self.unknown: dict[tuple[str, str], list] = {}  # (field, message) → records
+        self.unknown: dict[tuple[str, str, str], list] = {}  # (field, what, message) → records
         self.known: dict[str, dict[str, str]] = {}  # what → id → label (ko)
         self.labels: dict[str, dict[str, str]] = {}  # what → ko/en label → id
         self._add("government", records.governments)
@@ -603,12 +871,20 @@ class _References:
             if value is None or value in self.known.get(what, {}):
                 continue
             hint = did_you_mean(value, self.known.get(what, {}), self.labels.get(what))
-            self.unknown.setdefault((name, f"unknown {what} {value!r}{hint}"), []).append(record)
+            message = f"unknown {what} {describe(value)}{hint}"
+            self.unknown.setdefault((name, what, message), []).append(record)
 
-    def report(self) -> None:
+    def report(self, unread: list[_UnreadFile]) -> None:
         """One problem per unknown reference: where many records name the same unknown
-        id, one line at the first of them, with the count and the next places."""
-        for (name, message), records in self.unknown.items():
+        id, one line at the first of them, with the count and the next places. What a
+        file that could not be read may hold is not reported, but counted on its line."""
+        unchecked: dict[int, dict[str, int]] = {}  # unread file → what → references
+        for (name, what, message), records in self.unknown.items():
+            blamed = _unread_holding(what, unread)
+            if blamed is not None:
+                counts = unchecked.setdefault(blamed, {})
+                counts[what] = counts.get(what, 0) + len(records)
+                continue
             first, *others = records
             if others:
                 places = ", ".join(
@@ -626,9 +902,56 @@ class _References:
                     message,
                 )
             )
+        for blamed, counts in unchecked.items():
+            self._count_unchecked(unread[blamed].problem, counts)
+
+    def _count_unchecked(self, problem: Problem, counts: dict[str, int]) -> None:
+        """Add to an unread file's problem how many references it leaves unchecked."""
+        total = sum(counts.values())
+        words = _and(list(map(_plural, counts)))
+        message = (
+            f"{problem.message}; until it is read, {total} reference{'s' if total != 1 else ''} "
+            f"to {words} cannot be checked"
+        )
+        self.problems[self.problems.index(problem)] = replace(problem, message=message)
 
 
-def _check_references(problems: list[Problem], records: Records) -> None:
+# The kind of id a reference names (its first word: 'department' of 'department of
+# gwangju') → the sections that declare such ids.
+_DECLARED_IN = {
+    "government": {"governments"},
+    "department": {"governments"},
+    "organisation": {"organisations"},
+    "publisher": {"organisations", "governments"},
+    "source": {"sources"},
+    "programme": {"programmes"},
+    **{words: {section} for words, section in zip(CONCEPT_WORDS.values(), CONCEPT_SECTIONS)},
+}
+
+
+def _unread_holding(what: str, unread: list[_UnreadFile]) -> int | None:
+    """The first unread file that names a section declaring ``what``, else the first
+    whose sections are unknown: the file whose records are missing."""
+    sections = _DECLARED_IN[what.split(" of ")[0]]
+    named = [i for i, file in enumerate(unread) if file.sections and file.sections & sections]
+    unknown = [i for i, file in enumerate(unread) if file.sections is None]
+    return next(iter(named + unknown), None)
+
+
+def _plural(what: str) -> str:
+    """'technology' → 'technologies', 'department of gwangju' → 'departments of gwangju'."""
+    kind, of, rest = what.partition(" of ")
+    kind = kind[:-1] + "ies" if kind.endswith("y") else kind + "s"
+    return f"{kind}{of}{rest}"
+
+
+def _and(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+def _check_references(
+    problems: list[Problem], records: Records, unread: list[_UnreadFile] = ()
+) -> None:
     refs = _References(problems, records)
     for government in records.governments:
         refs.check(government, "kind", "organisation type", government.kind)
@@ -663,7 +986,7 @@ def _check_references(problems: list[Problem], records: Records) -> None:
         refs.check(policy, "partners", "organisation", policy.partners)
         refs.check(policy, "domains", "domain", policy.domains)
         refs.check(policy, "source", "source", policy.sources)
-    refs.report()
+    refs.report(list(unread))
 
 
 def _check_hierarchies(problems: list[Problem], records: Records) -> None:
@@ -741,8 +1064,28 @@ def record_name(record) -> str:
 
 
 def record_files(data_dir: Path) -> list[Path]:
-    """The YAML files of a records folder, in a stable order."""
-    return sorted(p for p in data_dir.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+    """The YAML files of a records folder, in a stable order (what is named like one but
+    is no regular file, such as a FIFO, is left out: reading reports it)."""
+    return [path for path in _record_paths(data_dir, []) if path.is_file()]
+
+
+_SUFFIXES = (".yaml", ".yml")
+
+
+def _record_paths(data_dir: Path, problems: list[Problem]) -> list[Path]:
+    """Everything under ``data_dir`` named like a records file, whatever it is (reading
+    refuses what is not a regular file, by name), in a stable order; a folder that
+    cannot be listed is a problem."""
+
+    def unlisted(error: OSError) -> None:
+        where = _shown(Path(error.filename)) if error.filename else str(data_dir)
+        problems.append(Problem(where, message=f"cannot list this folder: {error.strerror}"))
+
+    found = []
+    for folder, folders, files in os.walk(data_dir, onerror=unlisted):
+        names = [*folders, *files]
+        found += [Path(folder, n) for n in names if os.path.splitext(n)[1] in _SUFFIXES]
+    return sorted(found)
 
 
 def load_records(data_dir: Path | str, report=None) -> Records:
@@ -758,21 +1101,25 @@ def load_records(data_dir: Path | str, report=None) -> Records:
 def read_records(data_dir: Path | str, report=None) -> tuple[Records, list[Problem]]:
     """Every record under ``data_dir`` that could be read (a record with a wrong field
     is kept with that field empty), and every problem found: so that later checks
-    (quotes) still report on records with problems."""
+    (quotes) still report on records with problems. ``Records.files`` is how many
+    files were read."""
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
         raise InputError([Problem(str(data_dir), message="no such records folder")])
-    files = record_files(data_dir)
-    if not files:
-        raise InputError([Problem(str(data_dir), message="no records (*.yaml) in this folder")])
-    records, problems = _read_files(files, report)
-    records.files = len(files)
+    problems: list[Problem] = []
+    paths = _record_paths(data_dir, problems)
+    if not paths:  # and where folders could not be listed, they say so
+        no_records = Problem(str(data_dir), message="no records (*.yaml) in this folder")
+        raise InputError(problems or [no_records])
+    records, file_problems, unread = _read_files(paths, report)
+    problems += file_problems
     _check_unique(problems, records)
-    _check_references(problems, records)
+    _check_references(problems, records, unread)
     _check_hierarchies(problems, records)
     _check_part_of_chains(problems, records)
     if not records.policies and not problems:
-        problems.append(Problem(str(data_dir), message="no policies in these records"))
+        read = f"{records.files} record file{'s' if records.files != 1 else ''} read"
+        problems.append(Problem(str(data_dir), message=f"no policies in these records ({read})"))
     return records, problems
 
 
@@ -781,8 +1128,12 @@ def read_records(data_dir: Path | str, report=None) -> tuple[Records, list[Probl
 PARALLEL_FROM_FILES = 200
 _CHUNK = 50
 
+# What reading a chunk of files gives: its records (``files``: how many were read),
+# problems, files that could not be read, and how many files it was given.
+_Chunk = tuple[Records, list[Problem], list[_UnreadFile], int]
 
-def _read_files(files: list[Path], report=None) -> tuple[Records, list[Problem]]:
+
+def _read_files(files: list[Path], report=None) -> tuple[Records, list[Problem], list[_UnreadFile]]:
     """The records and problems of ``files``, in file order, whatever reads them."""
     chunks = [files[i : i + _CHUNK] for i in range(0, len(files), _CHUNK)]
     workers = min(os.cpu_count() or 1, len(chunks))
@@ -790,31 +1141,52 @@ def _read_files(files: list[Path], report=None) -> tuple[Records, list[Problem]]
         return _gather(map(_read_chunk, chunks), len(files), report)
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(workers) as pool:
+    with ProcessPoolExecutor(workers, initializer=_die_with, initargs=(os.getpid(),)) as pool:
         return _gather(pool.map(_read_chunk, chunks), len(files), report)
 
 
-def _read_chunk(paths: list[Path]) -> tuple[Records, list[Problem], int]:
-    records, problems = Records(), []
-    for path in paths:
-        _read_file(path, _shown(path), records, problems)
-    return records, problems, len(paths)
+def _die_with(parent: int) -> None:
+    """Make a worker die with the process that started it, even when that one is
+    killed (kill -9): else the worker waits forever for work that never comes. Linux
+    only (prctl); elsewhere nothing."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # no prctl in this C library: nothing to do
+        return
+    if os.getppid() != parent:  # it died before prctl took effect
+        os._exit(1)
 
 
-def _gather(results, total: int, report) -> tuple[Records, list[Problem]]:
-    records, problems, done = Records(), [], 0
-    for chunk_records, chunk_problems, count in results:
+_PR_SET_PDEATHSIG = 1  # from <sys/prctl.h>
+
+
+def _read_chunk(paths: list[Path]) -> _Chunk:
+    records, problems, unread = Records(), [], []
+    records.files = sum(_read_file(path, records, problems, unread) for path in paths)
+    return records, problems, unread, len(paths)
+
+
+def _gather(results, total: int, report) -> tuple[Records, list[Problem], list[_UnreadFile]]:
+    records, problems, unread, done = Records(), [], [], 0
+    for chunk_records, chunk_problems, chunk_unread, count in results:
         records.extend(chunk_records)
+        records.files += chunk_records.files
         problems += chunk_problems
+        unread += chunk_unread
         done += count
         if report:
             report("reading records", done, total)
-    return records, problems
+    return records, problems, unread
 
 
 def _shown(path: Path) -> str:
-    """A path as the user will recognise it: relative to the working directory if inside it."""
+    """A path as the user will recognise it: relative to the working directory if inside
+    it, under its own name (a symbolic link's, not its target's)."""
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+        return str((path.parent.resolve() / path.name).relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError, RuntimeError):  # outside; or a folder in a link loop
         return str(path)
