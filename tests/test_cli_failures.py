@@ -106,6 +106,11 @@ def test_an_unforeseen_error_is_one_line_that_asks_for_a_report():
     assert _unexpected_in_words(IsADirectoryError(21, "Is a directory", "data/x.yaml")) == (
         "data/x.yaml: Is a directory"
     )
+    from concurrent.futures.process import BrokenProcessPool
+
+    assert _unexpected_in_words(BrokenProcessPool("terminated abruptly")) == (
+        "a process reading the records ended abruptly (out of memory, or killed)"
+    )
     long = _unexpected_in_words(ValueError("x" * 10_000))
     assert len(long) < 320 and "x" * 200 + "…" in long
 

@@ -245,6 +245,18 @@ def test_a_byte_that_is_not_utf8_is_located_by_line_and_column(data):
     ]
 
 
+def test_a_file_cut_short_inside_a_value_says_so_at_its_last_line(data):
+    policies = data / "policies.yaml"
+    text = policies.read_text(encoding="utf-8")
+    # Cut inside the first flow mapping, as a full disk or a copy cut short would.
+    cut = text[: text.index("{", text.index("title:")) + 4]
+    policies.write_text(cut, encoding="utf-8")
+    last = len(cut.splitlines())
+    assert _problems(data) == [
+        f"data/policies.yaml:{last}: the file ends inside an unfinished value: was it cut short?"
+    ]
+
+
 def test_a_control_character_is_located_in_one_line(data):
     _edit(data / "policies.yaml", "ko: 스마트공장 질적", "ko: 스마트\x07공장 질적")
     assert _problems(data) == [

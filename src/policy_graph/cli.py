@@ -566,7 +566,14 @@ def main() -> None:
         if _debug:
             raise
         click.echo(f"policy-graph: {_unexpected_in_words(error)}", err=True)
-        sys.exit(1 if isinstance(error, OSError | MemoryError) else 3)
+        sys.exit(3 if _is_bug(error) else 1)
+
+
+def _is_bug(error: Exception) -> bool:
+    """Whether an error is ours rather than the machine's (its files, its memory)."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    return not isinstance(error, OSError | MemoryError | BrokenProcessPool)
 
 
 def _unexpected_in_words(error: Exception) -> str:
@@ -578,6 +585,8 @@ def _unexpected_in_words(error: Exception) -> str:
         return f"{paths}: {reason}" if paths else reason
     if isinstance(error, MemoryError):
         return "out of memory"
+    if not _is_bug(error):  # a process that read records in parallel was killed
+        return "a process reading the records ended abruptly (out of memory, or killed)"
     text = " ".join(str(error).split())
     text = text if len(text) <= 200 else text[:200] + "…"
     return (

@@ -484,7 +484,13 @@ for _tag, _construct in {
 def _yaml_error_in_words(error: yaml.MarkedYAMLError, text: str) -> tuple[int, str]:
     """The line of a YAML syntax error and what it means for someone writing records,
     in plain words (an unclosed quote or list: the line where it opens)."""
-    lines = text.splitlines()
+    marks = [m for m in (error.problem_mark, error.context_mark) if m]
+    written = text.splitlines()
+    if marks and min(m.line for m in marks) >= len(written):
+        last = max((n for n, t in enumerate(written, 1) if t.strip()), default=1)
+        return last, "the file ends inside an unfinished value: was it cut short?"
+    # A mark may stand past the last line (a file cut short inside a list): pad.
+    lines = written + [""] * max((m.line + 1 for m in marks), default=0)
     mark, context = error.problem_mark, error.context_mark
     line = mark.line + 1 if mark else 0
     from_line = context.line + 1 if context else line
@@ -494,7 +500,8 @@ def _yaml_error_in_words(error: yaml.MarkedYAMLError, text: str) -> tuple[int, s
     ):
         return line, "a tab indents this line: indent with spaces only"
     if "quoted scalar" in about:
-        quote = lines[from_line - 1][context.column] if context else '"'
+        opening = lines[from_line - 1][context.column : context.column + 1] if context else ""
+        quote = opening if opening in ("'", '"') else '"'
         return from_line, f"this quoted text is never closed: end it with {quote}"
     if "flow" in about and lines[from_line - 1].count('"') % 2:
         return from_line, 'a quoted text on this line is never closed: end it with "'
