@@ -9,9 +9,10 @@ comment in RDF/XML; JSON-LD has no comments and records nothing)::
 The second names the records folder (relative to the file's folder, unless the two
 share nothing but the root), a digest of the record files and one of policy-graph
 itself (its version, ontology and shapes), and how many triples the file holds (a
-file cut short at a line boundary still parses: its count tells). :func:`choose` compares those digests, not
-times, to decide whether a graph file can be read, must be rebuilt from its own
-records, or is used as it is with a note (:class:`~policy_graph.errors.StaleGraphNote`).
+file cut short at a line boundary still parses: its count tells). :func:`choose`
+compares those digests, not times, to decide whether a graph file can be read, must
+be rebuilt from its own records, or is used as it is with a note
+(:class:`~policy_graph.errors.StaleGraphNote`).
 A digest of where the file was written tells a copy moved away from its records: it is
 never rebuilt from whatever records its relative folder names where it is now.
 """
