@@ -222,7 +222,7 @@ def open_store(
         default_data_dir(),
     )
     if plan.read is not None:
-        return chosen, _load_graph_file(chosen, plan.read)
+        return chosen, _load_graph_file(chosen, plan.read, plan.header)
     result = validate(plan.data_dir, engine=engine)
     try:
         target = {_format_of(plan.write): plan.write}
@@ -252,7 +252,7 @@ def load_graph(
 _FORMAT_TITLES = {"ttl": "Turtle", "nt": "N-Triples", "jsonld": "JSON-LD", "xml": "RDF/XML"}
 
 
-def _load_graph_file(engine, path: Path):
+def _load_graph_file(engine, path: Path, header: graph_files.Header | None):
     """A graph file in ``engine``'s store; FileError, in one line, when it cannot be
     read or is not a whole graph (truncated by a full disk or a copy cut short, or a
     file of another kind): each parser has its own exceptions, all of them mean that."""
@@ -269,7 +269,6 @@ def _load_graph_file(engine, path: Path):
             f"{path} is not a whole {title} graph ({reason}): rebuild it with "
             "policy-graph build, or name another --graph-file"
         ) from None
-    header = graph_files.read_header(path)
     if header is not None and header.triples is not None:
         size = engine.size(store)
         if size != header.triples:

@@ -76,6 +76,7 @@ class Plan:
     write the graph to ``write`` (a graph file, or a file of the cache: ``cached``)."""
 
     read: Path | None = None
+    header: Header | None = None  # what the file to read says of itself, when it does
     data_dir: Path | None = None
     write: Path | None = None
     origin: Origin | None = None
@@ -233,18 +234,14 @@ def _choose_derived(data_dir: Path) -> Plan:
     origin = origin_of(data_dir)
     if origin is not None:
         for candidate in (LOCAL_GRAPH, cache_file(data_dir)):
-            if candidate.is_file() and _is_graph_of(candidate, origin):
-                return Plan(read=candidate)
+            header = read_header(candidate) if candidate.is_file() else None
+            if header is not None and _is_graph_of(candidate, header, origin):
+                return Plan(read=candidate, header=header)
     return Plan(data_dir=data_dir, write=cache_file(data_dir), origin=origin, cached=True)
 
 
-def _is_graph_of(graph_file: Path, origin: Origin) -> bool:
-    header = read_header(graph_file)
-    return (
-        header is not None
-        and header.records_dir(graph_file).resolve() == origin.records
-        and header.matches(origin)
-    )
+def _is_graph_of(graph_file: Path, header: Header, origin: Origin) -> bool:
+    return header.records_dir(graph_file).resolve() == origin.records and header.matches(origin)
 
 
 def _foreign(graph_file: Path, data_dir: Path | None) -> Plan:
@@ -273,17 +270,17 @@ def _choose_named(graph_file: Path, header: Header, data_dir: Path | None) -> Pl
         )
     origin = origin_of(records)
     if origin is not None and header.matches(origin):
-        return Plan(read=graph_file)
+        return Plan(read=graph_file, header=header)
     if data_dir is None and _moved(graph_file, header):
         # Copied or moved here: the folder it names, seen from here, may hold other records.
         _note(
             f"{graph_file} was built elsewhere, from the records in {header.records} "
             "relative to it there; using it as it is (it may be stale)"
         )
-        return Plan(read=graph_file)
+        return Plan(read=graph_file, header=header)
     if origin is None:
         _note(f"{graph_file} was built from {records}, which is gone; using it as it is")
-        return Plan(read=graph_file)
+        return Plan(read=graph_file, header=header)
     return Plan(data_dir=records, write=graph_file, origin=origin)
 
 
