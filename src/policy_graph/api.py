@@ -25,6 +25,7 @@ from .outputs import (
 )
 from .progress import Report
 from .quotes import check_quotes, check_stated
+from .record_format import excerpt
 from .records import Records
 from .records import load_records as _load_records
 from .records import read_records as _read_records
@@ -249,9 +250,6 @@ def load_graph(
     return chosen.view(store)
 
 
-_FORMAT_TITLES = {"ttl": "Turtle", "nt": "N-Triples", "jsonld": "JSON-LD", "xml": "RDF/XML"}
-
-
 def _load_graph_file(engine, path: Path, header: graph_files.Header | None):
     """A graph file in ``engine``'s store; FileError, in one line, when it cannot be
     read or is not a whole graph (truncated by a full disk or a copy cut short, or a
@@ -262,11 +260,9 @@ def _load_graph_file(engine, path: Path, header: graph_files.Header | None):
     except OSError as error:
         raise FileError(f"cannot read the graph file {path}: {error.strerror or error}") from None
     except Exception as error:  # noqa: BLE001 (whatever the parser raises)
-        reason = " ".join(str(error).split()) or type(error).__name__
-        reason = reason if len(reason) <= 160 else reason[:160] + "…"
-        title = _FORMAT_TITLES.get(fmt, fmt)
+        reason = excerpt(" ".join(str(error).split()) or type(error).__name__, 160)
         raise FileError(
-            f"{path} is not a whole {title} graph ({reason}): rebuild it with "
+            f"{path} is not a whole {RDF_FORMATS[fmt].title} graph ({reason}): rebuild it with "
             "policy-graph build, or name another --graph-file"
         ) from None
     if header is not None and header.triples is not None:

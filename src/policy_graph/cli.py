@@ -587,8 +587,9 @@ def _unexpected_in_words(error: Exception) -> str:
         return "out of memory"
     if not _is_bug(error):  # a process that read records in parallel was killed
         return "a process reading the records ended abruptly (out of memory, or killed)"
-    text = " ".join(str(error).split())
-    text = text if len(text) <= 200 else text[:200] + "…"
+    from .record_format import excerpt
+
+    text = excerpt(" ".join(str(error).split()), 200)
     return (
         f"internal error: {type(error).__name__}: {text} (a bug: run again with "
         "--debug before the command for the traceback, and report it)"

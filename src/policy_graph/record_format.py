@@ -62,9 +62,9 @@ MAX_TEXT_CHARS = 10_000
 MAX_ID_CHARS = 100
 
 
-def excerpt(text: str) -> str:
-    """``text`` as a message may quote it: at most EXCERPT_CHARS characters, then '…'."""
-    return text if len(text) <= EXCERPT_CHARS else text[:EXCERPT_CHARS] + "…"
+def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
+    """``text`` as a message may quote it: at most ``limit`` characters, then '…'."""
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def describe(value: Any) -> str:

@@ -29,16 +29,17 @@ class RdfFormat:
     rdflib_name: str
     suffix: str
     media_type: str
+    title: str  # as messages name it
 
 
 RDF_FORMATS = {
     f.name: f
     for f in (
-        RdfFormat("ttl", "turtle", ".ttl", "text/turtle"),
-        RdfFormat("nt", "nt", ".nt", "application/n-triples"),
-        RdfFormat("jsonld", "json-ld", ".jsonld", "application/ld+json"),
-        RdfFormat("xml", "xml", ".rdf", "application/rdf+xml"),
-        RdfFormat("trig", "trig", ".trig", "application/trig"),
+        RdfFormat("ttl", "turtle", ".ttl", "text/turtle", "Turtle"),
+        RdfFormat("nt", "nt", ".nt", "application/n-triples", "N-Triples"),
+        RdfFormat("jsonld", "json-ld", ".jsonld", "application/ld+json", "JSON-LD"),
+        RdfFormat("xml", "xml", ".rdf", "application/rdf+xml", "RDF/XML"),
+        RdfFormat("trig", "trig", ".trig", "application/trig", "TriG"),
     )
 }
 
