@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import socket
 import subprocess
+import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -22,6 +23,24 @@ MANY = TEST_DATA / "many-governments"
 BAD_CASES = sorted(p.name for p in (TEST_DATA / "bad").iterdir() if p.is_dir())
 SOURCES = REPO.parent / "shared" / "sources"
 ARTICLE = SOURCES / "asiae-2021-01-19-gwangju-1ai.txt"
+
+
+def cli_command(*args: str) -> list[str]:
+    """``policy-graph ARGS`` as a child process runs it: the package under test."""
+    return [sys.executable, "-m", "policy_graph", *args]
+
+
+def run_cli(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
+    """``policy-graph ARGS`` run to its end in ``cwd``: exit code, stdout and stderr."""
+    return subprocess.run(
+        cli_command(*args),
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+    )
 
 
 def copy_with_edits(case: str, target: Path) -> Path:

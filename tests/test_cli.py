@@ -11,18 +11,7 @@ import pytest
 from rdflib import Graph
 
 from conftest import DATA, MANY, MINIMAL, REPO
-
-
-def _run(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "policy_graph", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-    )
+from conftest import run_cli as _run
 
 
 def test_help_lists_the_commands_and_exit_codes(tmp_path):

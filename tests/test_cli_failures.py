@@ -4,28 +4,15 @@ and a documented exit code; --debug shows the traceback instead."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from conftest import MINIMAL
+from conftest import run_cli as _run
 
 # The article's default query, answered from a graph file that is not whole.
 QUERY = ("query", "policies-per-department")
-
-
-def _run(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "policy_graph", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-    )
 
 
 @pytest.fixture(scope="module")

@@ -24,6 +24,8 @@ import pytest
 from rdflib import Graph
 
 from conftest import MINIMAL
+from conftest import cli_command as _command
+from conftest import run_cli as _run
 
 pytestmark = pytest.mark.skipif(
     not sys.platform.startswith("linux"), reason="reads process states and locks in /proc"
@@ -32,16 +34,6 @@ pytestmark = pytest.mark.skipif(
 FORMATS = ("--format", "ttl", "--format", "nt", "--format", "xml")
 SET = ("pg.ttl", "pg.nt", "pg.rdf")
 NEW_TITLE = "Smart factory upgrade (second edition)"
-
-
-def _command(*args: str) -> list[str]:
-    return [sys.executable, "-m", "policy_graph", *args]
-
-
-def _run(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        _command(*args), cwd=cwd, capture_output=True, text=True, encoding="utf-8", timeout=120
-    )
 
 
 def _build_args(records: str) -> tuple[str, ...]:

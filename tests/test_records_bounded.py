@@ -17,6 +17,7 @@ from click.testing import CliRunner
 
 import policy_graph
 from conftest import MINIMAL
+from conftest import cli_command as _command
 from policy_graph.cli import cli
 from policy_graph.errors import InputError
 from policy_graph.records import load_records, read_records
@@ -43,10 +44,6 @@ def _problems(data: Path) -> list[str]:
 
 
 PLANNED_END = "    planned_end: 2025\n"  # line 14 of policies.yaml, in policy smart-factory
-
-
-def _command(*args: str) -> list[str]:
-    return [sys.executable, "-m", "policy_graph", *args]
 
 
 # Processes the tests start run the policy_graph under test, wherever they run.
