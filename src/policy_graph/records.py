@@ -11,9 +11,7 @@ import datetime as dt
 import errno
 import os
 import re
-import signal
 import stat
-import sys
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, fields, replace
@@ -37,6 +35,7 @@ from .record_format import (
     excerpt,
     parse_slug,
 )
+from .sandbox import die_with
 
 # Concept kind (also the first segment of its IRI) → its name in messages.
 CONCEPT_WORDS = {
@@ -1148,27 +1147,8 @@ def _read_files(files: list[Path], report=None) -> tuple[Records, list[Problem],
         return _gather(map(_read_chunk, chunks), len(files), report)
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(workers, initializer=_die_with, initargs=(os.getpid(),)) as pool:
+    with ProcessPoolExecutor(workers, initializer=die_with, initargs=(os.getpid(),)) as pool:
         return _gather(pool.map(_read_chunk, chunks), len(files), report)
-
-
-def _die_with(parent: int) -> None:
-    """Make a worker die with the process that started it, even when that one is
-    killed (kill -9): else the worker waits forever for work that never comes. Linux
-    only (prctl); elsewhere nothing."""
-    if not sys.platform.startswith("linux"):
-        return
-    import ctypes
-
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (OSError, AttributeError):  # no prctl in this C library: nothing to do
-        return
-    if os.getppid() != parent:  # it died before prctl took effect
-        os._exit(1)
-
-
-_PR_SET_PDEATHSIG = 1  # from <sys/prctl.h>
 
 
 def _read_chunk(paths: list[Path]) -> _Chunk:
