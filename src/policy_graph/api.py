@@ -215,27 +215,52 @@ def open_store(
     cache folder (:func:`.graph_files.cache_dir`). A graph used as it is although it
     may be stale is noted with a :class:`~.errors.StaleGraphNote` warning."""
     chosen = get_engine(engine)
+    plan = _graph_plan(data_dir, graph_file)
+    if plan.read is not None:
+        return chosen, _load_graph_file(chosen, plan.read, plan.header)
+    result = _build_for(plan, engine, keep_going=plan.cached)
+    return chosen, result.graph
+
+
+def graph_file_to_serve(
+    data_dir: Path | str | None = None,
+    graph_file: Path | str | None = None,
+    engine: str = DEFAULT_ENGINE,
+) -> Path:
+    """The graph file that :func:`open_store` would read, built and written first
+    when it must be (the endpoint loads it, and watches it for rebuilds)."""
+    plan = _graph_plan(data_dir, graph_file)
+    if plan.read is not None:
+        return plan.read
+    _build_for(plan, engine, keep_going=False)
+    return plan.write
+
+
+def _graph_plan(data_dir, graph_file) -> graph_files.Plan:
     # A build killed between renaming its files there leaves a mix: finish it first.
     finish_interrupted(Path(graph_file).parent if graph_file else graph_files.LOCAL_GRAPH.parent)
-    plan = graph_files.choose(
+    return graph_files.choose(
         Path(data_dir) if data_dir else None,
         Path(graph_file) if graph_file else None,
         default_data_dir(),
     )
-    if plan.read is not None:
-        return chosen, _load_graph_file(chosen, plan.read, plan.header)
+
+
+def _build_for(plan: graph_files.Plan, engine: str, keep_going: bool) -> BuildResult:
+    """Build the plan's graph and write it where the plan says; with ``keep_going``,
+    a graph that cannot be kept there is only noted."""
     result = validate(plan.data_dir, engine=engine)
     try:
         target = {_format_of(plan.write): plan.write}
         _write_graph(result, target, plan.origin, relative=not plan.cached)
     except FileError as error:
-        if not plan.cached:
+        if not keep_going:
             raise
         reason = getattr(error.__cause__, "strerror", None) or error
         warnings.warn(
-            GraphNote(f"cannot keep the graph in {plan.write.parent}: {reason}"), stacklevel=2
+            GraphNote(f"cannot keep the graph in {plan.write.parent}: {reason}"), stacklevel=3
         )
-    return chosen, result.graph
+    return result
 
 
 def load_graph(

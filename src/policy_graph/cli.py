@@ -303,27 +303,60 @@ def queries() -> None:
 @click.option(
     "--max-rows", type=int, default=10_000, show_default=True, help="SELECT rows per answer."
 )
+@click.option(
+    "--memory-limit",
+    type=click.IntRange(min=16),
+    default=1024,
+    show_default=True,
+    metavar="MB",
+    help="Memory a query may take beyond the graph's own.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=4,
+    show_default=True,
+    help="Queries answered at once (each worker shares the loaded graph).",
+)
+@click.option(
+    "--watch-interval",
+    type=click.FloatRange(min=0),
+    default=2.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="How often to look for a rebuilt graph file to serve (0: never).",
+)
 @_data_option
 @_graph_file_option
 @_engine_option
-def serve(host, port, time_limit, max_rows, data_dir, graph_file, engine) -> None:
-    """Serve the graph as a read-only SPARQL 1.1 endpoint, with a query page at /."""
+def serve(
+    host, port, time_limit, max_rows, memory_limit, workers, watch_interval, data_dir,
+    graph_file, engine,
+) -> None:  # fmt: skip
+    """Serve the graph as a read-only SPARQL 1.1 endpoint: a query editor at /, a page
+    for every resource at /id/…, the dataset's VoID at /.well-known/void."""
     from . import api
     from .serve import Limits
     from .serve import serve as serve_forever
 
-    chosen, store = _run(api.open_store, data_dir, graph_file, engine)
-    limits = Limits(time_limit=time_limit, max_rows=max_rows)
+    served = _run(api.graph_file_to_serve, data_dir, graph_file, engine)
+    limits = Limits(
+        time_limit=time_limit, max_rows=max_rows, memory_limit=memory_limit, workers=workers
+    )
 
     def ready(url: str) -> None:
-        click.echo(f"SPARQL endpoint: {url}  (query page: {url[: -len('sparql')]})", err=True)
+        click.echo(f"SPARQL endpoint: {url}  (query editor: {url[: -len('sparql')]})", err=True)
         click.echo(
-            f"read-only; time limit {time_limit:g} s; at most {max_rows} rows. Ctrl+C stops.",
+            f"read-only; {workers} workers; per query {time_limit:g} s, {memory_limit} MB, "
+            f"at most {max_rows} rows. Ctrl+C stops.",
             err=True,
         )
 
     try:
-        serve_forever(chosen, store, host, port, limits, api.list_queries(), ready)
+        _run(
+            serve_forever, engine, served, host, port, limits,
+            api.list_queries(), ready, watch_interval,
+        )  # fmt: skip
     except KeyboardInterrupt:
         click.echo("stopped", err=True)
     except OSError as error:

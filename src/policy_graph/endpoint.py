@@ -1,40 +1,75 @@
-"""Answer one SPARQL Protocol request on a graph: check, run, negotiate, format.
+"""Answer one SPARQL Protocol query on a graph: read, run, negotiate, write.
 
-Pure of HTTP: :mod:`policy_graph.serve` reads requests and writes responses;
-this module decides what a query may do and what its answer looks like.
+Pure of HTTP and run inside a query worker (:mod:`policy_graph.workers`), so that
+reading a query counts against its time and memory limits like running it does.
+:mod:`policy_graph.serve` reads requests and writes responses.
+
+The text that runs is :func:`~policy_graph.sparql_text.canonical_query`'s: the one
+reading that was checked. On Oxigraph, Oxigraph alone parses it (rdflib never
+does), rows are taken one by one and cut at ``max_rows`` as they come, and answers
+are written by Oxigraph's own serialisers.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from pyparsing import ParseResults
-from rdflib.plugins.sparql.parserutils import CompValue
+import json
+import re
+from dataclasses import dataclass, field
+from itertools import islice
 
 from .errors import QueryError
-from .results import MEDIA_TYPES, format_result
+from .sparql_text import CanonicalQuery, RefusedQueryError, canonical_query
 from .vocab import GRAPH_IRI
 
-# Media types we answer with, by query form, best first; and the names of ?format=.
-SELECT_TYPES = {
-    "application/sparql-results+json": "json",
-    "application/sparql-results+xml": "xml",
-    "text/csv": "csv",
-    "text/tab-separated-values": "tsv",
-    "application/json": "json",
-    "application/xml": "xml",
-    "text/xml": "xml",
+__all__ = ["Answer", "NotAcceptableError", "RefusedQueryError", "answer_query", "negotiate"]
+
+# Result formats: our name → media type. Graph answers of N-Quads and TriG are the
+# N-Triples and Turtle texts: every N-Triples document is N-Quads, every Turtle one TriG.
+TABLE_MEDIA = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv; charset=utf-8",
+    "tsv": "text/tab-separated-values; charset=utf-8",
 }
-GRAPH_TYPES = {
-    "text/turtle": "ttl",
-    "application/n-triples": "nt",
-    "application/ld+json": "jsonld",
+GRAPH_MEDIA = {
+    "ttl": "text/turtle; charset=utf-8",
+    "nt": "application/n-triples",
+    "jsonld": "application/ld+json",
+    "rdfxml": "application/rdf+xml",
+    "nq": "application/n-quads",
+    "trig": "application/trig",
+    "n3": "text/n3; charset=utf-8",
+}
+# What clients send: media types in Accept, names in ?format= or ?output= (the names
+# Fuseki and SPARQLWrapper use: "turtle", "xml", "json-ld", "rdf+xml" …).
+TABLE_NAMES = {
+    "json": "json", "srj": "json", "application/sparql-results+json": "json",
+    "application/json": "json", "text/json": "json",
+    "xml": "xml", "srx": "xml", "application/sparql-results+xml": "xml",
+    "application/xml": "xml", "text/xml": "xml",
+    "csv": "csv", "text/csv": "csv",
+    "tsv": "tsv", "text/tab-separated-values": "tsv", "text": "tsv", "text/plain": "tsv",
+}  # fmt: skip
+GRAPH_NAMES = {
+    "ttl": "ttl", "turtle": "ttl", "text/turtle": "ttl", "application/x-turtle": "ttl",
+    "n3": "n3", "text/n3": "n3", "text/rdf+n3": "n3",
+    "nt": "nt", "ntriples": "nt", "n-triples": "nt", "application/n-triples": "nt",
     "text/plain": "nt",
-}
+    "jsonld": "jsonld", "json-ld": "jsonld", "json": "jsonld", "application/ld+json": "jsonld",
+    "application/json": "jsonld",
+    "xml": "rdfxml", "rdf": "rdfxml", "rdfxml": "rdfxml", "rdf+xml": "rdfxml",
+    "rdf/xml": "rdfxml", "application/rdf+xml": "rdfxml", "application/xml": "rdfxml",
+    "text/xml": "rdfxml",
+    "nq": "nq", "nquads": "nq", "n-quads": "nq", "application/n-quads": "nq",
+    "trig": "trig", "application/trig": "trig",
+}  # fmt: skip
+MAX_NESTING = 200  # brackets inside brackets: deeper texts make parsers recurse too far
+_OXIGRAPH_ERROR = re.compile(r"error at (\d+):(\d+): (.*)", re.DOTALL)
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
-class RefusedQueryError(QueryError):
-    """A query that this read-only endpoint will not run (HTTP 403)."""
+class NotAcceptableError(QueryError):
+    """No media type of the Accept header suits the query's answer (HTTP 406)."""
 
 
 @dataclass(frozen=True)
@@ -43,91 +78,238 @@ class Answer:
     content_type: str
     body: bytes
     truncated: bool = False
+    headers: tuple[tuple[str, str], ...] = field(default=())
 
 
-def check_query(text: str) -> tuple[str, object]:
-    """The query's form and rdflib's parse of it; a QueryError for bad syntax,
-    RefusedQueryError for what reaches outside."""
-    from .sparql import QUERY_FORMS, _parse
+def answer_query(
+    engine, store, text: str, accept: str | None, fmt: str | None, max_rows: int | None
+) -> Answer:
+    """The HTTP answer to ``text`` on ``engine``'s ``store``: rows beyond ``max_rows``
+    are cut (and the answer says so); errors are answers too (400, 403, 406)."""
+    try:
+        query = canonical_query(text, str(GRAPH_IRI))
+        _check_nesting(query)
+        if engine.name == "oxigraph":
+            return _answer_oxigraph(engine, store, query, accept, fmt, max_rows)
+        return _answer_rdflib(engine, store, query, accept, fmt, max_rows)
+    except RefusedQueryError as error:
+        return plain(403, str(error))
+    except NotAcceptableError as error:
+        return plain(406, str(error))
+    except QueryError as error:
+        return plain(400, str(error))
 
-    parsed = _parse(text)
-    if _contains(list(parsed), "ServiceGraphPattern"):
-        raise RefusedQueryError("SERVICE is refused: this endpoint answers from its own graph only")
-    query = parsed[1]
-    # CompValue.get is not dict.get: test for the key, then index.
-    clauses = query["datasetClause"] if "datasetClause" in query.keys() else []
-    for clause in clauses:
-        named = next(iter(clause.values()))
-        if named != GRAPH_IRI:
-            raise RefusedQueryError(
-                f"FROM <{named}> is refused: this endpoint has the one graph <{GRAPH_IRI}>"
-            )
-    return QUERY_FORMS[query.name], parsed
 
-
-def _contains(node, name: str) -> bool:
-    if isinstance(node, CompValue):
-        if node.name == name:
-            return True
-        return any(_contains(value, name) for value in node.values())
-    if isinstance(node, list | tuple | ParseResults):
-        return any(_contains(item, name) for item in node)
-    return False
+def plain(status: int, message: str) -> Answer:
+    return Answer(status, "text/plain; charset=utf-8", f"{message}\n".encode())
 
 
 def negotiate(form: str, accept: str | None, fmt: str | None) -> str:
-    """The result format for a query form, from ``?format=`` or the Accept header."""
-    table = GRAPH_TYPES if form in ("CONSTRUCT", "DESCRIBE") else SELECT_TYPES
-    names = set(table.values())
+    """Our name of the format to answer a ``form`` query in, from ``?format=`` (a name
+    or a media type) or else the Accept header (q-values honoured, first wins ties)."""
+    graph = form in ("CONSTRUCT", "DESCRIBE")
+    names = GRAPH_NAMES if graph else TABLE_NAMES
     if fmt:
-        if fmt in names:
-            return fmt
-        if fmt in table:
-            return table[fmt]
-        raise QueryError(
-            f"unknown format {fmt!r}; this query answers in {', '.join(sorted(names))}"
-        )
-    default = "ttl" if form in ("CONSTRUCT", "DESCRIBE") else "json"
+        chosen = names.get(fmt.strip().lower())
+        if chosen is None:
+            offered = ", ".join(sorted(GRAPH_MEDIA if graph else TABLE_MEDIA))
+            raise QueryError(f"unknown format {fmt[:40]!r}; a {form} query answers in {offered}")
+        return chosen
+    default = "ttl" if graph else "json"
     best, best_q = None, 0.0
     for position, item in enumerate((accept or "*/*").split(",")):
         media, _, params = item.strip().partition(";")
         media = media.strip().lower()
-        q = 1.0
-        for param in params.split(";"):
-            key, _, value = param.strip().partition("=")
-            if key == "q":
-                try:
-                    q = float(value)
-                except ValueError:
-                    q = 0.0
-        chosen = table.get(media) or (
+        q = _quality(params)
+        chosen = names.get(media) or (
             default if media in ("*/*", "application/*", "text/*") else None
         )
-        if chosen and (q > best_q):
+        if chosen and q - position * 1e-6 > best_q:
             best, best_q = chosen, q - position * 1e-6
     if best is None:
-        raise NotAcceptableError(f"cannot answer a {form} query as {accept}")
+        raise NotAcceptableError(
+            f"cannot answer a {form} query as {accept[:80]}; ask for one of "
+            + ", ".join(GRAPH_MEDIA.values() if graph else TABLE_MEDIA.values())
+        )
     return best
 
 
-class NotAcceptableError(QueryError):
-    """No media type of the Accept header suits the query's answer (HTTP 406)."""
+def _quality(params: str) -> float:
+    for param in params.split(";"):
+        key, _, value = param.strip().partition("=")
+        if key.strip() == "q":
+            try:
+                return max(0.0, min(1.0, float(value)))
+            except ValueError:
+                return 0.0
+    return 1.0
 
 
-def answer(
-    engine, store, text: str, parsed, form: str, result_format: str, max_rows: int
-) -> Answer:
-    """Run ``text`` (``parsed`` and checked by :func:`check_query`) on ``engine``'s
-    ``store`` and write it in ``result_format``; SELECT results beyond ``max_rows`` are cut."""
-    result = engine.query(store, text, parsed)
-    truncated = False
-    if form == "SELECT" and max_rows is not None:
-        rows = list(result.bindings)
-        if len(rows) > max_rows:
+def _check_nesting(query: CanonicalQuery) -> None:
+    depth = deepest = 0
+    for char in query.text:
+        if char in "({[":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in ")}]":
+            depth -= 1
+    if deepest > MAX_NESTING:
+        raise QueryError(
+            f"the query nests brackets {deepest} deep; at most {MAX_NESTING} can be read"
+        )
+
+
+# --- Oxigraph ---------------------------------------------------------------------
+
+
+def _answer_oxigraph(engine, store, query: CanonicalQuery, accept, fmt, max_rows) -> Answer:
+    ox = engine.ox
+    try:
+        result = engine.run(store, query.text)
+    except SyntaxError as error:
+        raise QueryError(_oxigraph_syntax_error(query, str(error))) from None
+    except OSError as error:  # Oxigraph's word for a failure while evaluating
+        raise QueryError(f"the query failed: {error}") from None
+    if isinstance(result, ox.QueryBoolean):
+        chosen = negotiate("ASK", accept, fmt)
+        return Answer(200, TABLE_MEDIA[chosen], result.serialize(format=_table_format(ox, chosen)))
+    if isinstance(result, ox.QuerySolutions):
+        chosen = negotiate("SELECT", accept, fmt)
+        return _solutions(ox, result, chosen, max_rows)
+    chosen = negotiate("CONSTRUCT", accept, fmt)
+    body = ox.serialize(result, format=_graph_format(ox, chosen), prefixes=_prefixes(chosen))
+    return Answer(200, GRAPH_MEDIA[chosen], body)
+
+
+def _oxigraph_syntax_error(query: CanonicalQuery, message: str) -> str:
+    found = _OXIGRAPH_ERROR.match(message)
+    if not found:
+        return f"SPARQL syntax error: {message}"
+    line, column = query.where(int(found.group(1)), int(found.group(2)))
+    return f"SPARQL syntax error at line {line}, column {column}: {found.group(3).strip()}"
+
+
+def _solutions(ox, result, chosen: str, max_rows: int | None) -> Answer:
+    """The first ``max_rows`` rows, taken as Oxigraph makes them, in SPARQL JSON,
+    converted by Oxigraph's serialisers when another format is asked for."""
+    variables = [variable.value for variable in result.variables]
+    limit = None if max_rows is None else max_rows + 1
+    terms: dict = {}
+    rows = []
+    for solution in islice(result, limit):
+        row = {}
+        for name, term in zip(variables, solution):
+            if term is not None:
+                written = terms.get(term)
+                if written is None:
+                    written = terms[term] = _json_term(ox, term)
+                row[name] = written
+        rows.append(row)
+    truncated = max_rows is not None and len(rows) > max_rows
+    if truncated:
+        del rows[max_rows:]
+    document = {"head": {"vars": variables}, "results": {"bindings": rows}}
+    body = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    if chosen != "json":
+        parsed = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+        body = parsed.serialize(format=_table_format(ox, chosen))
+    return Answer(200, TABLE_MEDIA[chosen], body, truncated)
+
+
+def _json_term(ox, term) -> dict:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        written = {"type": "literal", "value": term.value}
+        if term.language:
+            written["xml:lang"] = term.language
+        elif term.datatype.value != XSD_STRING:
+            written["datatype"] = term.datatype.value
+        return written
+    return {  # a quoted triple (RDF-star)
+        "type": "triple",
+        "value": {
+            "subject": _json_term(ox, term.subject),
+            "predicate": _json_term(ox, term.predicate),
+            "object": _json_term(ox, term.object),
+        },
+    }
+
+
+def _table_format(ox, chosen: str):
+    return getattr(ox.QueryResultsFormat, chosen.upper())
+
+
+def _graph_format(ox, chosen: str):
+    formats = ox.RdfFormat
+    return {
+        "ttl": formats.TURTLE,
+        "n3": formats.TURTLE,
+        "trig": formats.TURTLE,
+        "nt": formats.N_TRIPLES,
+        "nq": formats.N_TRIPLES,
+        "jsonld": formats.JSON_LD,
+        "rdfxml": formats.RDF_XML,
+    }[chosen]
+
+
+def _prefixes(chosen: str) -> dict | None:
+    if chosen in ("ttl", "n3", "trig", "rdfxml"):
+        from .vocab import prefixes
+
+        return {name: str(namespace) for name, namespace in prefixes().items()}
+    return None
+
+
+# --- rdflib -------------------------------------------------------------------------
+
+
+def _answer_rdflib(engine, store, query: CanonicalQuery, accept, fmt, max_rows) -> Answer:
+    from .results import format_result
+    from .sparql import QUERY_FORMS
+
+    parsed = _rdflib_parse(query)
+    form = QUERY_FORMS[parsed[1].name]
+    chosen = negotiate(form, accept, fmt)
+    try:
+        result = engine.query(store, query.text, parsed)
+        truncated = False
+        if form == "SELECT" and max_rows is not None:
+            rows = list(islice(result.bindings, max_rows + 1))
+            truncated = len(rows) > max_rows
             result.bindings = rows[:max_rows]
-            truncated = True
-    body = format_result(result, result_format)
-    media = MEDIA_TYPES.get(result_format, "application/octet-stream")
-    if form == "ASK" and result_format not in ("json", "xml"):
-        media, body = MEDIA_TYPES["json"], result.serialize(format="json")
-    return Answer(200, media, body, truncated)
+    except RecursionError:
+        raise QueryError(_TOO_DEEP) from None
+    except QueryError:
+        raise
+    except Exception as error:  # noqa: BLE001 - rdflib raises many kinds at evaluation
+        raise QueryError(f"the query failed: {error}") from None
+    if form == "ASK":
+        body = result.serialize(format="xml" if chosen == "xml" else "json")
+        return Answer(200, TABLE_MEDIA["xml" if chosen == "xml" else "json"], body)
+    if form == "SELECT":
+        return Answer(200, TABLE_MEDIA[chosen], format_result(result, chosen), truncated)
+    rdflib_format = {"ttl": "turtle", "n3": "turtle", "trig": "turtle", "nt": "nt11",
+                     "nq": "nt11", "jsonld": "json-ld", "rdfxml": "xml"}[chosen]  # fmt: skip
+    body = result.graph.serialize(format=rdflib_format, encoding="utf-8")
+    return Answer(200, GRAPH_MEDIA[chosen], body)
+
+
+_TOO_DEEP = "the query is nested too deeply for the rdflib engine; serve it with --engine oxigraph"
+
+
+def _rdflib_parse(query: CanonicalQuery):
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    try:
+        return parseQuery(query.text)
+    except ParseException as error:
+        line, column = query.where(error.lineno, error.col)
+        raise QueryError(
+            f"SPARQL syntax error at line {line}, column {column}: {error.msg}"
+        ) from None
+    except RecursionError:
+        raise QueryError(_TOO_DEEP) from None

@@ -149,10 +149,15 @@ class OxigraphEngine:
             store.bulk_load(path=str(path), format=self.formats[fmt], to_graph=self.graph_name)
         return store
 
+    def run(self, store, text: str):
+        """Oxigraph's own answer to ``text`` (solutions, a boolean or triples), read by
+        Oxigraph alone; SyntaxError when it cannot be read."""
+        return store.query(text, default_graph=self.graph_name, prefixes=vocab.prefixes())
+
     def query(self, store, text: str, parsed=None) -> Result:
         """Answer ``text`` in Oxigraph (which parses it itself: ``parsed`` is unused)."""
         try:
-            answer = store.query(text, default_graph=self.graph_name, prefixes=vocab.prefixes())
+            answer = self.run(store, text)
         except SyntaxError as error:
             raise QueryError(f"SPARQL syntax error: {error}") from None
         return self._result(answer)

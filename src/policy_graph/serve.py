@@ -1,289 +1,315 @@
-"""``policy-graph serve``: a read-only SPARQL 1.1 Protocol endpoint on loopback.
+"""``policy-graph serve``: a read-only SPARQL 1.1 endpoint, its query editor, and a
+page for every resource.
 
-Each query runs in a forked child process that shares the loaded store; a query
-past its time limit is killed, so its CPU is freed at once and other clients are
-answered meanwhile. Writes (SPARQL Update, LOAD, PUT, DELETE …), SERVICE and FROM
-an outside graph are refused before anything runs. Every request is bounded: its
-body size, how long its client may take to send it, and how long its query runs.
+The HTTP side is waitress (a production WSGI server: one event loop reads whole
+requests, so slow or vanished clients hold no thread and a half-sent request never
+runs; keep-alive; a real listen backlog; an inactivity deadline). Requests are
+answered by long-lived query workers (:mod:`policy_graph.workers`), which also read
+each query, so that its reading counts against its limits and blocks no one else.
+
+Routes: ``/`` the query editor, ``/sparql`` the SPARQL 1.1 Protocol (GET or POST;
+with no query, the service description), ``/id/…`` and ``/ontology`` every IRI we
+mint, ``/.well-known/void`` the VoID description, ``/dump.nt`` the whole graph.
+Writes are refused. When the graph file is rebuilt, a new pool loads it beside the
+old one and takes over once ready; every answer names the build it came from.
 """
 
 from __future__ import annotations
 
-import json
-import multiprocessing
+import os
 import sys
 import threading
 import time
-from dataclasses import dataclass
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlsplit
+from pathlib import Path
+from urllib.parse import parse_qs
 
-from .endpoint import (
-    Answer,
-    NotAcceptableError,
-    RefusedQueryError,
-    answer,
-    check_query,
-    negotiate,
-)
-from .errors import QueryError
-from .sparql import PARSER_LOCK
+from .endpoint import Answer, plain
+from .errors import FileError
+from .workers import Limits, Pool
 
+__all__ = ["Endpoint", "Limits", "serve"]
 
-@dataclass(frozen=True)
-class Limits:
-    time_limit: float = 10.0  # seconds a query may run
-    max_rows: int = 10_000  # SELECT rows in one answer; the rest is cut, and the answer says so
-    max_body: int = 1_000_000  # bytes of a request body
-    client_timeout: float = 10.0  # seconds a client may take to send its request
-    workers: int = 4  # queries running at once; more wait for a place
-
-
+BUILD_HEADER = "Policy-Graph-Build"
+TRUNCATED_HEADER = "Policy-Graph-Truncated"
+_READ_ONLY = "this endpoint is read-only"
+_LANGUAGES = ("ko", "en")
 DISCARD_LIMIT = 64 * 1024 * 1024  # bytes of a refused body read and dropped at most
 
 
-class EndpointServer(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
+class Endpoint:
+    """The WSGI application: routes requests to the current pool of workers."""
 
-    def __init__(self, address, engine, store, limits: Limits, page: bytes, log=sys.stderr):
-        super().__init__(address, EndpointHandler)
-        self.engine, self.store, self.limits, self.page, self.log = engine, store, limits, page, log
-        self.places = threading.BoundedSemaphore(limits.workers)
+    def __init__(self, engine: str, graph_file: Path, limits: Limits, saved_queries, log=None):
+        self.engine, self.graph_file, self.limits = engine, Path(graph_file), limits
+        self.saved_queries, self.log = saved_queries, log or sys.stderr
+        self.pool: Pool | None = None
+        self._page: bytes | None = None
+        self._stopped = threading.Event()
 
+    # --- the graph being served ------------------------------------------------------
 
-def _work(engine, store, text, parsed, form, result_format, max_rows, connection) -> None:
-    try:
-        connection.send(answer(engine, store, text, parsed, form, result_format, max_rows))
-    except Exception as error:  # noqa: BLE001 - every failure becomes an HTTP answer
-        connection.send(_error_answer(error))
-    finally:
-        connection.close()
-
-
-def _error_answer(error: Exception) -> Answer:
-    if isinstance(error, RefusedQueryError):
-        status = HTTPStatus.FORBIDDEN
-    elif isinstance(error, NotAcceptableError):
-        status = HTTPStatus.NOT_ACCEPTABLE
-    elif isinstance(error, QueryError):
-        status = HTTPStatus.BAD_REQUEST
-    else:
-        status = HTTPStatus.INTERNAL_SERVER_ERROR
-        error = f"the query failed: {error}"
-    return Answer(status, "text/plain; charset=utf-8", f"{error}\n".encode())
-
-
-def run_limited(server: EndpointServer, text: str, accept: str | None, fmt: str | None) -> Answer:
-    """Answer in a child process that is killed when the time limit passes."""
-    limits = server.limits
-    try:  # syntax, refusals and negotiation cost no process
-        form, parsed = check_query(text)
-        result_format = negotiate(form, accept, fmt)
-    except QueryError as error:
-        return _error_answer(error)
-    if not server.places.acquire(timeout=limits.time_limit):
-        return Answer(503, "text/plain; charset=utf-8", b"the endpoint is busy; try again\n")
-    try:
-        context = multiprocessing.get_context("fork")
-        receiver, sender = context.Pipe(duplex=False)
-        child = context.Process(
-            target=_work,
-            args=(
-                server.engine,
-                server.store,
-                text,
-                parsed,
-                form,
-                result_format,
-                limits.max_rows,
-                sender,
-            ),
-            daemon=True,
-        )
-        # Fork while no other thread is inside rdflib's parser, whose state (and lock)
-        # the child inherits: a child forked mid-parse would wait forever. The child
-        # inherits the lock held, too: it answers from check_query's parse, never parsing.
-        with PARSER_LOCK:
-            child.start()
-        sender.close()
-        try:
-            if receiver.poll(limits.time_limit):
-                return receiver.recv()
-            message = f"the query was stopped after its time limit of {limits.time_limit:g} s\n"
-            return Answer(503, "text/plain; charset=utf-8", message.encode())
-        except EOFError:
-            return Answer(
-                500, "text/plain; charset=utf-8", b"the query process ended without an answer\n"
+    def start(self) -> None:
+        """Load the graph file in a first pool (FileError when it cannot be served)."""
+        self.pool = Pool(self.engine, self.graph_file, self.limits, self.log)
+        build = self.pool.start()
+        self._say(f"serving {build.file}: {build.triples:,} triples, {build.digest[:19]}…")
+        if build.network_wall:
+            self._say(
+                f"warning: the query workers can reach the network: {build.network_wall}; "
+                "SERVICE and outside IRIs are still refused in every query"
             )
-        finally:
-            child.kill()
-            child.join()
-            receiver.close()
-    finally:
-        server.places.release()
 
+    def watch(self, interval: float) -> None:
+        """Serve each new build of the graph file, checking every ``interval`` seconds;
+        a broken or missing file keeps the graph being served, and the log says why."""
+        seen = _stamp(self.graph_file)
+        while not self._stopped.wait(interval):
+            stamp = _stamp(self.graph_file)
+            if stamp == seen:
+                continue
+            seen = stamp
+            if stamp is None:
+                serving = self.pool.build.digest[:19]
+                self._say(f"{self.graph_file} is gone; still serving {serving}…")
+                continue
+            if self._stopped.wait(min(interval, 0.5)) or _stamp(self.graph_file) != stamp:
+                continue  # still being written: look again next time
+            self._switch()
 
-class EndpointHandler(BaseHTTPRequestHandler):
-    server: EndpointServer
-    protocol_version = "HTTP/1.1"
-    server_version = "policy-graph"
-
-    def setup(self) -> None:
-        self.timeout = self.server.limits.client_timeout
-        super().setup()
-
-    # --- routes ---------------------------------------------------------------
-
-    def do_OPTIONS(self) -> None:  # noqa: N802 (http.server's names)
-        self._send(Answer(204, "text/plain", b""))
-
-    def do_GET(self) -> None:  # noqa: N802
-        url = urlsplit(self.path)
-        if url.path in ("/", "/index.html"):
-            return self._send(Answer(200, "text/html; charset=utf-8", self.server.page))
-        if url.path != "/sparql":
-            return self._send(_plain(404, f"no such page: {url.path}; the endpoint is /sparql"))
-        params = parse_qs(url.query)
-        self._query(params)
-
-    def do_POST(self) -> None:  # noqa: N802
-        url = urlsplit(self.path)
-        if url.path != "/sparql":
-            return self._send(_plain(404, f"no such page: {url.path}; the endpoint is /sparql"))
-        body = self._body()
-        if body is None:
+    def _switch(self) -> None:
+        fresh = Pool(self.engine, self.graph_file, self.limits, self.log)
+        old = self.pool
+        try:
+            build = fresh.start()
+        except FileError as error:
+            self._say(f"kept serving {old.build.digest[:19]}…: the new graph file fails: {error}")
             return
-        media = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
-        params = parse_qs(url.query)
-        if media == "application/x-www-form-urlencoded":
-            params.update(parse_qs(body.decode("utf-8", "replace")))
-        elif media == "application/sparql-query":
-            params["query"] = [body.decode("utf-8", "replace")]
-        elif media == "application/sparql-update":
-            return self._send(_plain(403, "this endpoint is read-only: SPARQL Update is refused"))
-        else:
-            return self._send(_plain(415, f"unsupported Content-Type {media or '(none)'!r}"))
-        self._query(params)
+        if build.digest == old.build.digest:
+            fresh.close()
+            return
+        self.pool = fresh
+        old.retire()
+        self._say(f"now serving the new build {build.digest[:19]}… ({build.triples:,} triples)")
 
-    def _refuse_write(self) -> None:
-        self._send(_plain(405, "this endpoint is read-only"))
+    def stop(self) -> None:
+        self._stopped.set()
+        if self.pool:
+            self.pool.close()
 
-    do_PUT = do_DELETE = do_PATCH = _refuse_write  # noqa: N815
+    def _say(self, message: str) -> None:
+        print(f"{time.strftime('%Y-%m-%dT%H:%M:%S')} {message}", file=self.log, flush=True)
 
-    # --- helpers ----------------------------------------------------------------
+    # --- WSGI --------------------------------------------------------------------------
 
-    def _query(self, params: dict[str, list[str]]) -> None:
+    def __call__(self, environ, start_response):
+        started = time.perf_counter()
+        pool = self.pool  # one pool answers the whole request, even during a switch
+        answer = self._route(environ, pool)
+        headers = [
+            ("Content-Type", answer.content_type),
+            ("Content-Length", str(len(answer.body))),
+            (BUILD_HEADER, pool.build.header()),
+            ("Access-Control-Allow-Origin", "*"),
+            ("Access-Control-Allow-Methods", "GET, POST, OPTIONS"),
+            ("Access-Control-Allow-Headers", "Content-Type, Accept"),
+            ("Access-Control-Expose-Headers", f"{BUILD_HEADER}, {TRUNCATED_HEADER}"),
+            ("Vary", "Accept, Accept-Language"),
+            ("X-Content-Type-Options", "nosniff"),
+            *answer.headers,
+        ]
+        if answer.truncated:
+            headers.append(
+                (TRUNCATED_HEADER, f"true; only the first {self.limits.max_rows} rows are sent")
+            )
+        if answer.status == 405:
+            headers.append(("Allow", "GET, POST, OPTIONS"))
+        status = HTTPStatus(answer.status)
+        start_response(f"{status.value} {status.phrase}", headers)
+        self._log(environ, answer, started)
+        return [answer.body]
+
+    def _route(self, environ, pool: Pool) -> Answer:
+        method = environ["REQUEST_METHOD"]
+        path = environ.get("PATH_INFO") or "/"
+        if method == "OPTIONS":
+            return Answer(204, "text/plain", b"")
+        if method not in ("GET", "HEAD", "POST"):
+            return plain(405, f"{_READ_ONLY}: {method} is refused")
+        if path == "/sparql":
+            return self._sparql(environ, pool)
+        if method == "POST":
+            return plain(405, f"{_READ_ONLY}: POST only to /sparql")
+        return self._page_for(environ, pool, path)
+
+    def _page_for(self, environ, pool: Pool, path: str) -> Answer:
+        params = parse_qs(environ.get("QUERY_STRING", ""))
+        accept = environ.get("HTTP_ACCEPT")
+        if path in ("/", "/index.html"):
+            return Answer(200, "text/html; charset=utf-8", self._editor_page())
+        if path.startswith("/static/"):
+            from .editor import static_file
+
+            found = static_file(path[len("/static/") :])
+            if found is None:
+                return plain(404, f"no such file: {path[:80]}")
+            body, content_type = found
+            return Answer(200, content_type, body, headers=(("Cache-Control", "max-age=86400"),))
+        if path.startswith("/id/") or path == "/ontology":
+            request = {
+                "kind": "resource",
+                "path": path,
+                "accept": accept,
+                "lang": _language(environ, params),
+                "format": _first(params, "format"),
+            }
+            return pool.ask(request)
+        if path in ("/.well-known/void", "/void"):
+            request = {"kind": "void", "base": _base(environ), "accept": accept,
+                       "lang": _language(environ, params)}  # fmt: skip
+            return pool.ask(request)
+        if path == "/dump.nt":
+            return pool.ask({"kind": "dump"})
+        return plain(404, f"no such page: {path[:80]}; the SPARQL endpoint is /sparql")
+
+    def _sparql(self, environ, pool: Pool) -> Answer:
+        params = parse_qs(environ.get("QUERY_STRING", ""))
+        if environ["REQUEST_METHOD"] == "POST":
+            refused = _read_post(environ, params, self.limits.max_body)
+            if refused:
+                return refused
         if "update" in params:
-            return self._send(_plain(403, "this endpoint is read-only: SPARQL Update is refused"))
+            return plain(403, f"{_READ_ONLY}: SPARQL Update is refused")
         graphs = params.get("default-graph-uri", []) + params.get("named-graph-uri", [])
         if graphs:
-            return self._send(
-                _plain(403, f"graph {graphs[0]!r} is refused: this endpoint has one graph")
-            )
+            return plain(403, f"graph {graphs[0][:80]!r} is refused: this endpoint has one graph")
         queries = params.get("query", [])
+        accept = environ.get("HTTP_ACCEPT")
+        if not queries:
+            return pool.ask({"kind": "service", "endpoint": _base(environ) + "/sparql",
+                             "accept": accept})  # fmt: skip
         if len(queries) != 1 or not queries[0].strip():
-            return self._send(_plain(400, "give one query: ?query=… or a POST body"))
-        fmt = (params.get("format") or [None])[0]
-        self._send(run_limited(self.server, queries[0], self.headers.get("Accept"), fmt))
+            return plain(400, "give one query: ?query=… or a POST body")
+        request = {
+            "kind": "query",
+            "query": queries[0],
+            "accept": accept,
+            "format": _first(params, "format") or _first(params, "output"),
+            "max_rows": self.limits.max_rows,
+            "memory_limit": self.limits.memory_limit,
+        }
+        return pool.ask(request)
 
-    def _body(self) -> bytes | None:
-        length = self.headers.get("Content-Length")
-        if length is None or not length.isdigit():
-            self._send(_plain(411, "a POST needs a Content-Length"))
-            return None
-        if int(length) > self.server.limits.max_body:
-            self.close_connection = True
-            self._send(_plain(413, f"the request is over {self.server.limits.max_body} bytes"))
-            self._discard_body(int(length))
-            return None
-        return self.rfile.read(int(length))
+    def _editor_page(self) -> bytes:
+        if self._page is None:
+            from .editor import editor_page
 
-    def _discard_body(self, length: int) -> None:
-        """Read and drop a refused body, within bounds, before the connection closes.
+            self._page = editor_page(self.saved_queries)
+        return self._page
 
-        A client sends its whole body before it reads the answer; closing with the body
-        unread makes the kernel reset the connection, and the client sees a broken pipe
-        instead of the 413. So drain it as web servers do ("lingering close"), but at
-        most DISCARD_LIMIT bytes and for at most the client timeout.
-        """
-        self.wfile.flush()
-        left = min(length, DISCARD_LIMIT)
-        deadline = time.monotonic() + self.server.limits.client_timeout
-        try:
-            while left > 0 and time.monotonic() < deadline:
-                chunk = self.rfile.read1(min(left, 65536))
-                if not chunk:
-                    break
-                left -= len(chunk)
-        except OSError:
-            pass  # the client went away or was too slow: nothing more to do
-
-    def _send(self, result: Answer) -> None:
-        self.send_response(result.status)
-        self.send_header("Content-Type", result.content_type)
-        self.send_header("Content-Length", str(len(result.body)))
-        self.send_header("Access-Control-Allow-Origin", "*")
-        self.send_header("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
-        self.send_header("Access-Control-Allow-Headers", "Content-Type, Accept")
-        self.send_header("Access-Control-Expose-Headers", "Policy-Graph-Truncated")
-        self.send_header("Vary", "Accept")
-        if self.close_connection:
-            self.send_header("Connection", "close")
-        if result.truncated:
-            limit = self.server.limits.max_rows
-            self.send_header(
-                "Policy-Graph-Truncated", f"true; only the first {limit} rows are sent"
-            )
-        if result.status == 405:
-            self.send_header("Allow", "GET, POST, OPTIONS")
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(result.body)
-        self._log(result)
-
-    def _log(self, result: Answer) -> None:
-        took = (time.perf_counter() - self._started) * 1000
-        cut = " truncated" if result.truncated else ""
+    def _log(self, environ, answer: Answer, started: float) -> None:
+        took = (time.perf_counter() - started) * 1000
+        cut = " truncated" if answer.truncated else ""
+        where = environ.get("PATH_INFO", "")
+        if environ.get("QUERY_STRING"):
+            where += "?" + environ["QUERY_STRING"]
         line = (
-            f"{time.strftime('%Y-%m-%dT%H:%M:%S')} {self.client_address[0]} {self.command} "
-            f"{self.path[:80]} {result.status} {len(result.body)} B {took:.0f} ms{cut}"
+            f"{time.strftime('%Y-%m-%dT%H:%M:%S')} {environ.get('REMOTE_ADDR', '-')} "
+            f"{environ['REQUEST_METHOD']} {where[:80]} {answer.status} {len(answer.body)} B "
+            f"{took:.0f} ms{cut}"
         )
-        print(line, file=self.server.log, flush=True)
-
-    def handle_one_request(self) -> None:
-        self._started = time.perf_counter()
-        super().handle_one_request()
-
-    def log_message(self, format, *args) -> None:  # noqa: A002 - http.server's name
-        pass  # one line per request is written by _log
+        print(line, file=self.log, flush=True)
 
 
-def _plain(status: int, message: str) -> Answer:
-    return Answer(status, "text/plain; charset=utf-8", f"{message}\n".encode())
+def _read_post(environ, params: dict, max_body: int) -> Answer | None:
+    """Add a POST's query to ``params``; an answer when the POST is refused."""
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    if length > max_body:
+        return plain(413, f"the request is over {max_body} bytes")
+    body = environ["wsgi.input"].read(length) if length else b""
+    media = (environ.get("CONTENT_TYPE") or "").split(";")[0].strip().lower()
+    if media == "application/x-www-form-urlencoded":
+        for key, values in parse_qs(body.decode("utf-8", "replace")).items():
+            params.setdefault(key, []).extend(values)
+    elif media == "application/sparql-query":
+        params["query"] = [body.decode("utf-8", "replace")]
+    elif media == "application/sparql-update":
+        return plain(403, f"{_READ_ONLY}: SPARQL Update is refused")
+    else:
+        return plain(415, f"unsupported Content-Type {media[:60] or '(none)'!r}")
+    return None
 
 
-def endpoint_page(saved_queries) -> bytes:
-    """The page at ``/``: a query editor with the saved queries as examples. Offline."""
-    from importlib.resources import files
-
-    examples = [
-        {"name": q.name, "title": q.title, "title_ko": q.title_ko, "text": q.text}
-        for q in saved_queries
-    ]
-    template = files("policy_graph").joinpath("endpoint.html").read_text(encoding="utf-8")
-    data = json.dumps(examples, ensure_ascii=False).replace("</", "<\\/")
-    return template.replace("/*EXAMPLES*/[]", data).encode("utf-8")
+def _first(params: dict, name: str) -> str | None:
+    values = params.get(name)
+    return values[0] if values else None
 
 
-def serve(engine, store, host: str, port: int, limits: Limits, saved_queries, ready=None) -> None:
-    """Serve until interrupted; ``ready(url)`` is called once the port is open."""
-    server = EndpointServer((host, port), engine, store, limits, endpoint_page(saved_queries))
-    url = f"http://{server.server_address[0]}:{server.server_address[1]}/sparql"
-    if ready:
-        ready(url)
+def _base(environ) -> str:
+    host = environ.get("HTTP_HOST") or f"{environ['SERVER_NAME']}:{environ['SERVER_PORT']}"
+    return f"{environ.get('wsgi.url_scheme', 'http')}://{host}"
+
+
+def _language(environ, params: dict) -> str:
+    """``?lang=``, else the first of ours in Accept-Language, else Korean."""
+    asked = _first(params, "lang")
+    if asked in _LANGUAGES:
+        return asked
+    for item in (environ.get("HTTP_ACCEPT_LANGUAGE") or "").split(","):
+        code = item.split(";")[0].strip().lower()[:2]
+        if code in _LANGUAGES:
+            return code
+    return "ko"
+
+
+def _stamp(path: Path):
     try:
-        server.serve_forever()
+        status = os.stat(path)
+    except OSError:
+        return None
+    return status.st_ino, status.st_size, status.st_mtime_ns
+
+
+def serve(
+    engine: str,
+    graph_file: Path,
+    host: str,
+    port: int,
+    limits: Limits,
+    saved_queries,
+    ready=None,
+    watch_interval: float = 2.0,
+) -> None:
+    """Serve until interrupted; ``ready(url)`` is called once the port is open."""
+    from waitress.server import create_server
+
+    endpoint = Endpoint(engine, graph_file, limits, saved_queries)
+    endpoint.start()
+    try:
+        server = create_server(
+            endpoint,
+            host=host,
+            port=port,
+            threads=max(limits.workers * 2, 4),
+            backlog=2048,
+            connection_limit=1000,
+            channel_timeout=limits.client_timeout,
+            # Waitress reads a body whole before the application sees it, and closes
+            # the connection on one past this: the client, still sending, would see a
+            # reset, not the 413. So it takes up to DISCARD_LIMIT, and _read_post says
+            # 413 for anything over the endpoint's own limit.
+            max_request_body_size=max(limits.max_body, DISCARD_LIMIT),
+            ident="policy-graph",
+            expose_tracebacks=False,
+        )
+        if watch_interval > 0:
+            threading.Thread(target=endpoint.watch, args=(watch_interval,), daemon=True).start()
+        if ready:
+            ready(f"http://{_shown_host(server.effective_host)}:{server.effective_port}/sparql")
+        server.run()
     finally:
-        server.server_close()
+        endpoint.stop()
+
+
+def _shown_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
