@@ -250,3 +250,174 @@ def test_one_log_line_per_request(server):
         r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d 127\.0\.0\.1 GET /sparql\?query=ASK\S+ 200 27 B \d+ ms$"
     )
     assert re.match(pattern, lines[0]), lines[0]
+
+
+POLICY = "https://w3id.org/policy-graph/id/policy/gwangju-library-collection"
+SELECT_ONE = f'SELECT ?s WHERE {{ ?s <{LABEL}> "시립도서관"@ko }}'
+CONSTRUCT_ONE = f"CONSTRUCT {{ <{POLICY}> <{LABEL}> ?l }} WHERE {{ <{POLICY}> <{LABEL}> ?l }}"
+
+
+def _sparqlwrapper(base: str, query: str, fmt: str, method: str):
+    import SPARQLWrapper as sw
+
+    client = sw.SPARQLWrapper(base + "/sparql")
+    client.setQuery(query)
+    client.setReturnFormat(getattr(sw, fmt))
+    client.setMethod(getattr(sw, method))
+    return client.query().convert()
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+@pytest.mark.parametrize("fmt", ["JSON", "XML", "CSV", "TSV"])
+def test_sparqlwrapper_select_in_each_format(server, fmt, method):
+    answer = _sparqlwrapper(server[0], SELECT_ONE, fmt, method)
+    org = "https://w3id.org/policy-graph/id/org/gwangju-municipal-library"
+    if fmt == "JSON":
+        assert [b["s"]["value"] for b in answer["results"]["bindings"]] == [org]
+    elif fmt == "XML":  # a DOM of the SPARQL XML results
+        assert [node.firstChild.data for node in answer.getElementsByTagName("uri")] == [org]
+    else:
+        separator = "," if fmt == "CSV" else "\t"
+        shown = org if fmt == "CSV" else f"<{org}>"
+        assert answer.decode("utf-8").splitlines() == [
+            "s" if fmt == "CSV" else "?s",
+            shown,
+        ], separator
+
+
+@pytest.mark.filterwarnings("ignore:Sending Accept header")  # SPARQLWrapper's own, for RDF/JSON
+@pytest.mark.parametrize("method", ["GET", "POST"])
+@pytest.mark.parametrize("fmt", ["TURTLE", "N3", "RDF", "RDFXML", "XML", "JSONLD", "JSON"])
+@pytest.mark.parametrize("form", ["CONSTRUCT", "DESCRIBE"])
+def test_sparqlwrapper_graphs_in_each_format(server, form, fmt, method):
+    query = CONSTRUCT_ONE if form == "CONSTRUCT" else f"DESCRIBE <{POLICY}>"
+    answer = _sparqlwrapper(server[0], query, fmt, method)
+    graph = answer if isinstance(answer, Graph) else Graph().parse(data=answer, format="turtle")
+    labels = {str(o) for o in graph.objects(predicate=rdflib_iri(LABEL))}
+    assert labels == {"빅데이터를 활용한 장서 확충", "Growing the library collection with big data"}
+    if form == "DESCRIBE":
+        assert len(graph) > 2  # every property of the policy, not only its labels
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+@pytest.mark.parametrize("fmt", ["JSON", "XML"])
+def test_sparqlwrapper_ask(server, fmt, method):
+    answer = _sparqlwrapper(server[0], f"ASK {{ <{POLICY}> ?p ?o }}", fmt, method)
+    if fmt == "JSON":
+        assert answer["boolean"] is True
+    else:
+        assert answer.getElementsByTagName("boolean")[0].firstChild.data == "true"
+
+
+def rdflib_iri(text: str):
+    from rdflib import URIRef
+
+    return URIRef(text)
+
+
+def test_rdflib_sparqlstore_with_its_defaults(server):
+    """SPARQLStore asks for SPARQL XML and, for CONSTRUCT, RDF/XML."""
+    from rdflib.plugins.stores.sparqlstore import SPARQLStore
+
+    store = Graph(store=SPARQLStore(server[0] + "/sparql"))
+    assert [row[0] for row in store.query(SELECT_ONE)] == [
+        rdflib_iri("https://w3id.org/policy-graph/id/org/gwangju-municipal-library")
+    ]
+    constructed = store.query(CONSTRUCT_ONE).graph
+    assert len(constructed) == 2
+
+
+@pytest.mark.parametrize(
+    "accept,media,fmt",
+    [
+        ("application/rdf+xml", "application/rdf+xml", "xml"),
+        ("application/n-quads", "application/n-quads", "nquads"),
+        ("application/trig", "application/trig", "trig"),
+    ],
+)
+def test_graphs_also_in_rdf_xml_n_quads_and_trig(server, accept, media, fmt):
+    status, headers, body = post_query(server[0], CONSTRUCT_ONE, accept)
+    assert status == 200 and headers.get_content_type() == media
+    from rdflib import Dataset
+
+    assert len(Dataset().parse(data=body, format=fmt)) == 2
+
+
+def test_curl_gets_csv(server):
+    curl = subprocess.run(
+        ["curl", "-sS", "--fail-with-body", "-H", "Accept: text/csv", "--data-urlencode",
+         f"query={SELECT_ONE}", server[0] + "/sparql"],
+        capture_output=True, text=True, timeout=30,
+    )  # fmt: skip
+    assert curl.returncode == 0, curl.stderr
+    assert curl.stdout.splitlines() == ["s", "https://w3id.org/policy-graph/id/org/gwangju-municipal-library"]
+
+
+def test_every_answer_names_its_build(server):
+    _status, headers, _body = post_query(server[0], "ASK {}")
+    build = headers["Policy-Graph-Build"]
+    assert re.fullmatch(r"sha256:[0-9a-f]{64}; built=\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ; triples=\d+", build)
+    triples = int(build.rsplit("=", 1)[1])
+    _s, _h, body = post_query(server[0], "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    assert triples == int(json.loads(body)["results"]["bindings"][0]["n"]["value"]) > 1000
+
+
+MANY = Path(__file__).parent / "data" / "many-governments"
+
+
+def _build(data: Path, out: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "policy_graph", "build", "--data", str(data), "--out", str(out)],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+
+
+def _build_header(base: str) -> str:
+    return post_query(base, "ASK {}")[1]["Policy-Graph-Build"]
+
+
+def _wait_for(check, seconds: float = 20):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_a_rebuilt_graph_is_served_and_a_broken_one_is_not(tmp_path):
+    served, fresh = tmp_path / "graph.ttl", tmp_path / "staging" / "graph.ttl"
+    _build(DATA, served)
+    port = free_port()
+    log_path = tmp_path / "serve.log"
+    with log_path.open("w", encoding="utf-8") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "policy_graph", "serve", "--port", str(port),
+             "--graph-file", str(served), "--watch-interval", "0.3"],
+            cwd=tmp_path, stderr=log,
+        )  # fmt: skip
+        base = f"http://127.0.0.1:{port}"
+        try:
+            wait_until_answering(base + "/sparql?query=ASK%7B%7D", process, 60, log_path)
+            first = _build_header(base)
+            _build(MANY, fresh)
+            fresh.replace(served)  # as build itself writes: a whole file, renamed
+            assert _wait_for(lambda: _build_header(base) != first), log_path.read_text()
+            second = _build_header(base)
+            count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+            rows = json.loads(post_query(base, count)[2])["results"]["bindings"]
+            assert second.endswith(f"triples={rows[0]['n']['value']}")
+            assert second != first and int(rows[0]["n"]["value"]) > 0
+
+            served.write_text("this is no Turtle <", encoding="utf-8")
+            assert _wait_for(lambda: "the new graph file fails" in log_path.read_text())
+            assert _build_header(base) == second
+            served.unlink()
+            assert _wait_for(lambda: "graph.ttl is gone; still serving" in log_path.read_text())
+            assert _build_header(base) == second
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+    line = next(x for x in log_path.read_text().splitlines() if "the new graph file fails" in x)
+    assert f"kept serving {second[:19]}…: the new graph file fails: {served} is not a whole Turtle graph" in line
