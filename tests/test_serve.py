@@ -258,12 +258,12 @@ CONSTRUCT_ONE = f"CONSTRUCT {{ <{POLICY}> <{LABEL}> ?l }} WHERE {{ <{POLICY}> <{
 
 
 def _sparqlwrapper(base: str, query: str, fmt: str, method: str):
-    import SPARQLWrapper as sw
+    import SPARQLWrapper
 
-    client = sw.SPARQLWrapper(base + "/sparql")
+    client = SPARQLWrapper.SPARQLWrapper(base + "/sparql")
     client.setQuery(query)
-    client.setReturnFormat(getattr(sw, fmt))
-    client.setMethod(getattr(sw, method))
+    client.setReturnFormat(getattr(SPARQLWrapper, fmt))
+    client.setMethod(getattr(SPARQLWrapper, method))
     return client.query().convert()
 
 
@@ -350,13 +350,18 @@ def test_curl_gets_csv(server):
         capture_output=True, text=True, timeout=30,
     )  # fmt: skip
     assert curl.returncode == 0, curl.stderr
-    assert curl.stdout.splitlines() == ["s", "https://w3id.org/policy-graph/id/org/gwangju-municipal-library"]
+    assert curl.stdout.splitlines() == [
+        "s",
+        "https://w3id.org/policy-graph/id/org/gwangju-municipal-library",
+    ]
 
 
 def test_every_answer_names_its_build(server):
     _status, headers, _body = post_query(server[0], "ASK {}")
     build = headers["Policy-Graph-Build"]
-    assert re.fullmatch(r"sha256:[0-9a-f]{64}; built=\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ; triples=\d+", build)
+    assert re.fullmatch(
+        r"sha256:[0-9a-f]{64}; built=\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ; triples=\d+", build
+    )
     triples = int(build.rsplit("=", 1)[1])
     _s, _h, body = post_query(server[0], "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
     assert triples == int(json.loads(body)["results"]["bindings"][0]["n"]["value"]) > 1000
@@ -420,4 +425,7 @@ def test_a_rebuilt_graph_is_served_and_a_broken_one_is_not(tmp_path):
             process.terminate()
             process.wait(timeout=10)
     line = next(x for x in log_path.read_text().splitlines() if "the new graph file fails" in x)
-    assert f"kept serving {second[:19]}…: the new graph file fails: {served} is not a whole Turtle graph" in line
+    assert (
+        f"kept serving {second[:19]}…: the new graph file fails: {served} is not a whole Turtle graph"
+        in line
+    )
