@@ -19,7 +19,7 @@ import pytest
 from rdflib import Graph, Literal
 from rdflib.query import Result
 
-from conftest import DATA, free_port, wait_until_answering
+from conftest import DATA, free_port, run_cli, wait_until_answering
 
 LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -429,3 +429,13 @@ def test_a_rebuilt_graph_is_served_and_a_broken_one_is_not(tmp_path):
         f"kept serving {second[:19]}…: the new graph file fails: {served} is not a whole Turtle graph"
         in line
     )
+
+
+def test_policy_graph_query_endpoint_answers_as_the_local_graph(server, tmp_path):
+    """`policy-graph query --endpoint` against our endpoint: the same CSV as the local
+    graph gives, for a saved query with a parameter bound."""
+    asked = ["query", "policies-using-technology", "--format", "csv"]
+    local = run_cli(*asked, "--data", str(DATA), cwd=tmp_path)
+    remote = run_cli(*asked, "--endpoint", server[0] + "/sparql", cwd=tmp_path)
+    assert remote.returncode == 0, remote.stderr
+    assert remote.stdout == local.stdout and len(local.stdout.splitlines()) > 2

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 
 from .errors import QueryError
-from .sparql_text import CanonicalQuery, RefusedQueryError, canonical_query
+from .sparql_text import CanonicalQuery, RefusedQueryError, canonical_query, missing_form
 from .vocab import GRAPH_IRI
 
 __all__ = ["Answer", "NotAcceptableError", "RefusedQueryError", "answer_query", "negotiate"]
@@ -167,7 +167,7 @@ def _answer_oxigraph(engine, store, query: CanonicalQuery, accept, fmt, max_rows
     try:
         result = engine.run(store, query.text)
     except SyntaxError as error:
-        raise QueryError(_oxigraph_syntax_error(query, str(error))) from None
+        raise QueryError(missing_form(query) or _oxigraph_syntax_error(query, str(error))) from None
     except OSError as error:  # Oxigraph's word for a failure while evaluating
         raise QueryError(f"the query failed: {error}") from None
     if isinstance(result, ox.QueryBoolean):
@@ -307,6 +307,8 @@ def _rdflib_parse(query: CanonicalQuery):
     try:
         return parseQuery(query.text)
     except ParseException as error:
+        if hint := missing_form(query):
+            raise QueryError(hint) from None
         line, column = query.where(error.lineno, error.col)
         raise QueryError(
             f"SPARQL syntax error at line {line}, column {column}: {error.msg}"

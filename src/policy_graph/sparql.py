@@ -110,7 +110,8 @@ def _where_brace(text: str) -> int:
 
 
 # rdflib's SPARQL parser (pyparsing) is not safe to run from several threads at once:
-# the endpoint's request threads take turns (a parse takes milliseconds).
+# threads of one program (a notebook's, say) take turns. The endpoint's workers are
+# processes of their own and never wait here.
 PARSER_LOCK = threading.Lock()
 
 

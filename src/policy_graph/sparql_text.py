@@ -180,6 +180,28 @@ def _refuse_outside_reach(query: CanonicalQuery, code: str, graph_iri: str) -> N
             )
 
 
+_FORMS = ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE")
+
+
+def missing_form(query: CanonicalQuery) -> str | None:
+    """A syntax error's message, naming where the client's text has no query form
+    after its prologue (a parser's own message there reads "expected CONSTRUCT")."""
+    position = 0
+    while match := _PROLOGUE.match(query.text, position):
+        position = match.end()
+    rest = query.text[position:]
+    first = _FIRST_WORD.match(rest.lstrip())
+    if first and first.group(0).upper() in _FORMS:
+        return None
+    at = position + len(rest) - len(rest.lstrip())  # where the query's body starts
+    origin = query.origins[at] if at < len(query.origins) else len(query.source)
+    line, column = _line_and_column(query.source, origin)
+    return (
+        f"SPARQL syntax error at line {line}, column {column}: a query starts with SELECT, "
+        "CONSTRUCT, ASK or DESCRIBE (after any PREFIX and BASE)"
+    )
+
+
 def _is_update(code: str) -> bool:
     """Whether the first keyword after the prologue starts an update."""
     position = 0
