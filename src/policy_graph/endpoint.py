@@ -43,6 +43,7 @@ class Answer:
     content_type: str
     body: bytes
     truncated: bool = False
+    headers: tuple[tuple[str, str], ...] = ()  # more response headers (Vary, Link, Location)
 
 
 def check_query(text: str) -> tuple[str, object]:
