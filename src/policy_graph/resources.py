@@ -43,7 +43,7 @@ PGID_BASE = str(PGID)
 LANGS = ("ko", "en")  # the languages of pages; the first is the default
 
 # What we answer with, by the name of ``?format=``: its media type, and the media
-# types of an Accept header that it satisfies.
+# types of an Accept header that it satisfies (its own first, then other names for it).
 MEDIA = {
     "html": "text/html; charset=utf-8",
     "ttl": MEDIA_TYPES["ttl"],
@@ -52,7 +52,7 @@ MEDIA = {
     "xml": "application/rdf+xml",
 }
 ACCEPTS = {
-    "html": ("text/html", "application/xhtml+xml"),
+    "html": ("text/html",),
     "ttl": ("text/turtle", "application/x-turtle"),
     "jsonld": ("application/ld+json", "application/json"),
     "nt": ("application/n-triples", "text/plain"),
@@ -168,7 +168,9 @@ def negotiate(accept: str | None, fmt: str | None, offered: tuple[str, ...], wha
     ranges = _media_ranges(accept or "*/*")
     best, best_q = None, 0.0
     for name in offered:
-        q = max(_quality(media, ranges) for media in ACCEPTS[name])
+        primary, *aliases = ACCEPTS[name]
+        # An alias counts only when named: application/* is no request for Turtle.
+        q = max([_quality(primary, ranges), *(q for r, q in ranges if r in aliases)])
         if q > best_q:
             best, best_q = name, q
     if best is None:
@@ -209,9 +211,11 @@ def _quality(media: str, ranges: list[tuple[str, float]]) -> float:
 # --- the description: two queries ------------------------------------------------------
 
 
-def describe(engine, store, iri: URIRef, per_property: int = PER_PROPERTY) -> Description | None:
+def describe(engine, store, iri: URIRef, per_property: int | None = None) -> Description | None:
     """What the graph says about ``iri``, or None when no triple has it as subject or
-    object. Two queries on ``engine``: counts per property, then the values."""
+    object. Two queries on ``engine``: counts per property, then the values (the first
+    ``per_property`` of each; default :data:`PER_PROPERTY`)."""
+    per_property = PER_PROPERTY if per_property is None else per_property
     counts_query = f"""SELECT ?dir ?p (COUNT(*) AS ?n) WHERE {{
   {{ <{iri}> ?p ?x BIND("out" AS ?dir) }} UNION {{ ?x ?p <{iri}> BIND("in" AS ?dir) }}
 }} GROUP BY ?dir ?p"""
