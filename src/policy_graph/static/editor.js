@@ -1,0 +1,135 @@
+// The query page of `policy-graph serve`: YASGUI set up for this one endpoint, offline.
+// Its settings (endpoint, prefixes, examples) come from the page (see editor.py).
+"use strict";
+(() => {
+  const config = JSON.parse(document.getElementById("policy-graph-config").textContent);
+  const pageUrl = () => location.href.split("#")[0];
+  const endpoint = new URL(config.endpoint, pageUrl()).href;
+  const OURS = "https://w3id.org/policy-graph/";
+  const FORMATS = {
+    SELECT: [["csv", "CSV"], ["tsv", "TSV"], ["json", "JSON"]],
+    ASK: [["csv", "CSV"], ["tsv", "TSV"], ["json", "JSON"]],
+    CONSTRUCT: [["ttl", "Turtle"], ["nt", "N-Triples"], ["jsonld", "JSON-LD"]],
+    DESCRIBE: [["ttl", "Turtle"], ["nt", "N-Triples"], ["jsonld", "JSON-LD"]],
+  };
+  document.getElementById("endpoint").textContent = endpoint;
+
+  // Prefixes are completed (and added as they are typed) from our list only: YASQE's own
+  // list comes from prefix.cc, and its class and property completers ask Linked Open
+  // Vocabularies, so those two are left out.
+  Yasqe.forkAutocompleter(
+    "prefixes",
+    {
+      name: "prefixes",
+      get: Object.entries(config.prefixes).map(([prefix, iri]) => `${prefix}: <${iri}>`),
+      persistenceId: null,
+    },
+    false,
+  );
+  Yasqe.defaults.autocompleters = ["prefixes", "variables"];
+
+  const yasgui = new Yasgui(document.getElementById("yasgui"), {
+    requestConfig: {
+      endpoint,
+      method: "POST",
+      acceptHeaderSelect: "application/sparql-results+json",
+      acceptHeaderGraph: "text/turtle",
+    },
+    copyEndpointOnNewTab: false,
+    endpointCatalogueOptions: { getData: () => [{ endpoint }] },
+    tabName: "질의 · Query",
+    persistenceId: "policy-graph",
+    yasqe: { value: config.defaultQuery },
+    yasr: { prefixes: config.prefixes },
+    // A shared link opens its query here, on this endpoint, whatever endpoint it names.
+    populateFromUrl: (fromUrl) => {
+      fromUrl.requestConfig.endpoint = endpoint;
+      return fromUrl;
+    },
+  });
+  // Tabs kept in the browser from an earlier visit may name this server by another address.
+  for (const id of yasgui.persistentConfig.getTabs()) yasgui.getTab(id)?.setEndpoint(endpoint);
+
+  // --- examples: each opens in a tab of its own and runs ------------------------------
+  const select = document.getElementById("examples");
+  for (const example of config.examples) {
+    const option = document.createElement("option");
+    option.value = example.name;
+    option.textContent = `${example.title_ko} · ${example.title}`;
+    select.appendChild(option);
+  }
+  select.addEventListener("change", () => {
+    const example = config.examples.find((e) => e.name === select.value);
+    select.value = "";
+    if (!example) return;
+    const tab = { name: example.title_ko, yasqe: { value: example.text } };
+    yasgui.addTab(true, tab, { avoidDuplicateTabs: true });
+    yasgui.getTab().query().catch(() => {}); // Yasr shows the error
+  });
+
+  // --- the query and its view in the URL, download links for it ------------------------
+  const downloads = document.getElementById("downloads");
+  function currentQuery() {
+    const tab = yasgui.getTab();
+    const yasqe = tab && tab.getYasqe();
+    return yasqe ? [yasqe.getValue(), yasqe.getQueryType()] : [tab ? tab.getQuery() : "", ""];
+  }
+  function updateDownloads() {
+    const [query, form] = currentQuery();
+    const formats = FORMATS[form] || FORMATS.SELECT;
+    const shown = [...downloads.querySelectorAll("a")].map((a) => a.dataset.format).join();
+    if (shown !== formats.map(([format]) => format).join()) {
+      // Made anew only when the query's form changes: a link must not be replaced
+      // under the pointer that is clicking it.
+      downloads.querySelectorAll("a").forEach((a) => a.remove());
+      for (const [format, label] of formats) {
+        const link = document.createElement("a");
+        link.textContent = label;
+        link.dataset.format = format;
+        link.download = `query.${format}`;
+        downloads.appendChild(link);
+      }
+    }
+    for (const link of downloads.querySelectorAll("a")) {
+      const format = link.dataset.format;
+      link.href = `${endpoint}?${new URLSearchParams({ query, format })}`;
+    }
+  }
+  function remember() {
+    const tab = yasgui.getTab();
+    if (tab) history.replaceState(history.state, "", tab.getShareableLink(pageUrl()));
+    updateDownloads();
+  }
+  yasgui.on("queryResponse", remember);
+  yasgui.on("tabChange", remember);
+  yasgui.on("tabSelect", () => setTimeout(remember));
+  // A link is made again as it is used, so that it holds the text in the editor now.
+  downloads.addEventListener("pointerdown", updateDownloads, true);
+  downloads.addEventListener("keydown", updateDownloads, true);
+  remember();
+
+  // --- our IRIs open this server's pages -------------------------------------------------
+  function localHref(iri) {
+    if (!iri || !iri.startsWith(OURS)) return null;
+    const rest = iri.slice(OURS.length);
+    const ours = rest.startsWith("id/") || rest === "ontology" || rest.startsWith("ontology#");
+    return ours ? new URL(rest, pageUrl()).href : null;
+  }
+  function rewriteLinks() {
+    for (const a of document.querySelectorAll(`#yasgui a[href^="${OURS}"]`)) {
+      const iri = a.getAttribute("href");
+      const local = localHref(iri);
+      if (local) {
+        a.href = local;
+        a.title = iri;
+      }
+    }
+  }
+  new MutationObserver(rewriteLinks).observe(document.getElementById("yasgui"), {
+    childList: true,
+    subtree: true,
+  });
+  rewriteLinks();
+
+  window.policyGraphEditor = { yasgui, endpoint, config, localHref };
+})();
