@@ -9,7 +9,6 @@ body size, how long its client may take to send it, and how long its query runs.
 
 from __future__ import annotations
 
-import json
 import multiprocessing
 import sys
 import threading
@@ -143,6 +142,13 @@ class EndpointHandler(BaseHTTPRequestHandler):
         url = urlsplit(self.path)
         if url.path in ("/", "/index.html"):
             return self._send(Answer(200, "text/html; charset=utf-8", self.server.page))
+        if url.path.startswith("/static/"):
+            from .editor import static_file
+
+            found = static_file(url.path[len("/static/") :])
+            if found is None:
+                return self._send(_plain(404, f"no such file: {url.path}"))
+            return self._send(Answer(200, found[1], found[0]))
         if url.path != "/sparql":
             return self._send(_plain(404, f"no such page: {url.path}; the endpoint is /sparql"))
         params = parse_qs(url.query)
@@ -266,15 +272,9 @@ def _plain(status: int, message: str) -> Answer:
 
 def endpoint_page(saved_queries) -> bytes:
     """The page at ``/``: a query editor with the saved queries as examples. Offline."""
-    from importlib.resources import files
+    from .editor import editor_page
 
-    examples = [
-        {"name": q.name, "title": q.title, "title_ko": q.title_ko, "text": q.text}
-        for q in saved_queries
-    ]
-    template = files("policy_graph").joinpath("endpoint.html").read_text(encoding="utf-8")
-    data = json.dumps(examples, ensure_ascii=False).replace("</", "<\\/")
-    return template.replace("/*EXAMPLES*/[]", data).encode("utf-8")
+    return editor_page(saved_queries)
 
 
 def serve(engine, store, host: str, port: int, limits: Limits, saved_queries, ready=None) -> None:
