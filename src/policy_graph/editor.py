@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import html
 import json
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from . import api, sparql, vocab
 from .errors import PolicyGraphError
@@ -48,8 +48,8 @@ def static_file(name: str) -> tuple[bytes, str] | None:
     regular file inside that folder (``..``, absolute paths, links out, folders)."""
     if not name or "\\" in name or "\x00" in name:
         return None
-    parts = PurePosixPath(name).parts
-    if name.startswith("/") or any(part in ("", ".", "..") for part in parts):
+    parts = name.split("/")  # as written: PurePosixPath would drop "." and empty parts
+    if any(part in ("", ".", "..") for part in parts):  # "" also: absolute, "a//b", "a/"
         return None
     path = STATIC.joinpath(*parts)
     try:

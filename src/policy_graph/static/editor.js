@@ -12,6 +12,11 @@
     CONSTRUCT: [["ttl", "Turtle"], ["nt", "N-Triples"], ["jsonld", "JSON-LD"]],
     DESCRIBE: [["ttl", "Turtle"], ["nt", "N-Triples"], ["jsonld", "JSON-LD"]],
   };
+  // Results show an IRI by the first prefix whose namespace it starts with: the longest
+  // first, so that ours read pgorg:gwangju rather than pgid:org/gwangju.
+  const longestFirst = Object.fromEntries(
+    Object.entries(config.prefixes).sort(([, a], [, b]) => b.length - a.length),
+  );
   document.getElementById("endpoint").textContent = endpoint;
 
   // Prefixes are completed (and added as they are typed) from our list only: YASQE's own
@@ -40,7 +45,7 @@
     tabName: "질의 · Query",
     persistenceId: "policy-graph",
     yasqe: { value: config.defaultQuery },
-    yasr: { prefixes: config.prefixes },
+    yasr: { prefixes: longestFirst },
     // A shared link opens its query here, on this endpoint, whatever endpoint it names.
     populateFromUrl: (fromUrl) => {
       fromUrl.requestConfig.endpoint = endpoint;
