@@ -309,6 +309,36 @@ def test_the_url_keeps_the_query_and_reopens_it(open_editor):
     assert page.outside == shared.outside == [] and page.errors == shared.errors == []
 
 
+def test_the_url_keeps_the_table_s_order_filter_and_page(open_editor):
+    page = open_editor()
+    page.open_example("policies-without-partner")
+    controls = ".tabPanel.active .yasr"
+    page.page.select_option(f"{controls} select.tableSizer", "10")
+    title = page.page.locator(f"{controls} table.dataTable thead th", has_text="title").first
+    title.click()
+    title.click()  # descending
+    page.page.fill(f"{controls} input.tableFilter", "AI")
+    page.page.keyboard.press("End")  # the filter follows key presses
+    page.page.locator(f"{controls} .dt-paging button", has_text="2").first.click()
+    page.page.wait_for_function("location.hash.includes('page=2')")
+    url = page.page.url
+    assert "&sort=title.desc&filter=AI&page=2" in url and "%22pageSize%22%3A10" in url
+    table = "policyGraphEditor.yasgui.getTab().getYasr().plugins.table.dataTable"
+    state = f"[{table}.order(), {table}.search(), {table}.page(), {table}.page.len()]"
+    assert page.js(state) == [[[2, "desc"]], "AI", 1, 10]  # column 0 numbers the rows
+    rows = page.rows()
+    assert 0 < len(rows) <= 10 and all("AI" in " ".join(row) for row in rows)
+
+    shared = open_editor(url)
+    shared.wait_for_answer()
+    shared.page.wait_for_function("location.hash.includes('page=2')")
+    assert shared.js(state) == [[[2, "desc"]], "AI", 1, 10] and shared.rows() == rows
+    assert shared.page.input_value(f"{controls} input.tableFilter") == "AI"
+    # The view's parameters are the page's, never sent to the endpoint as arguments.
+    assert shared.js("policyGraphEditor.yasgui.getTab().getRequestConfig().args") == []
+    assert shared.statuses == [200] and shared.outside == [] and shared.errors == []
+
+
 def test_a_link_naming_another_endpoint_still_asks_this_one(open_editor, server):
     query = "SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/policy-graph/ontology#Policy> }"
     from urllib.parse import urlencode

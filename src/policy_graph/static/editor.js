@@ -33,6 +33,22 @@
   );
   Yasqe.defaults.autocompleters = ["prefixes", "variables"];
 
+  // The table's order, filter and page travel in the URL beside YASGUI's own share link
+  // (the query, the plugin, its page size). YASGUI would send parameters it does not
+  // know to the endpoint, so they are taken out of the URL before it reads it, and put
+  // back after the table they are for is drawn.
+  const VIEW = ["sort", "filter", "page"];
+  let pendingView = null;
+  {
+    const pairs = location.hash.slice(1).split("&").filter(Boolean);
+    const ours = pairs.filter((pair) => VIEW.includes(pair.split("=")[0]));
+    if (ours.length) {
+      pendingView = Object.fromEntries(new URLSearchParams(ours.join("&")));
+      const rest = pairs.filter((pair) => !ours.includes(pair)).join("&");
+      history.replaceState(history.state, "", rest ? `${pageUrl()}#${rest}` : pageUrl());
+    }
+  }
+
   const yasgui = new Yasgui(document.getElementById("yasgui"), {
     requestConfig: {
       endpoint,
@@ -100,17 +116,68 @@
       link.href = `${endpoint}?${new URLSearchParams({ query, format })}`;
     }
   }
+  function dataTable(tab) {
+    const yasr = tab && tab.getYasr();
+    return yasr && yasr.results && yasr.plugins.table && yasr.plugins.table.dataTable;
+  }
+  function tableView(tab) {
+    const table = dataTable(tab);
+    if (!table) return pendingView || {};
+    const view = {};
+    const columns = ["", ...tab.getYasr().results.getVariables()]; // 0: the row numbers
+    const order = table.order().filter(([column]) => columns[column]);
+    if (order.length) view.sort = order.map(([c, dir]) => `${columns[c]}.${dir}`).join(",");
+    if (table.search()) view.filter = table.search();
+    if (table.page()) view.page = String(table.page() + 1);
+    return view;
+  }
+  function showView(tab) {
+    const table = dataTable(tab);
+    if (!pendingView || !table) return;
+    const view = pendingView;
+    pendingView = null;
+    const columns = ["", ...tab.getYasr().results.getVariables()];
+    const order = (view.sort || "").split(",").map((key) => key.split("."));
+    table.order(order.filter(([name]) => columns.indexOf(name) > 0).map(([name, dir]) =>
+      [columns.indexOf(name), dir === "desc" ? "desc" : "asc"]));
+    table.search(view.filter || "");
+    const field = tab.getYasr().plugins.table.tableFilterField;
+    if (field) field.value = view.filter || "";
+    table.draw();
+    if (Number(view.page) > 1) table.page(Number(view.page) - 1).draw("page");
+  }
+  // Called after each table is drawn: restores a view from the URL, follows changes.
+  function watch(tab) {
+    const yasr = tab && tab.getYasr();
+    if (!yasr || yasr.policyGraphWatched) return;
+    yasr.policyGraphWatched = true;
+    yasr.on("drawn", () => {
+      showView(tab);
+      const table = dataTable(tab);
+      if (table) table.on("order.dt search.dt page.dt", () => setTimeout(remember));
+      remember();
+    });
+  }
   function remember() {
     const tab = yasgui.getTab();
-    if (tab) history.replaceState(history.state, "", tab.getShareableLink(pageUrl()));
+    if (tab) {
+      watch(tab);
+      const view = new URLSearchParams(tableView(tab)).toString();
+      const link = tab.getShareableLink(pageUrl());
+      history.replaceState(history.state, "", view ? `${link}&${view}` : link);
+    }
     updateDownloads();
   }
   yasgui.on("queryResponse", remember);
   yasgui.on("tabChange", remember);
-  yasgui.on("tabSelect", () => setTimeout(remember));
+  yasgui.on("tabSelect", () => {
+    pendingView = null; // it was for the tab of the link
+    setTimeout(remember);
+  });
   // A link is made again as it is used, so that it holds the text in the editor now.
   downloads.addEventListener("pointerdown", updateDownloads, true);
   downloads.addEventListener("keydown", updateDownloads, true);
+  showView(yasgui.getTab()); // an answer kept in the browser is drawn already
   remember();
 
   // --- our IRIs open this server's pages -------------------------------------------------
