@@ -6,20 +6,30 @@
     python3 tasks.py lint    # ruff check and format check
     python3 tasks.py docs    # regenerate docs/records.md and docs/records.schema.json
     python3 tasks.py fuzz    # a long fuzz run of broken records: 2,000 random cases
+    python3 tasks.py vendor-yasgui [VERSION]  # bundle YASGUI (npm) for the query page
 
 Each job creates ``.venv`` if it is missing and (re)installs the project into it
 when ``pyproject.toml`` changed since the last install, so a second run is quick.
 Extra arguments after ``test`` and ``fuzz`` go to pytest. ``fuzz`` runs
 ``tests/test_fuzz.py``'s property with its long profile (``POLICY_GRAPH_FUZZ=long``),
 half an hour when nothing fails; ``POLICY_GRAPH_FUZZ_EXAMPLES=N`` sets how many cases.
+``vendor-yasgui`` downloads ``@zazuko/yasgui`` (the latest, or VERSION) from the npm
+registry, checks its sha512 and copies its built files into the package, so that the
+query page of ``policy-graph serve`` needs no network; commit what it writes.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import io
+import json
 import os
 import subprocess
 import sys
+import tarfile
+import urllib.parse
+import urllib.request
 import venv
 from pathlib import Path
 
@@ -82,7 +92,101 @@ def docs(args: list[str]) -> None:
     _run(PYTHON, "-c", code)
 
 
-JOBS = {"demo": demo, "test": test, "fuzz": fuzz, "lint": lint, "docs": docs}
+YASGUI = "@zazuko/yasgui"
+YASGUI_DIR = ROOT / "src" / "policy_graph" / "static" / "yasgui"
+YASGUI_FILES = {
+    "package/build/yasgui.min.js": "yasgui.min.js",
+    "package/build/yasgui.min.css": "yasgui.min.css",
+}
+# The package's tarball ships no LICENSE file; its package.json says MIT, and this is
+# the text of the LICENSE in its repository (github.com/zazuko/Yasgui), word for word.
+MIT_TEXT = """The MIT License (MIT)
+
+Permission is hereby granted, free of charge, to any person obtaining a copy
+of this software and associated documentation files (the "Software"), to deal
+in the Software without restriction, including without limitation the rights
+to use, copy, modify, merge, publish, distribute, sublicense, and/or sell
+copies of the Software, and to permit persons to whom the Software is
+furnished to do so, subject to the following conditions:
+
+The above copyright notice and this permission notice shall be included in
+all copies or substantial portions of the Software.
+
+THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
+OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN
+THE SOFTWARE.
+"""
+
+
+def _download(url: str) -> bytes:
+    print("+ GET", url, flush=True)
+    with urllib.request.urlopen(url, timeout=60) as response:
+        return response.read()
+
+
+def _yasgui_licence(meta: dict) -> str:
+    people = [meta.get("author")] + meta.get("contributors", [])
+    names = ", ".join(p["name"] if isinstance(p, dict) else p for p in people if p)
+    bundled = ", ".join(sorted(meta.get("dependencies", {})))
+    return (
+        f"{YASGUI}@{meta['version']} ({names}), license MIT.\n"
+        f"yasgui.min.js bundles its dependencies ({bundled}, and theirs),\n"
+        f"each under its own licence: see https://www.npmjs.com/package/{YASGUI}.\n\n" + MIT_TEXT
+    )
+
+
+def vendor_yasgui(args: list[str]) -> None:
+    version = args[0] if args else "latest"
+    name = urllib.parse.quote(YASGUI, safe="@")
+    meta = json.loads(_download(f"https://registry.npmjs.org/{name}/{version}"))
+    if meta.get("license") != "MIT":
+        sys.exit(
+            f"{YASGUI}@{meta['version']} is licensed {meta.get('license')!r}, not MIT: not vendored"
+        )
+    integrity = meta["dist"]["integrity"]
+    algorithm, _, expected = integrity.partition("-")
+    if algorithm != "sha512":
+        sys.exit(
+            f"{YASGUI}@{meta['version']}: unexpected integrity {integrity[:20]!r}; want sha512"
+        )
+    tarball = _download(meta["dist"]["tarball"])
+    if base64.b64encode(hashlib.sha512(tarball).digest()).decode() != expected:
+        sys.exit(f"{meta['dist']['tarball']}: its sha512 is not the registry's {integrity}")
+    with tarfile.open(fileobj=io.BytesIO(tarball), mode="r:gz") as archive:
+        members = {member.name: member for member in archive.getmembers() if member.isfile()}
+        missing = [path for path in YASGUI_FILES if path not in members]
+        if missing:
+            sys.exit(f"{YASGUI}@{meta['version']} has no {missing[0]}: not vendored")
+        files = {
+            YASGUI_FILES[path]: archive.extractfile(members[path]).read() for path in YASGUI_FILES
+        }
+        shipped = members.get("package/LICENSE")
+        licence = archive.extractfile(shipped).read() if shipped else None
+    if licence is None:
+        licence = _yasgui_licence(meta).encode()
+    files["LICENSE"] = licence
+    files["VERSION"] = f"{YASGUI}@{meta['version']}\n{integrity}\n".encode()
+    YASGUI_DIR.mkdir(parents=True, exist_ok=True)
+    for stale in YASGUI_DIR.iterdir():
+        if stale.name not in files:
+            stale.unlink()
+    for filename, data in files.items():
+        (YASGUI_DIR / filename).write_bytes(data)
+        print(f"  {(YASGUI_DIR / filename).relative_to(ROOT)}  {len(data):,} bytes")
+
+
+JOBS = {
+    "demo": demo,
+    "test": test,
+    "fuzz": fuzz,
+    "lint": lint,
+    "docs": docs,
+    "vendor-yasgui": vendor_yasgui,
+}
 
 
 def main() -> None:
