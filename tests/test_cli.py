@@ -161,7 +161,10 @@ def test_the_wheel_ships_the_ontology_and_the_records(wheel):
     assert {
         "policy_graph/view.html.j2",
         "policy_graph/index.html.j2",
-        "policy_graph/endpoint.html",
+        "policy_graph/editor.html",
+        "policy_graph/static/editor.js",
+        "policy_graph/static/yasgui/yasgui.min.js",
+        "policy_graph/static/yasgui/yasgui.min.css",
     } <= names
 
 
