@@ -26,6 +26,7 @@ from pathlib import Path
 import pytest
 
 from conftest import DATA, cli_command, free_port, wait_until_answering
+from policy_graph.vocab import GRAPH_IRI
 
 TIME_LIMIT = 2.0  # seconds; short, so that the tests of the limit are short too
 MAX_ROWS = 25
@@ -35,7 +36,6 @@ MAX_ROWS = 25
 MEMORY_LIMIT_MB = 400
 MEMORY_TEST_TIME_LIMIT = 20.0
 LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-GRAPH_IRI = "https://w3id.org/policy-graph/id/graph/policy-graph"
 LIBRARY = '"시립도서관"@ko'  # the label of exactly one resource of the article's graph
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 MANY_ROWS = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # ~1.9 billion rows
