@@ -167,7 +167,8 @@ def _answer_oxigraph(engine, store, query: CanonicalQuery, accept, fmt, max_rows
     try:
         result = engine.run(store, query.text)
     except SyntaxError as error:
-        raise QueryError(missing_form(query) or _oxigraph_syntax_error(query, str(error))) from None
+        message = missing_form(query) or _located_syntax_error(query)
+        raise QueryError(message or _oxigraph_syntax_error(query, str(error))) from None
     except OSError as error:  # Oxigraph's word for a failure while evaluating
         raise QueryError(f"the query failed: {error}") from None
     if isinstance(result, ox.QueryBoolean):
@@ -179,6 +180,39 @@ def _answer_oxigraph(engine, store, query: CanonicalQuery, accept, fmt, max_rows
     chosen = negotiate("CONSTRUCT", accept, fmt)
     body = ox.serialize(result, format=_graph_format(ox, chosen), prefixes=_prefixes(chosen))
     return Answer(200, GRAPH_MEDIA[chosen], body)
+
+
+LOCATE_UP_TO = 20_000  # characters: rdflib's parser takes seconds on longer texts
+
+
+def _located_syntax_error(query: CanonicalQuery) -> str | None:
+    """Where a text that Oxigraph cannot read goes wrong, as rdflib's parser finds it:
+    at the start of the clause or pattern that cannot be read (Oxigraph's own position
+    is mostly the end of the text). None when rdflib reads it, or it is too long."""
+    if len(query.text) > LOCATE_UP_TO:
+        return None
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    try:
+        parseQuery(query.text)
+    except ParseException as error:
+        return _syntax_error_at(query, error.lineno, error.col, "end of text" in error.msg)
+    except RecursionError:
+        return None
+    return None
+
+
+def _syntax_error_at(query: CanonicalQuery, line: int, column: int, too_long: bool) -> str:
+    line, column = query.where(line, column)
+    source_line = _LINES.split(query.source)[line - 1] if query.source else ""
+    near = source_line[column - 1 : column - 1 + 24].rstrip()
+    what = "the query should end before this" if too_long else "this cannot be read as SPARQL"
+    where = f"line {line}, column {column}"
+    return f"SPARQL syntax error at {where}" + (f", near {near!r}: " if near else ": ") + what
+
+
+_LINES = re.compile(r"\r\n|\r|\n")
 
 
 def _oxigraph_syntax_error(query: CanonicalQuery, message: str) -> str:
@@ -307,11 +341,8 @@ def _rdflib_parse(query: CanonicalQuery):
     try:
         return parseQuery(query.text)
     except ParseException as error:
-        if hint := missing_form(query):
-            raise QueryError(hint) from None
-        line, column = query.where(error.lineno, error.col)
-        raise QueryError(
-            f"SPARQL syntax error at line {line}, column {column}: {error.msg}"
-        ) from None
+        too_long = "end of text" in error.msg
+        message = missing_form(query) or _syntax_error_at(query, error.lineno, error.col, too_long)
+        raise QueryError(message) from None
     except RecursionError:
         raise QueryError(_TOO_DEEP) from None

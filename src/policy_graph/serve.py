@@ -34,7 +34,6 @@ BUILD_HEADER = "Policy-Graph-Build"
 TRUNCATED_HEADER = "Policy-Graph-Truncated"
 _READ_ONLY = "this endpoint is read-only"
 _LANGUAGES = ("ko", "en")
-DISCARD_LIMIT = 64 * 1024 * 1024  # bytes of a refused body read and dropped at most
 
 
 class Endpoint:
@@ -143,7 +142,7 @@ class Endpoint:
         return self._page_for(environ, pool, path)
 
     def _page_for(self, environ, pool: Pool, path: str) -> Answer:
-        params = parse_qs(environ.get("QUERY_STRING", ""))
+        params = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
         accept = environ.get("HTTP_ACCEPT")
         if path in ("/", "/index.html"):
             return Answer(200, "text/html; charset=utf-8", self._editor_page())
@@ -173,9 +172,9 @@ class Endpoint:
         return plain(404, f"no such page: {path[:80]}; the SPARQL endpoint is /sparql")
 
     def _sparql(self, environ, pool: Pool) -> Answer:
-        params = parse_qs(environ.get("QUERY_STRING", ""))
+        params = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
         if environ["REQUEST_METHOD"] == "POST":
-            refused = _read_post(environ, params, self.limits.max_body)
+            refused = _read_post(environ, params)
             if refused:
                 return refused
         if "update" in params:
@@ -221,15 +220,14 @@ class Endpoint:
         print(line, file=self.log, flush=True)
 
 
-def _read_post(environ, params: dict, max_body: int) -> Answer | None:
+def _read_post(environ, params: dict) -> Answer | None:
     """Add a POST's query to ``params``; an answer when the POST is refused."""
     length = int(environ.get("CONTENT_LENGTH") or 0)
-    if length > max_body:
-        return plain(413, f"the request is over {max_body} bytes")
     body = environ["wsgi.input"].read(length) if length else b""
     media = (environ.get("CONTENT_TYPE") or "").split(";")[0].strip().lower()
     if media == "application/x-www-form-urlencoded":
-        for key, values in parse_qs(body.decode("utf-8", "replace")).items():
+        form = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True)
+        for key, values in form.items():
             params.setdefault(key, []).extend(values)
     elif media == "application/sparql-query":
         params["query"] = [body.decode("utf-8", "replace")]
@@ -294,11 +292,10 @@ def serve(
             backlog=2048,
             connection_limit=1000,
             channel_timeout=limits.client_timeout,
-            # Waitress reads a body whole before the application sees it, and closes
-            # the connection on one past this: the client, still sending, would see a
-            # reset, not the 413. So it takes up to DISCARD_LIMIT, and _read_post says
-            # 413 for anything over the endpoint's own limit.
-            max_request_body_size=max(limits.max_body, DISCARD_LIMIT),
+            # Waitress reads a body whole before the application sees it; one announced
+            # past this gets 413 at once, before it is sent (a client that sends it
+            # anyway may see the connection reset instead of the 413).
+            max_request_body_size=limits.max_body,
             ident="policy-graph",
             expose_tracebacks=False,
         )

@@ -223,13 +223,23 @@ def keep() -> None:
         control.send(("failed", f"cannot load {config['path']}: {error}"))
         return
     control.send(("ready", build.__dict__))
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # workers are reaped as they end
+    signal.signal(signal.SIGCHLD, _reap)
     while True:
         try:
             control.recv()
         except (EOFError, OSError):
             return
         _fork_worker(control, engine, store, build)
+
+
+def _reap(_signal, _frame) -> None:
+    """Wait for every worker that ended (so that none is left a zombie, and the CPU
+    time of a worker killed at its time limit is counted, as the system counts it)."""
+    try:
+        while os.waitpid(-1, os.WNOHANG)[0]:
+            pass
+    except ChildProcessError:
+        pass
 
 
 def _load(engine_name: str, path: Path, wall: str | None):
