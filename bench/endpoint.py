@@ -442,16 +442,17 @@ def report(rows, args, oxigraph, wrk, load_before) -> str:
     ours = " ".join(["policy-graph serve --engine oxigraph --time-limit", str(TIME_LIMIT)])
     ours = f"{ours} {args.serve_args}".strip()
     load_after, cores = os.getloadavg()[0], len(os.sched_getaffinity(0))
+    # Only the load before counts: during the run the servers and wrk are the load.
     busy = (
-        f": **the machine was busy** (more than {cores} processes wanting its {cores} "
-        "cores), so every figure is low; compare only the figures of one run"
-        if max(load_before, load_after) > cores
+        f"; **the machine was busy** before the run (more than {cores} processes wanting "
+        f"its {cores} cores), so every figure may be low; compare only the figures of one run"
+        if load_before > cores
         else ""
     )
     paragraphs = [
         f"Measured by `bench/endpoint.py` on {time.strftime('%Y-%m-%d')}: {machine()}; "
-        f"{versions(oxigraph, wrk)}. Load average before and after: {load_before:.2f}, "
-        f"{load_after:.2f}{busy}.",
+        f"{versions(oxigraph, wrk)}. Load average before and after (the run's own load "
+        f"included): {load_before:.2f}, {load_after:.2f}{busy}.",
         f"Each cell: {args.seconds} s of `wrk -t 1 -c CLIENTS` (one thread, one keep-alive "
         "HTTP/1.1 connection per client, GET `?query=`), after "
         f"{args.warmup} s of warm-up per server and query. wrk runs on the same cores as "
