@@ -423,13 +423,20 @@ def machine() -> str:
     )
 
 
+def _git(folder: str, *args: str) -> str:
+    done = subprocess.run(["git", "-C", folder, *args], capture_output=True, text=True)
+    return done.stdout.strip() if done.returncode == 0 else ""
+
+
 def versions(oxigraph: Path, wrk: str) -> str:
     import pyoxigraph
 
     import policy_graph
 
-    commit = _output(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"])
-    dirty = _output(["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"])
+    # The checkout that `python -m policy_graph` runs from (PYTHONPATH may name another).
+    code = str(Path(policy_graph.__file__).parent)
+    commit = _git(code, "rev-parse", "--short", "HEAD") or "not from git"
+    dirty = _git(code, "status", "--porcelain", "--untracked-files=no", ".")
     return (
         f"policy-graph {policy_graph.__version__} ({commit}{', modified' if dirty else ''}), "
         f"Python {platform.python_version()}, pyoxigraph {pyoxigraph.__version__}, "
