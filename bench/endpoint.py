@@ -517,12 +517,28 @@ def report(rows, args, oxigraph, wrk, load_before) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--article", action="store_true", help="the article's graph (default)")
-    parser.add_argument("--size", type=int, action="append", default=[], metavar="TRIPLES")
-    parser.add_argument("--graph-file", type=Path, action="append", default=[])
+    parser.add_argument(
+        "--size",
+        type=int,
+        action="append",
+        default=[],
+        metavar="TRIPLES",
+        help="a corpus of about this many triples, generated and built (repeatable)",
+    )
+    parser.add_argument(
+        "--graph-file",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a graph file that `build` wrote (.nt, .ttl, .trig…), served from a copy (repeatable)",
+    )
     parser.add_argument("--seconds", type=int, default=10, help="per cell")
     parser.add_argument("--warmup", type=int, default=2, help="seconds per server and query")
     parser.add_argument("--clients", type=int, nargs="+", default=[1, 4, 16])
-    parser.add_argument("--serve-args", default="", help="more options for policy-graph serve")
+    parser.add_argument(
+        "--serve-args", default="", help='more options for policy-graph serve, e.g. "--workers 2"'
+    )
     parser.add_argument("--oxigraph", type=Path, help="an oxigraph command to use")
     parser.add_argument("--notes", type=Path, help="append the report to this file")
     args = parser.parse_args()
