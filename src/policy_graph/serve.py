@@ -26,11 +26,10 @@ from urllib.parse import parse_qs
 
 from .endpoint import Answer, plain
 from .errors import FileError
-from .workers import Limits, Pool
+from .workers import BUILD_HEADER, Limits, Pool, PoolRetiredError
 
 __all__ = ["Endpoint", "Limits", "serve"]
 
-BUILD_HEADER = "Policy-Graph-Build"
 TRUNCATED_HEADER = "Policy-Graph-Truncated"
 _READ_ONLY = "this endpoint is read-only"
 _LANGUAGES = ("ko", "en")
@@ -103,12 +102,10 @@ class Endpoint:
 
     def __call__(self, environ, start_response):
         started = time.perf_counter()
-        pool = self.pool  # one pool answers the whole request, even during a switch
-        answer = self._route(environ, pool)
+        answer = self._route(environ)
         headers = [
             ("Content-Type", answer.content_type),
             ("Content-Length", str(len(answer.body))),
-            (BUILD_HEADER, pool.build.header()),
             ("Access-Control-Allow-Origin", "*"),
             ("Access-Control-Allow-Methods", "GET, POST, OPTIONS"),
             ("Access-Control-Allow-Headers", "Content-Type, Accept"),
@@ -117,6 +114,8 @@ class Endpoint:
             ("X-Content-Type-Options", "nosniff"),
             *answer.headers,
         ]
+        if not any(name == BUILD_HEADER for name, _ in answer.headers):
+            headers.append((BUILD_HEADER, self.pool.build.header()))
         if answer.truncated:
             headers.append(
                 (TRUNCATED_HEADER, f"true; only the first {self.limits.max_rows} rows are sent")
@@ -128,7 +127,7 @@ class Endpoint:
         self._log(environ, answer, started)
         return [answer.body]
 
-    def _route(self, environ, pool: Pool) -> Answer:
+    def _route(self, environ) -> Answer:
         method = environ["REQUEST_METHOD"]
         path = environ.get("PATH_INFO") or "/"
         if method == "OPTIONS":
@@ -136,12 +135,12 @@ class Endpoint:
         if method not in ("GET", "HEAD", "POST"):
             return plain(405, f"{_READ_ONLY}: {method} is refused")
         if path == "/sparql":
-            return self._sparql(environ, pool)
+            return self._sparql(environ)
         if method == "POST":
             return plain(405, f"{_READ_ONLY}: POST only to /sparql")
-        return self._page_for(environ, pool, path)
+        return self._page_for(environ, path)
 
-    def _page_for(self, environ, pool: Pool, path: str) -> Answer:
+    def _page_for(self, environ, path: str) -> Answer:
         params = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
         accept = environ.get("HTTP_ACCEPT")
         if path in ("/", "/index.html"):
@@ -162,16 +161,16 @@ class Endpoint:
                 "lang": _language(environ, params),
                 "format": _first(params, "format"),
             }
-            return pool.ask(request)
+            return self._ask(request)
         if path in ("/.well-known/void", "/void"):
             request = {"kind": "void", "base": _base(environ), "accept": accept,
                        "lang": _language(environ, params)}  # fmt: skip
-            return pool.ask(request)
+            return self._ask(request)
         if path == "/dump.nt":
-            return pool.ask({"kind": "dump"})
+            return self._ask({"kind": "dump"})
         return plain(404, f"no such page: {path[:80]}; the SPARQL endpoint is /sparql")
 
-    def _sparql(self, environ, pool: Pool) -> Answer:
+    def _sparql(self, environ) -> Answer:
         params = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
         if environ["REQUEST_METHOD"] == "POST":
             refused = _read_post(environ, params)
@@ -185,7 +184,7 @@ class Endpoint:
         queries = params.get("query", [])
         accept = environ.get("HTTP_ACCEPT")
         if not queries:
-            return pool.ask({"kind": "service", "endpoint": _base(environ) + "/sparql",
+            return self._ask({"kind": "service", "endpoint": _base(environ) + "/sparql",
                              "accept": accept})  # fmt: skip
         if len(queries) != 1 or not queries[0].strip():
             return plain(400, "give one query: ?query=… or a POST body")
@@ -197,7 +196,15 @@ class Endpoint:
             "max_rows": self.limits.max_rows,
             "memory_limit": self.limits.memory_limit,
         }
-        return pool.ask(request)
+        return self._ask(request)
+
+    def _ask(self, request: dict) -> Answer:
+        """The current pool's answer; the next pool's when a new build takes over
+        while the request waits for a worker."""
+        try:
+            return self.pool.ask(request)
+        except PoolRetiredError:
+            return self.pool.ask(request)
 
     def _editor_page(self) -> bytes:
         if self._page is None:

@@ -25,7 +25,7 @@ import subprocess
 import sys
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from multiprocessing.connection import Connection
 from multiprocessing.reduction import recv_handle, send_handle
@@ -35,6 +35,7 @@ from .endpoint import Answer, plain
 from .errors import FileError
 
 _MB = 1024 * 1024
+BUILD_HEADER = "Policy-Graph-Build"  # on every answer: the build it came from
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,10 @@ class Build:
             "built": self.built,
             "triples": self.triples,
         }
+
+
+class PoolRetiredError(Exception):
+    """The pool was replaced by one serving a newer build."""
 
 
 class _Worker:
@@ -156,9 +161,8 @@ class Pool:
         for a worker counts); 503 when there is none free or the limits are hit."""
         limits = self.limits
         started = time.monotonic()
-        try:
-            worker = self.idle.get(timeout=limits.time_limit)
-        except queue.Empty:
+        worker = self._free_worker(started + limits.time_limit)
+        if worker is None:
             return plain(503, "the endpoint is busy: every worker is answering; try again")
         with self._lock:
             self._busy += 1
@@ -172,7 +176,7 @@ class Pool:
                 )
             answer = worker.connection.recv()
             healthy = True
-            return answer
+            return replace(answer, headers=(*answer.headers, (BUILD_HEADER, self.build.header())))
         except (EOFError, OSError):
             print(f"worker {worker.pid} ended while answering", file=self.log, flush=True)
             return plain(
@@ -182,6 +186,17 @@ class Pool:
             )
         finally:
             self._give_back(worker, healthy)
+
+    def _free_worker(self, deadline: float) -> _Worker | None:
+        """A worker as soon as one is free; None at the deadline. PoolRetiredError when a
+        newer build takes over meanwhile: the caller asks the new pool."""
+        while not self.retired:
+            try:
+                return self.idle.get(timeout=max(0.0, min(0.1, deadline - time.monotonic())))
+            except queue.Empty:
+                if time.monotonic() >= deadline:
+                    return None
+        raise PoolRetiredError
 
     def _give_back(self, worker: _Worker, healthy: bool) -> None:
         with self._lock:
@@ -222,6 +237,7 @@ def keep() -> None:
     except Exception as error:  # noqa: BLE001 - any failure to load is reported as one line
         control.send(("failed", f"cannot load {config['path']}: {error}"))
         return
+    _count_once(engine, store, build)
     control.send(("ready", build.__dict__))
     signal.signal(signal.SIGCHLD, _reap)
     while True:
@@ -230,6 +246,14 @@ def keep() -> None:
         except (EOFError, OSError):
             return
         _fork_worker(control, engine, store, build)
+
+
+def _count_once(engine, store, build: Build) -> None:
+    """Count the VoID's classes and properties before forking: every worker inherits
+    the counts (a scan of the whole graph: about a second at a million triples)."""
+    from .resources import dataset_facts
+
+    dataset_facts(engine, store, "", build.as_dict())
 
 
 def _reap(_signal, _frame) -> None:
