@@ -235,7 +235,7 @@ def test_oversized_request_is_refused(server, tmp_path):
     big.write_bytes(b"SELECT * WHERE { ?s ?p ?o } #" + b"x" * 1_500_000)
     curl = subprocess.run(
         ["curl", "-sS", "-w", "\n%{http_code}", "-H", "Content-Type: application/sparql-query",
-         "--data-binary", f"@{big}", server[0] + "/sparql"],
+         "-H", "Expect: 100-continue", "--data-binary", f"@{big}", server[0] + "/sparql"],
         capture_output=True, text=True, timeout=30,
     )  # fmt: skip
     assert curl.returncode == 0, curl.stderr
