@@ -4,10 +4,10 @@
 
 For each size (a generated corpus, `policy-graph generate`) and engine: the build
 (load + check + convert + SHACL + write, as a separate process, with its peak
-memory), each saved query, the endpoint's throughput from a second process on
-loopback, and view generation; also `--help` start-up and a query on the article's
-graph. Prints a Markdown report and writes it to docs/benchmarks.md. Medians of
---runs runs. A benchmark, not a test: nothing here passes or fails.
+memory), each saved query and view generation; also `--help` start-up and a query
+on the article's graph. Prints a Markdown report and writes it to docs/benchmarks.md,
+with bench/endpoint.md (the endpoint beside Oxigraph's server: bench/endpoint.py
+--notes bench/endpoint.md) and bench/notes.md. Medians of --runs runs. A benchmark, not a test: nothing here passes or fails.
 """
 
 from __future__ import annotations
@@ -20,11 +20,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -122,69 +118,6 @@ def bench_params(store, engine_name: str) -> dict[str, dict[str, str]]:
     }
 
 
-def endpoint_rate(engine: str, data: Path, graph_file: Path, seconds: float = 5.0) -> float:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = subprocess.Popen(
-        [
-            *CLI,
-            "serve",
-            "--engine",
-            engine,
-            "--port",
-            str(port),
-            "--data",
-            str(data),
-            "--graph-file",
-            str(graph_file),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}/sparql"
-    query = (
-        "PREFIX pg: <https://w3id.org/policy-graph/ontology#> "
-        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
-        'SELECT ?title WHERE { ?p pg:leadDepartment ?d ; rdfs:label ?title . ?d rdfs:label "기획조정실"@ko } LIMIT 50'
-    )
-    body = urllib.parse.urlencode({"query": query}).encode()
-    try:
-        deadline = time.monotonic() + 300
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(url + "?query=ASK%7B%7D", timeout=2).read()
-                break
-            except OSError:
-                time.sleep(0.5)
-        done = []
-        stop = time.monotonic() + seconds
-
-        failed = []
-
-        def client() -> None:
-            while time.monotonic() < stop:
-                try:
-                    urllib.request.urlopen(urllib.request.Request(url, body), timeout=30).read()
-                    done.append(1)
-                except urllib.error.HTTPError as error:
-                    failed.append(f"{error.code} {error.read().decode()[:80]}")
-
-        threads = [threading.Thread(target=client) for _ in range(4)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        if failed:
-            print(f"  {len(failed)} failed answers, e.g. {failed[0]}", flush=True)
-        return len(done) / seconds
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-
-
 def machine() -> str:
     cpu = next(
         (
@@ -240,7 +173,7 @@ def main() -> None:
             f"- `policy-graph query policies-per-department` on the article's graph: {article_query:.2f} s (target < 0.5 s)",
             "",
         ]
-        builds, queries, rates, views = [], {}, [], []
+        builds, queries, views = [], {}, []
         for size in args.sizes:
             data = work / f"corpus-{size}"
             subprocess.run(
@@ -272,7 +205,6 @@ def main() -> None:
                 times, load = measured_apart(query_times, engine, out, args.runs)
                 queries[(size, engine)] = (times, load)
                 print(size, engine, "queries", flush=True)
-                rates.append((size, engine, endpoint_rate(engine, data, out)))
                 view_seconds, view_memory = median_run(
                     [
                         *CLI,
@@ -310,14 +242,9 @@ def main() -> None:
             for t, _l in queries.values()
         ]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
-    lines += [
-        "",
-        "## Endpoint throughput (answers per second, 4 clients on loopback)",
-        "",
-        "| triples | engine | answers/s |",
-        "|---|---|---|",
-    ]
-    lines += [f"| {size:,} | {e} | {r:.1f} |" for size, e, r in rates]
+    endpoint = Path(__file__).with_name("endpoint.md")
+    if endpoint.is_file():  # bench/endpoint.py's last report, kept beside this one
+        lines += ["", endpoint.read_text(encoding="utf-8").rstrip()]
     lines += [
         "",
         "## Views (`policy-graph viz`, overview, at most 5,000 nodes drawn)",

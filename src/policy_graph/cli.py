@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import warnings
 from pathlib import Path
@@ -314,9 +315,9 @@ def queries() -> None:
 @click.option(
     "--workers",
     type=click.IntRange(1, 64),
-    default=4,
-    show_default=True,
-    help="Queries answered at once (each worker shares the loaded graph).",
+    default=None,
+    help="Queries answered at once; each worker shares the loaded graph. "
+    "[default: the number of CPUs, at least 2]",
 )
 @click.option(
     "--watch-interval",
@@ -340,6 +341,7 @@ def serve(
     from .serve import serve as serve_forever
 
     served = _run(api.graph_file_to_serve, data_dir, graph_file, engine)
+    workers = workers or max(2, os.cpu_count() or 2)
     limits = Limits(
         time_limit=time_limit, max_rows=max_rows, memory_limit=memory_limit, workers=workers
     )

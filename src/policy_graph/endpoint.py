@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import islice
 
 from .errors import QueryError
@@ -87,8 +88,7 @@ def answer_query(
     """The HTTP answer to ``text`` on ``engine``'s ``store``: rows beyond ``max_rows``
     are cut (and the answer says so); errors are answers too (400, 403, 406)."""
     try:
-        query = canonical_query(text, str(GRAPH_IRI))
-        _check_nesting(query)
+        query = _readable(text)
         if engine.name == "oxigraph":
             return _answer_oxigraph(engine, store, query, accept, fmt, max_rows)
         return _answer_rdflib(engine, store, query, accept, fmt, max_rows)
@@ -98,6 +98,15 @@ def answer_query(
         return plain(406, str(error))
     except QueryError as error:
         return plain(400, str(error))
+
+
+@lru_cache(maxsize=256)
+def _readable(text: str) -> CanonicalQuery:
+    """The text to run, checked; kept for the texts asked most (editors and
+    dashboards send the same query again and again). Errors are not kept."""
+    query = canonical_query(text, str(GRAPH_IRI))
+    _check_nesting(query)
+    return query
 
 
 def plain(status: int, message: str) -> Answer:

@@ -81,6 +81,7 @@ class OxigraphEngine:
         self.ox = pyoxigraph
         self.graph_name = pyoxigraph.NamedNode(str(GRAPH_IRI))
         self._iris: dict[str, object] = {}
+        self._prefixes: dict[str, str] | None = None  # ours, declared on every query
         self.formats = {
             "ttl": pyoxigraph.RdfFormat.TURTLE,
             "nt": pyoxigraph.RdfFormat.N_TRIPLES,
@@ -152,7 +153,9 @@ class OxigraphEngine:
     def run(self, store, text: str):
         """Oxigraph's own answer to ``text`` (solutions, a boolean or triples), read by
         Oxigraph alone; SyntaxError when it cannot be read."""
-        return store.query(text, default_graph=self.graph_name, prefixes=vocab.prefixes())
+        if self._prefixes is None:
+            self._prefixes = vocab.prefixes()
+        return store.query(text, default_graph=self.graph_name, prefixes=self._prefixes)
 
     def query(self, store, text: str, parsed=None) -> Result:
         """Answer ``text`` in Oxigraph (which parses it itself: ``parsed`` is unused)."""

@@ -286,7 +286,13 @@ def serve(
     watch_interval: float = 2.0,
 ) -> None:
     """Serve until interrupted; ``ready(url)`` is called once the port is open."""
+    import logging
+
     from waitress.server import create_server
+
+    # Waitress warns at every request that waits for a thread ("Task queue depth is
+    # 1"): under load that is every request, and it says nothing a client limit does not.
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
 
     endpoint = Endpoint(engine, graph_file, limits, saved_queries)
     endpoint.start()
@@ -295,7 +301,9 @@ def serve(
             endpoint,
             host=host,
             port=port,
-            threads=max(limits.workers * 2, 4),
+            # A thread per worker: more threads only wait on the workers, and take
+            # the interpreter's lock from the thread that reads and writes sockets.
+            threads=limits.workers,
             backlog=2048,
             connection_limit=1000,
             channel_timeout=limits.client_timeout,

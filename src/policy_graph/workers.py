@@ -114,6 +114,7 @@ class Pool:
         try:
             status, detail = self.control.recv()
         except (EOFError, OSError):
+            self.control.close()
             self.keeper.wait()
             raise FileError(f"cannot load {self.path}: its loader ended without a word") from None
         if status != "ready":
@@ -227,6 +228,9 @@ def keep() -> None:
     from .sandbox import cut_off_network, die_with
 
     die_with(config["parent"])
+    # Ctrl+C in a terminal reaches the whole process group: the server stops the
+    # keeper and its workers itself, without a traceback from each of them.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     control = Connection(config["fd"])
     wall = cut_off_network()
     try:
