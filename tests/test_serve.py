@@ -33,7 +33,7 @@ def server(tmp_path_factory):
     log = (work / "serve.log").open("w", encoding="utf-8")
     process = subprocess.Popen(
         [sys.executable, "-m", "policy_graph", "serve", "--port", str(port), "--time-limit", "1.5",
-         "--max-rows", "25", "--data", str(DATA), "--graph-file", str(work / "graph.ttl")],
+         "--max-rows", "25", "--workers", "3", "--data", str(DATA), "--graph-file", str(work / "graph.ttl")],
         cwd=work, stderr=log,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
@@ -208,8 +208,8 @@ def test_a_slow_query_is_stopped_while_others_are_answered(server):
     status, _h, body = slow["answer"]
     assert status == 503
     assert body == b"the query was stopped after its time limit of 1.5 s\n"
-    # Its worker was killed (its CPU freed) and replaced: the keeper has its 4 again.
-    assert _workers_settle_at(process.pid, 4)
+    # Its worker was killed (its CPU freed) and replaced: the keeper has its 3 again.
+    assert _workers_settle_at(process.pid, 3)
 
 
 def _workers_settle_at(server_pid: int, count: int) -> bool:
