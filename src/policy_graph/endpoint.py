@@ -12,7 +12,6 @@ are written by Oxigraph's own serialisers.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -66,7 +65,6 @@ GRAPH_NAMES = {
 }  # fmt: skip
 MAX_NESTING = 200  # brackets inside brackets: deeper texts make parsers recurse too far
 _OXIGRAPH_ERROR = re.compile(r"error at (\d+):(\d+): (.*)", re.DOTALL)
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 class NotAcceptableError(QueryError):
@@ -233,52 +231,56 @@ def _oxigraph_syntax_error(query: CanonicalQuery, message: str) -> str:
 
 
 def _solutions(ox, result, chosen: str, max_rows: int | None) -> Answer:
-    """The first ``max_rows`` rows, taken as Oxigraph makes them, in SPARQL JSON,
-    converted by Oxigraph's serialisers when another format is asked for."""
-    variables = [variable.value for variable in result.variables]
-    limit = None if max_rows is None else max_rows + 1
-    terms: dict = {}
-    rows = []
-    for solution in islice(result, limit):
-        row = {}
-        for name, term in zip(variables, solution):
-            if term is not None:
-                written = terms.get(term)
-                if written is None:
-                    written = terms[term] = _json_term(ox, term)
-                row[name] = written
-        rows.append(row)
-    truncated = max_rows is not None and len(rows) > max_rows
-    if truncated:
-        del rows[max_rows:]
-    document = {"head": {"vars": variables}, "results": {"bindings": rows}}
-    body = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    if chosen != "json":
-        parsed = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
-        body = parsed.serialize(format=_table_format(ox, chosen))
+    """The first ``max_rows`` rows, as Oxigraph makes them, written by Oxigraph.
+
+    Its TSV writer puts one row on each line and writes as the rows come: the lines
+    are counted as they arrive, and the writing stopped once more rows than
+    ``max_rows`` are there (a huge SELECT is never evaluated whole). The rows kept are
+    then written in the format asked for, by Oxigraph too."""
+    tsv = ox.QueryResultsFormat.TSV
+    if max_rows is None:
+        return Answer(200, TABLE_MEDIA[chosen], result.serialize(format=_table_format(ox, chosen)))
+    kept = _FirstLines(max_rows + 1)  # the header line and max_rows rows
+    try:
+        result.serialize(kept, format=tsv)
+    except _EnoughRowsError:
+        pass
+    body, truncated = kept.text(), kept.more
+    if chosen != "tsv":
+        body = ox.parse_query_results(body, format=tsv).serialize(format=_table_format(ox, chosen))
     return Answer(200, TABLE_MEDIA[chosen], body, truncated)
 
 
-def _json_term(ox, term) -> dict:
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, ox.Literal):
-        written = {"type": "literal", "value": term.value}
-        if term.language:
-            written["xml:lang"] = term.language
-        elif term.datatype.value != XSD_STRING:
-            written["datatype"] = term.datatype.value
-        return written
-    return {  # a quoted triple (RDF-star)
-        "type": "triple",
-        "value": {
-            "subject": _json_term(ox, term.subject),
-            "predicate": _json_term(ox, term.predicate),
-            "object": _json_term(ox, term.object),
-        },
-    }
+class _EnoughRowsError(Exception):
+    """Raised into Oxigraph's writer to stop it: the rows wanted are there."""
+
+
+class _FirstLines:
+    """A binary file that keeps the first ``count`` lines written to it."""
+
+    def __init__(self, count: int) -> None:
+        self.count, self.parts, self.lines, self.more = count, [], 0, False
+
+    def write(self, data) -> int:
+        data = bytes(data)
+        self.parts.append(data)
+        self.lines += data.count(b"\n")
+        if self.lines > self.count:
+            self.more = True
+            raise _EnoughRowsError
+        return len(data)
+
+    def flush(self) -> None:
+        pass  # nothing is written anywhere: text() joins the parts
+
+    def text(self) -> bytes:
+        whole = b"".join(self.parts)
+        if not self.more:
+            return whole
+        end = -1
+        for _ in range(self.count):
+            end = whole.index(b"\n", end + 1)
+        return whole[: end + 1]
 
 
 def _table_format(ox, chosen: str):
