@@ -312,6 +312,9 @@ def serve(
             # anyway may see the connection reset instead of the 413).
             max_request_body_size=limits.max_body,
             ident="policy-graph",
+            # Nothing here reads X-Forwarded-* headers: no need to wrap every request in
+            # the middleware that strips them.
+            clear_untrusted_proxy_headers=False,
             expose_tracebacks=False,
         )
         if watch_interval > 0:
