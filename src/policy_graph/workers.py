@@ -162,11 +162,16 @@ class Pool:
         for a worker counts); 503 when there is none free or the limits are hit."""
         limits = self.limits
         started = time.monotonic()
-        worker = self._free_worker(started + limits.time_limit)
-        if worker is None:
-            return plain(503, "the endpoint is busy: every worker is answering; try again")
-        with self._lock:
+        with self._lock:  # counted from now: a retired pool keeps its keeper until 0
             self._busy += 1
+        try:
+            worker = self._free_worker(started + limits.time_limit)
+        except PoolRetiredError:
+            self._give_back(None, False)
+            raise
+        if worker is None:
+            self._give_back(None, False)
+            return plain(503, "the endpoint is busy: every worker is answering; try again")
         healthy = False
         try:
             worker.connection.send(request)
@@ -199,17 +204,19 @@ class Pool:
                     return None
         raise PoolRetiredError
 
-    def _give_back(self, worker: _Worker, healthy: bool) -> None:
+    def _give_back(self, worker: _Worker | None, healthy: bool) -> None:
+        """The request is done with ``worker`` (None: it got none)."""
         with self._lock:
             self._busy -= 1
             retired = self.retired
-        if healthy and not retired:
+        if worker is not None and healthy and not retired:
             self.idle.put(worker)
             return
-        worker.stop()
+        if worker is not None:
+            worker.stop()
         if retired:
             self._close_idle()
-        else:  # a new worker in its place, without keeping the client waiting
+        elif worker is not None:  # a new worker in its place, without keeping the client waiting
             threading.Thread(target=self._replace, daemon=True).start()
 
     def _replace(self) -> None:
