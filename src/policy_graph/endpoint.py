@@ -5,9 +5,9 @@ reading a query counts against its time and memory limits like running it does.
 :mod:`policy_graph.serve` reads requests and writes responses.
 
 The text that runs is :func:`~policy_graph.sparql_text.canonical_query`'s: the one
-reading that was checked. On Oxigraph, Oxigraph alone parses it (rdflib never
-does), rows are taken one by one and cut at ``max_rows`` as they come, and answers
-are written by Oxigraph's own serialisers.
+reading that was checked. On Oxigraph, Oxigraph alone parses what runs (rdflib reads
+a text only after Oxigraph refused it, to say where it goes wrong), rows are cut at
+``max_rows`` as they come, and answers are written by Oxigraph's own serialisers.
 """
 
 from __future__ import annotations
