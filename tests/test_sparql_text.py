@@ -138,3 +138,8 @@ def test_a_walled_process_reaches_no_listener(tmp_path):
     listener.close()
     assert done.returncode == 0, done.stderr
     assert done.stdout == "connect: Network is unreachable\nservice: OSError\n"
+
+
+def test_nesting_counts_brackets_of_code_not_of_strings():
+    assert read('SELECT * WHERE { ?s ?p "' + "(" * 300 + '" }').nesting == 1
+    assert read("SELECT * WHERE { FILTER(((?o))) }").nesting == 4

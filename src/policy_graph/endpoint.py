@@ -153,16 +153,9 @@ def _quality(params: str) -> float:
 
 
 def _check_nesting(query: CanonicalQuery) -> None:
-    depth = deepest = 0
-    for char in query.text:
-        if char in "({[":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif char in ")}]":
-            depth -= 1
-    if deepest > MAX_NESTING:
+    if query.nesting > MAX_NESTING:
         raise QueryError(
-            f"the query nests brackets {deepest} deep; at most {MAX_NESTING} can be read"
+            f"the query nests brackets {query.nesting} deep; at most {MAX_NESTING} can be read"
         )
 
 

@@ -68,6 +68,7 @@ class CanonicalQuery:
     text: str  # what the parser reads and the engine runs
     source: str  # the client's text
     origins: tuple[int, ...]  # for each character of text, its index in source
+    nesting: int = 0  # brackets inside brackets, at the deepest (strings not counted)
 
     def where(self, line: int, column: int) -> tuple[int, int]:
         """(line, column) of ``text`` (1-based) as (line, column) of ``source``."""
@@ -92,7 +93,7 @@ def canonical_query(text: str, graph_iri: str) -> CanonicalQuery:
             "another escape is refused (write the character itself)"
         )
     canonical, kept, code = _drop_comments(unescaped, origins)
-    query = CanonicalQuery(canonical, text, tuple(kept))
+    query = CanonicalQuery(canonical, text, tuple(kept), _deepest(code))
     _refuse_outside_reach(query, code, graph_iri)
     return query
 
@@ -163,6 +164,17 @@ def _append_plain(plain, origins, start, out, kept, code) -> None:
     out.append(plain[offset:])
     kept.extend(origins[start + offset : start + len(plain)])
     code.append(plain[offset:])
+
+
+def _deepest(code: str) -> int:
+    depth = deepest = 0
+    for char in code:
+        if char in "({[":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in ")}]":
+            depth -= 1
+    return deepest
 
 
 def _refuse_outside_reach(query: CanonicalQuery, code: str, graph_iri: str) -> None:
