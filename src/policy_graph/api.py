@@ -275,13 +275,16 @@ def load_graph(
     return chosen.view(store)
 
 
-def _load_graph_file(engine, path: Path, header: graph_files.Header | None):
+def _load_graph_file(
+    engine, path: Path, header: graph_files.Header | None, read_from: Path | None = None
+):
     """A graph file in ``engine``'s store; FileError, in one line, when it cannot be
     read or is not a whole graph (truncated by a full disk or a copy cut short, or a
-    file of another kind): each parser has its own exceptions, all of them mean that."""
+    file of another kind): each parser has its own exceptions, all of them mean that.
+    ``read_from``: where to read ``path``'s bytes, when not from ``path`` itself."""
     fmt = _format_of(path)
     try:
-        store = engine.load(path, fmt)
+        store = engine.load(read_from or path, fmt)
     except OSError as error:
         raise FileError(f"cannot read the graph file {path}: {error.strerror or error}") from None
     except Exception as error:  # noqa: BLE001 (whatever the parser raises)

@@ -248,7 +248,10 @@ def keep() -> None:
     except Exception as error:  # noqa: BLE001 - any failure to load is reported as one line
         control.send(("failed", f"cannot load {config['path']}: {error}"))
         return
-    _count_once(engine, store, build)
+    try:
+        _count_once(engine, store, build)
+    except Exception as error:  # noqa: BLE001 - the VoID then counts when first asked
+        print(f"cannot count the graph for its VoID now: {error}", file=sys.stderr, flush=True)
     control.send(("ready", build.__dict__))
     signal.signal(signal.SIGCHLD, _reap)
     while True:
@@ -288,7 +291,10 @@ def _load(engine_name: str, path: Path, wall: str | None):
         for chunk in iter(lambda: file.read(1 << 20), b""):
             digest.update(chunk)
         modified = os.fstat(file.fileno()).st_mtime
-    store = _load_graph_file(engine, path, read_header(path))
+        # The file as opened, even if a rebuild renames another over its name meanwhile:
+        # the digest names exactly the graph that is loaded.
+        opened = Path(f"/proc/self/fd/{file.fileno()}")
+        store = _load_graph_file(engine, path, read_header(opened), read_from=opened)
     built = datetime.fromtimestamp(modified, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     build = Build(path.name, f"sha256:{digest.hexdigest()}", built, engine.size(store), wall)
     return engine, store, build
