@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -157,3 +158,54 @@ def wait_until_answering(url: str, process: subprocess.Popen, seconds: float, lo
             time.sleep(0.25)
     process.kill()
     pytest.fail(f"{url} did not answer within {seconds:g} s")
+
+
+@contextmanager
+def serving(work: Path, *options: str, log_name: str = "serve.log"):
+    """A real `policy-graph serve` with ``options`` on a free loopback port, run in
+    ``work`` (its log there); yields its base URL, process and log; stopped after."""
+    port = free_port()
+    log = work / log_name
+    with log.open("w", encoding="utf-8") as stream:
+        process = subprocess.Popen(
+            cli_command("serve", "--port", str(port), *options),
+            cwd=work, stdout=stream, stderr=stream,
+        )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_answering(base + "/sparql?query=ASK%7B%7D", process, 60, log)
+        yield base, process, log
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+# Debian's Chromium, driven by Playwright (no browser build is downloaded).
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if CHROMIUM is None:
+        pytest.skip(
+            "Chromium is not installed (Debian: apt-get install chromium fonts-nanum; .ci/run does)"
+        )
+    playwright_api = pytest.importorskip(
+        "playwright.sync_api", reason="playwright is a test dependency"
+    )
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()

@@ -5,26 +5,14 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import DATA, free_port, wait_until_answering
+from conftest import DATA, serving
 from policy_graph import api, editor, vocab
 from policy_graph.queries import Parameter, SavedQuery
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 HANGUL = re.compile("[가-힣]")
 OURS = "https://w3id.org/policy-graph/"
 SAVED = api.list_queries()
@@ -160,35 +148,9 @@ def test_a_query_cannot_close_the_page_s_script_element():
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """A real `policy-graph serve` of the article's records on a free loopback port."""
-    port = free_port()
     work = tmp_path_factory.mktemp("serve-editor")
-    log = (work / "serve.log").open("w", encoding="utf-8")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "policy_graph", "serve", "--port", str(port),
-         "--data", str(DATA), "--graph-file", str(work / "graph.ttl")],
-        cwd=work, stderr=log,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}/"
-    wait_until_answering(base, process, 60, work / "serve.log")
-    yield base
-    process.terminate()
-    process.wait(timeout=10)
-    log.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if CHROMIUM is None:
-        pytest.skip(
-            "Chromium is not installed (Debian: apt-get install chromium fonts-nanum; .ci/run does)"
-        )
-    playwright_api = pytest.importorskip(
-        "playwright.sync_api", reason="playwright is a test dependency"
-    )
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield browser
-        browser.close()
+    with serving(work, "--data", str(DATA), "--graph-file", str(work / "graph.ttl")) as running:
+        yield running[0] + "/"
 
 
 class Editor:

@@ -19,7 +19,7 @@ import pytest
 from rdflib import Graph, Literal
 from rdflib.query import Result
 
-from conftest import DATA, free_port, run_cli, wait_until_answering
+from conftest import DATA, run_cli, serving
 
 LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -28,20 +28,12 @@ SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """A real `policy-graph serve` process on a free loopback port."""
-    port = free_port()
     work = tmp_path_factory.mktemp("serve")
-    log = (work / "serve.log").open("w", encoding="utf-8")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "policy_graph", "serve", "--port", str(port), "--time-limit", "1.5",
-         "--max-rows", "25", "--workers", "3", "--data", str(DATA), "--graph-file", str(work / "graph.ttl")],
-        cwd=work, stderr=log,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    wait_until_answering(base + "/sparql?query=ASK%7B%7D", process, 60, work / "serve.log")
-    yield base, process, work / "serve.log"
-    process.terminate()
-    process.wait(timeout=10)
-    log.close()
+    with serving(
+        work, "--time-limit", "1.5", "--max-rows", "25", "--workers", "3",
+        "--data", str(DATA), "--graph-file", str(work / "graph.ttl"),
+    ) as running:  # fmt: skip
+        yield running
 
 
 def request(url: str, data: bytes | None = None, headers: dict | None = None, method=None):
@@ -399,36 +391,24 @@ def _wait_for(check, seconds: float = 20):
 def test_a_rebuilt_graph_is_served_and_a_broken_one_is_not(tmp_path):
     served, fresh = tmp_path / "graph.ttl", tmp_path / "staging" / "graph.ttl"
     _build(DATA, served)
-    port = free_port()
-    log_path = tmp_path / "serve.log"
-    with log_path.open("w", encoding="utf-8") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "policy_graph", "serve", "--port", str(port),
-             "--graph-file", str(served), "--watch-interval", "0.3"],
-            cwd=tmp_path, stderr=log,
-        )  # fmt: skip
-        base = f"http://127.0.0.1:{port}"
-        try:
-            wait_until_answering(base + "/sparql?query=ASK%7B%7D", process, 60, log_path)
-            first = _build_header(base)
-            _build(MANY, fresh)
-            fresh.replace(served)  # as build itself writes: a whole file, renamed
-            assert _wait_for(lambda: _build_header(base) != first), log_path.read_text()
-            second = _build_header(base)
-            count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
-            rows = json.loads(post_query(base, count)[2])["results"]["bindings"]
-            assert second.endswith(f"triples={rows[0]['n']['value']}")
-            assert second != first and int(rows[0]["n"]["value"]) > 0
+    options = ("--graph-file", str(served), "--watch-interval", "0.3")
+    with serving(tmp_path, *options) as (base, _process, log_path):
+        first = _build_header(base)
+        _build(MANY, fresh)
+        fresh.replace(served)  # as build itself writes: a whole file, renamed
+        assert _wait_for(lambda: _build_header(base) != first), log_path.read_text()
+        second = _build_header(base)
+        count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+        rows = json.loads(post_query(base, count)[2])["results"]["bindings"]
+        assert second.endswith(f"triples={rows[0]['n']['value']}")
+        assert second != first and int(rows[0]["n"]["value"]) > 0
 
-            served.write_text("this is no Turtle <", encoding="utf-8")
-            assert _wait_for(lambda: "the new graph file fails" in log_path.read_text())
-            assert _build_header(base) == second
-            served.unlink()
-            assert _wait_for(lambda: "graph.ttl is gone; still serving" in log_path.read_text())
-            assert _build_header(base) == second
-        finally:
-            process.terminate()
-            process.wait(timeout=10)
+        served.write_text("this is no Turtle <", encoding="utf-8")
+        assert _wait_for(lambda: "the new graph file fails" in log_path.read_text())
+        assert _build_header(base) == second
+        served.unlink()
+        assert _wait_for(lambda: "graph.ttl is gone; still serving" in log_path.read_text())
+        assert _build_header(base) == second
     line = next(x for x in log_path.read_text().splitlines() if "the new graph file fails" in x)
     assert (
         f"kept serving {second[:19]}…: the new graph file fails: {served} is not a whole Turtle graph"

@@ -8,7 +8,6 @@ limits, and slow, vanished or huge requests must not hold up other clients.
 
 from __future__ import annotations
 
-import functools
 import http.client
 import itertools
 import json
@@ -20,12 +19,13 @@ import threading
 import time
 import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
-from conftest import DATA, cli_command, free_port, wait_until_answering
+from conftest import DATA, serving
 from policy_graph.vocab import GRAPH_IRI
 
 TIME_LIMIT = 2.0  # seconds; short, so that the tests of the limit are short too
@@ -50,15 +50,6 @@ LEAK_MARKER = "urn:leaked-from-the-listener"
 # --- the server -------------------------------------------------------------------------
 
 
-@functools.cache
-def has_memory_limit() -> bool:
-    """Whether this `policy-graph serve` has the --memory-limit option (issue 12, new)."""
-    shown = subprocess.run(
-        cli_command("serve", "--help"), capture_output=True, text=True, timeout=60
-    )
-    return "--memory-limit" in shown.stdout
-
-
 @dataclass
 class Server:
     host: str
@@ -71,28 +62,13 @@ class Server:
         return f"http://{self.host}:{self.port}"
 
 
-def start_server(work: Path, name: str, time_limit=TIME_LIMIT, *options: str) -> Server:
-    port = free_port()
-    log = work / f"{name}.log"
+@contextmanager
+def running_server(work: Path, name: str, time_limit=TIME_LIMIT, *options: str):
     limits = ["--time-limit", f"{time_limit:g}", "--max-rows", str(MAX_ROWS), *options]
-    with log.open("w", encoding="utf-8") as stream:
-        process = subprocess.Popen(
-            cli_command("serve", "--port", str(port), *limits, "--data", str(DATA),
-                        "--graph-file", str(work / "graph.ttl")),
-            cwd=work, stderr=stream, stdout=stream,
-        )  # fmt: skip
-    server = Server("127.0.0.1", port, process, log)
-    wait_until_answering(server.base + "/", process, 60, log)
-    return server
-
-
-def stop_server(server: Server) -> None:
-    server.process.terminate()
-    try:
-        server.process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        server.process.kill()
-        server.process.wait(timeout=10)
+    graph = ["--data", str(DATA), "--graph-file", str(work / "graph.ttl")]
+    with serving(work, *limits, *graph, log_name=f"{name}.log") as (base, process, log):
+        host, port = base.removeprefix("http://").split(":")
+        yield Server(host, int(port), process, log)
 
 
 @pytest.fixture(scope="module")
@@ -103,19 +79,17 @@ def workdir(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def server(workdir):
     """One `policy-graph serve` for the module's tests that leave it as they found it."""
-    running = start_server(workdir, "serve")
-    yield running
-    stop_server(running)
+    with running_server(workdir, "serve") as running:
+        yield running
 
 
 @pytest.fixture
 def own_server(workdir, server):
-    """A server of its own, for a test that may leave it busy for long (today's server
-    parses in the request thread under one lock). Started after the module's server,
+    """A server of its own, for a test that may leave it busy for long (the server
+    before issue 12 parsed in the request thread under one lock). Started after the module's server,
     which builds the graph file that this one reads."""
-    running = start_server(workdir, "own-serve")
-    yield running
-    stop_server(running)
+    with running_server(workdir, "own-serve") as running:
+        yield running
 
 
 # --- raw HTTP ---------------------------------------------------------------------------
@@ -812,7 +786,7 @@ def trickle(sockets: list[socket.socket], data: bytes, stop: threading.Event) ->
 def test_slow_clients_do_not_hold_the_server(server):
     """20 clients send their headers one byte a second, 20 more their body; meanwhile
     three normal queries are each answered within 2 s, and the 40 connections open at
-    once (a backlog of 5, as today, makes the clients past it retry after a second)."""
+    once (a backlog of 5, as before issue 12, made the clients past it retry after a second)."""
     started = time.monotonic()
     slow_headers = [socket.create_connection((server.host, server.port)) for _ in range(20)]
     slow_bodies = [socket.create_connection((server.host, server.port)) for _ in range(20)]
@@ -848,14 +822,10 @@ def test_slow_clients_do_not_hold_the_server(server):
 
 @pytest.fixture
 def memory_server(workdir, server):
-    """A server with --memory-limit (skipped while `serve` has no such option)."""
-    if not has_memory_limit():
-        pytest.skip("`policy-graph serve` has no --memory-limit option yet (issue 12)")
-    running = start_server(
-        workdir, "memory-serve", MEMORY_TEST_TIME_LIMIT, "--memory-limit", str(MEMORY_LIMIT_MB)
-    )
-    yield running
-    stop_server(running)
+    """A server with --memory-limit."""
+    limit = ("--memory-limit", str(MEMORY_LIMIT_MB))
+    with running_server(workdir, "memory-serve", MEMORY_TEST_TIME_LIMIT, *limit) as running:
+        yield running
 
 
 def test_memory_limit_stops_a_concat_doubling_query(memory_server):
@@ -874,7 +844,7 @@ def test_memory_limit_stops_a_concat_doubling_query(memory_server):
 def test_a_huge_query_does_not_hold_up_other_clients(own_server):
     """An 82 KB FILTER(?o IN (12,000 strings)) is parsed and run within the limits (an
     answer or the time limit's 503), and three small queries sent meanwhile are each
-    answered within 2 s. A server of its own: today's parses it for half a minute."""
+    answered within 2 s. A server of its own: the one before issue 12 parsed it for half a minute."""
     items = ",".join(f'"{i}"' for i in range(12_000)) + f",{LIBRARY}"
     huge = f"SELECT ?s WHERE {{ ?s <{LABEL}> ?o FILTER(?o IN ({items})) }}"
     assert 80_000 < len(huge.encode()) < 90_000

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import networkx as nx
@@ -12,15 +11,6 @@ from conftest import REPO
 from policy_graph import api
 from policy_graph.viz import View, limit, render
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 PLANNING = "https://w3id.org/policy-graph/id/org/gwangju-planning-coordination"
 FACTORY = "https://w3id.org/policy-graph/id/policy/gwangju-smart-factory"
 
@@ -31,21 +21,6 @@ def views(article_graph, tmp_path_factory):
     made = [*api.all_views(article_graph), api.focus_view(article_graph, "기획조정실", depth=2)]
     api.write_views(made, out, "ko", api.graph_statistics(article_graph))
     return out, {view.name: view for view in made}
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if CHROMIUM is None:
-        pytest.skip(
-            "Chromium is not installed (Debian: apt-get install chromium fonts-nanum; .ci/run does)"
-        )
-    playwright_api = pytest.importorskip(
-        "playwright.sync_api", reason="playwright is a test dependency"
-    )
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield browser
-        browser.close()
 
 
 class Page:
