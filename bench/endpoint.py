@@ -40,6 +40,8 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from machine import describe
+
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / ".bench"  # kept between runs: the oxigraph venv
 CLI = [sys.executable, "-m", "policy_graph"]
@@ -409,20 +411,6 @@ def _row(row) -> str:
     return f"| {label} | {name} | {clients} | {_cell_text(ours)} | {_cell_text(theirs)} | {ratio} |"
 
 
-def machine() -> str:
-    info = Path("/proc/cpuinfo").read_text().splitlines()
-    cpu = next((ln.split(":", 1)[1].strip() for ln in info if ln.startswith("model name")), "")
-    memory = next(
-        int(ln.split()[1]) // 1024 // 1024
-        for ln in Path("/proc/meminfo").read_text().splitlines()
-        if ln.startswith("MemTotal")
-    )
-    return (
-        f"{len(os.sched_getaffinity(0))} cores ({cpu or platform.processor()}), "
-        f"{memory} GiB memory, {platform.system()} {platform.release()}"
-    )
-
-
 def _git(folder: str, *args: str) -> str:
     done = subprocess.run(["git", "-C", folder, *args], capture_output=True, text=True)
     return done.stdout.strip() if done.returncode == 0 else ""
@@ -457,7 +445,7 @@ def report(rows, args, oxigraph, wrk, load_before) -> str:
         else ""
     )
     paragraphs = [
-        f"Measured by `bench/endpoint.py` on {time.strftime('%Y-%m-%d')}: {machine()}; "
+        f"Measured by `bench/endpoint.py` on {time.strftime('%Y-%m-%d')}: {describe()}; "
         f"{versions(oxigraph, wrk)}. Load average before and after (the run's own load "
         f"included): {load_before:.2f}, {load_after:.2f}{busy}.",
         f"Each cell: {args.seconds} s of `wrk -t 1 -c CLIENTS` (one thread, one keep-alive "

@@ -23,6 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from machine import describe
+
 ROOT = Path(__file__).resolve().parent.parent
 CLI = [sys.executable, "-m", "policy_graph"]
 ENGINES = ("rdflib", "oxigraph")
@@ -119,30 +121,13 @@ def bench_params(store, engine_name: str) -> dict[str, dict[str, str]]:
 
 
 def machine() -> str:
-    cpu = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        ),
-        platform.processor(),
-    )
-    memory = next(
-        (
-            int(line.split()[1]) // 1024 // 1024
-            for line in Path("/proc/meminfo").read_text().splitlines()
-            if line.startswith("MemTotal")
-        ),
-        0,
-    )
     import pyoxigraph
     import pyshacl
     import rdflib
 
     return (
-        f"{os.cpu_count()} cores ({cpu}), {memory} GiB memory, {platform.system()} {platform.release()}, "
-        f"Python {platform.python_version()}, rdflib {rdflib.__version__}, pyoxigraph {pyoxigraph.__version__}, "
-        f"pyshacl {pyshacl.__version__}"
+        f"{describe()}, Python {platform.python_version()}, rdflib {rdflib.__version__}, "
+        f"pyoxigraph {pyoxigraph.__version__}, pyshacl {pyshacl.__version__}"
     )
 
 
