@@ -18,26 +18,22 @@ from functools import lru_cache
 from itertools import islice
 
 from .errors import QueryError
+from .outputs import RDF_FORMATS
+from .results import MEDIA_TYPES
 from .sparql_text import CanonicalQuery, RefusedQueryError, canonical_query, missing_form
 from .vocab import GRAPH_IRI
 
 __all__ = ["Answer", "NotAcceptableError", "RefusedQueryError", "answer_query", "negotiate"]
 
-# Result formats: our name → media type. Graph answers of N-Quads and TriG are the
-# N-Triples and Turtle texts: every N-Triples document is N-Quads, every Turtle one TriG.
-TABLE_MEDIA = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv; charset=utf-8",
-    "tsv": "text/tab-separated-values; charset=utf-8",
-}
+# Result formats: our name → media type (as `query --format` names them, where it
+# does). Graph answers of N-Quads and TriG are the N-Triples and Turtle texts: every
+# N-Triples document is N-Quads, every Turtle one TriG.
+TABLE_MEDIA = {name: MEDIA_TYPES[name] for name in ("json", "xml", "csv", "tsv")}
 GRAPH_MEDIA = {
-    "ttl": "text/turtle; charset=utf-8",
-    "nt": "application/n-triples",
-    "jsonld": "application/ld+json",
-    "rdfxml": "application/rdf+xml",
+    **{name: MEDIA_TYPES[name] for name in ("ttl", "nt", "jsonld")},
+    "rdfxml": RDF_FORMATS["xml"].media_type,
     "nq": "application/n-quads",
-    "trig": "application/trig",
+    "trig": RDF_FORMATS["trig"].media_type,
     "n3": "text/n3; charset=utf-8",
 }
 # What clients send: media types in Accept, names in ?format= or ?output= (the names
@@ -124,10 +120,7 @@ def negotiate(form: str, accept: str | None, fmt: str | None) -> str:
         return chosen
     default = "ttl" if graph else "json"
     best, best_q = None, 0.0
-    for position, item in enumerate((accept or "*/*").split(",")):
-        media, _, params = item.strip().partition(";")
-        media = media.strip().lower()
-        q = _quality(params)
+    for position, (media, q) in enumerate(media_ranges(accept or "*/*")):
         chosen = names.get(media) or (
             default if media in ("*/*", "application/*", "text/*") else None
         )
@@ -141,15 +134,22 @@ def negotiate(form: str, accept: str | None, fmt: str | None) -> str:
     return best
 
 
-def _quality(params: str) -> float:
-    for param in params.split(";"):
-        key, _, value = param.strip().partition("=")
-        if key.strip() == "q":
-            try:
-                return max(0.0, min(1.0, float(value)))
-            except ValueError:
-                return 0.0
-    return 1.0
+def media_ranges(accept: str) -> list[tuple[str, float]]:
+    """The media ranges of an Accept header, lower case, each with its q (0 to 1)."""
+    ranges = []
+    for item in accept.split(","):
+        media, _, params = item.partition(";")
+        q = 1.0
+        for param in params.split(";"):
+            key, _, value = param.strip().partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    q = min(max(float(value), 0.0), 1.0)
+                except ValueError:
+                    q = 0.0
+        if media.strip():
+            ranges.append((media.strip().lower(), q))
+    return ranges
 
 
 def _check_nesting(query: CanonicalQuery) -> None:

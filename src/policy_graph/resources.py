@@ -24,7 +24,7 @@ from urllib.parse import unquote
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, ORG, PROV, RDF, RDFS, VOID, XSD
 
-from .endpoint import Answer
+from .endpoint import Answer, media_ranges
 from .outputs import serialise
 from .record_format import excerpt
 from .resource_pages import (
@@ -165,7 +165,7 @@ def negotiate(accept: str | None, fmt: str | None, offered: tuple[str, ...], wha
             )
             return Answer(400, "text/plain; charset=utf-8", (message + "\n").encode("utf-8"))
         return name
-    ranges = _media_ranges(accept or "*/*")
+    ranges = media_ranges(accept or "*/*")
     best, best_q = None, 0.0
     for name in offered:
         primary, *aliases = ACCEPTS[name]
@@ -178,23 +178,6 @@ def negotiate(accept: str | None, fmt: str | None, offered: tuple[str, ...], wha
         message = f"cannot answer as {excerpt(accept or '', 80)}: {what} is offered as {types}"
         return Answer(406, "text/plain; charset=utf-8", (message + "\n").encode("utf-8"))
     return best
-
-
-def _media_ranges(accept: str) -> list[tuple[str, float]]:
-    ranges = []
-    for item in accept.split(","):
-        media, _, params = item.partition(";")
-        q = 1.0
-        for param in params.split(";"):
-            key, _, value = param.strip().partition("=")
-            if key.strip().lower() == "q":
-                try:
-                    q = min(max(float(value), 0.0), 1.0)
-                except ValueError:
-                    q = 0.0
-        if media.strip():
-            ranges.append((media.strip().lower(), q))
-    return ranges
 
 
 def _quality(media: str, ranges: list[tuple[str, float]]) -> float:
