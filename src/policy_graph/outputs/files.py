@@ -169,17 +169,23 @@ def _check_replaceable(folder: Path, target: Path) -> None:
 
 
 def _fill_folder(new: Path, old: Path, contents: Mapping[str, bytes], shown: Path) -> None:
-    """Make ``new`` hold ``contents`` and ``old``'s other files, all on disk."""
+    """Make ``new`` hold ``contents`` and ``old``'s other files, all on disk. A name
+    with a '/' (``assets/view.js``) is a file in a subfolder: that subfolder is this
+    run's whole, not merged with the old one's."""
     try:
         os.mkdir(new)
         if old.is_dir():
             os.chmod(new, old.stat().st_mode & 0o7777)
+        for folder in sorted({Path(name).parent for name in contents} - {Path(".")}):
+            (new / folder).mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise write_error(shown, error) from error
     for name, data in contents.items():
         write_new_file(new / name, data, _mode_for(old / name), shown / name)
     if old.is_dir():
-        _carry_over(old, new, set(contents), shown)
+        _carry_over(old, new, {Path(name).parts[0] for name in contents}, shown)
+    for folder in sorted({Path(name).parent for name in contents} - {Path(".")}, reverse=True):
+        sync_folder(new / folder)
     sync_folder(new)
 
 
