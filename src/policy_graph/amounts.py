@@ -63,3 +63,31 @@ def parse_amount_text(text: str) -> Decimal | None:
 def years_in(text: str) -> set[int]:
     """Every four-digit year of ``text`` ('2025년까지' → 2025)."""
     return {int(y) for y in re.findall(r"(?<!\d)(1\d{3}|2\d{3})(?!\d)", text)}
+
+
+def won_in_words(amount: Decimal) -> dict[str, str]:
+    """An amount of won as a Korean report writes it and in English:
+    20000000000 → {"ko": "200억 원", "en": "KRW 20 billion"};
+    1200000000000 → {"ko": "1조 2,000억 원", "en": "KRW 1.2 trillion"}."""
+    return {"ko": _korean_won(amount), "en": _english_won(amount)}
+
+
+def _korean_won(amount: Decimal) -> str:
+    if amount != amount.to_integral_value() or amount < 10**4:
+        return f"{amount.normalize():,f} 원"
+    parts, rest = [], int(amount)
+    for unit, size in _LARGE_UNITS.items():
+        count, rest = divmod(rest, int(size))
+        if count:
+            parts.append(f"{count:,}{unit}")
+    if rest:
+        parts.append(f"{rest:,}")
+    return " ".join(parts) + " 원"
+
+
+def _english_won(amount: Decimal) -> str:
+    for size, name in ((10**12, "trillion"), (10**9, "billion"), (10**6, "million")):
+        if abs(amount) >= size:
+            scaled = (amount / size).quantize(Decimal("0.001")).normalize()
+            return f"KRW {scaled:,f} {name}"
+    return f"KRW {amount.normalize():,f}"
