@@ -12,42 +12,18 @@ from decimal import Decimal
 
 import networkx as nx
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, ORG, PROV, RDF, RDFS, SKOS
+from rdflib.namespace import DCTERMS, ORG, PROV, RDF, RDFS
 
+from .catalogue import KINDS, RELATIONS
 from .errors import UsageError
 from .vocab import PG
 
-# Kind of node → (its class, its name in English and Korean). Order = legend order.
-KINDS: dict[str, tuple[URIRef, str, str]] = {
-    "policy": (PG.Policy, "Policy", "정책"),
-    "department": (ORG.OrganizationalUnit, "Department", "부서·기관"),
-    "technology": (PG.Technology, "Technology", "기술"),
-    "target-group": (PG.TargetGroup, "Target group", "정책 대상"),
-    "partner": (ORG.Organization, "Partner institution", "협력 기관"),
-    "government": (ORG.FormalOrganization, "Government", "지방정부"),
-    "organisation": (ORG.Organization, "Other organisation", "기타 기관"),
-    "domain": (PG.PolicyDomain, "Policy domain", "정책 분야"),
-    "programme": (PG.Programme, "Programme", "프로그램"),
-    "source": (PROV.Entity, "Source", "출처"),
-}
 KIND_NAMES = {kind: (en, ko) for kind, (_cls, en, ko) in KINDS.items()} | {
     "other": ("Other", "기타")
 }
 OVERVIEW_KINDS = ("policy", "department", "technology", "target-group", "partner", "government")
 # Properties drawn as edges, with their names for the edge labels.
-EDGE_NAMES = {
-    PG.leadDepartment: ("lead department", "담당 부서"),
-    PG.usesTechnology: ("uses", "활용 기술"),
-    PG.targetGroup: ("serves", "정책 대상"),
-    PG.partnerInstitution: ("partner", "협력 기관"),
-    PG.policyDomain: ("domain", "정책 분야"),
-    PG.government: ("government", "지방정부"),
-    SKOS.broader: ("broader", "상위 개념"),
-    ORG.unitOf: ("unit of", "소속"),
-    ORG.subOrganizationOf: ("sub-organisation of", "상위 조직"),
-    DCTERMS.isPartOf: ("part of", "소속 프로그램"),
-    PROV.wasDerivedFrom: ("source", "출처"),
-}
+EDGE_NAMES = {prop: (en, ko) for _key, (prop, en, ko) in RELATIONS.items()}
 
 
 def kind_of(graph: Graph, node: URIRef) -> str | None:
@@ -219,144 +195,118 @@ def _is_shortcut(graph: Graph, subject: URIRef, predicate: URIRef) -> bool:
     return False
 
 
-def department_technology(graph: Graph, lang: str = "ko") -> nx.Graph:
-    """Departments and the technologies their policies use; weight = number of policies.
-
-    A policy without a lead department counts under its government, which stands in
-    for a department (a node of kind "government")."""
-    network = nx.Graph()
-    weights: Counter = Counter()
-    kinds: dict = {}
-    for policy, technology in graph.subject_objects(PG.usesTechnology):
-        holder = graph.value(policy, PG.leadDepartment)
-        kind = "department"
-        if holder is None:
-            holder, kind = graph.value(policy, PG.government), "government"
-        if holder is not None:
-            weights[(holder, technology)] += 1
-            kinds[holder] = kind
-    several = several_governments(graph)
-    for (holder, technology), weight in sorted(weights.items()):
-        for node, kind in ((holder, kinds[holder]), (technology, "technology")):
-            if str(node) not in network:
-                network.add_node(str(node), **_attributes(graph, node, kind, lang, several))
-        network.add_edge(str(holder), str(technology), weight=weight, relation=f"{weight}")
-    return network
-
-
-def focus(
-    network: nx.DiGraph, key: str, depth: int = 2, max_nodes: int = 2000
-) -> tuple[nx.DiGraph, int]:
-    """The neighbourhood of the node named by ``key`` (its IRI, the end of its IRI or a
-    label), up to ``depth`` steps; at most ``max_nodes`` nodes, nearest first."""
-    node = find_node(network, key)
-    distances = nx.single_source_shortest_path_length(
-        network.to_undirected(as_view=True), node, cutoff=depth
-    )
-    ordered = sorted(distances, key=lambda n: (distances[n], n))
-    kept = ordered[:max_nodes]
-    return network.subgraph(kept).copy(), len(ordered) - len(kept)
-
-
-NAME_KEYS = ("label", "label_ko", "label_en", "name_ko", "name_en")  # what a node is found by
-
-
-def find_node(network: nx.DiGraph, key: str) -> str:
-    """The node that ``key`` names: its IRI, its id (the end of its IRI) or one of its
-    names (a unit's with or without its government). Raises UsageError when nothing
-    has that name, or when several resources have it, listing them to choose from."""
-    if key in network:
-        return key
-    matches = sorted(n for n in network if _id(n) == key) or sorted(
-        n for n, data in network.nodes(data=True) if key in (data.get(k) for k in NAME_KEYS)
-    )
-    if not matches:
-        raise UsageError(f"nothing in the graph is called {key!r} (give an IRI, an id or a label)")
-    if len(matches) > 1:
-        raise UsageError(_ambiguous(network, key, matches))
-    return matches[0]
-
-
-def _id(node: str) -> str:
-    return node.rsplit("/", 1)[-1]
-
-
-def _ambiguous(network: nx.DiGraph, key: str, matches: list[str]) -> str:
-    """The message for a ``key`` that names several ``matches``: each on its own line,
-    with its label, its kind, and its id (its IRI where the id is not unique)."""
-    ids = Counter(_id(n) for n in network)
-    lines = [f"{key!r} names {len(matches)} resources; give one of them by its id or IRI:"]
-    for node in sorted(matches, key=lambda n: (network.nodes[n].get("label", ""), n)):
-        data = network.nodes[node]
-        kind = KIND_NAMES.get(data.get("kind"), ("resource",))[0].lower()
-        name = _id(node) if ids[_id(node)] == 1 else node
-        lines.append(f"  {data.get('label', node)} ({kind}): {name}")
-    return "\n".join(lines)
-
-
-def sizes(
-    network: nx.Graph, sample: int = 300, degree_past: int = 1000
-) -> tuple[dict[str, float], str]:
-    """A measure for node sizes, and its name for the legend: betweenness centrality
-    (estimated from ``sample`` seeded sources past that size), or degree centrality
-    past ``degree_past`` nodes, where betweenness would cost seconds."""
-    undirected = network.to_undirected(as_view=True) if network.is_directed() else network
-    if len(undirected) > degree_past:
-        return nx.degree_centrality(undirected), "degree centrality"
-    if len(undirected) <= sample:
-        return nx.betweenness_centrality(undirected), "betweenness centrality"
-    measure = nx.betweenness_centrality(undirected, k=sample, seed=7)
-    return measure, f"betweenness centrality (estimated from {sample} sources)"
-
-
 @dataclass
 class Statistics:
-    """The analysis of a graph. A government stands in for a department where its
-    policies name none: it is then among the departments, and listed in ``stand_ins``."""
+    """The analysis of a graph (from its catalogue, in time linear in its size). A
+    "holder" is a department, or a government standing in for one where its policies
+    name none (listed in ``stand_ins``)."""
 
     counts: dict[str, int]
-    central_technologies: list[tuple[str, int]]
-    central_departments: list[tuple[str, float]]
+    governments: int
+    sources: list[dict]
+    central_technologies: list[tuple[str, int, int]]  # (label, holders, policies)
+    central_departments: list[tuple[str, int]]  # (label, other holders sharing a technology)
+    holders: int
     isolated_departments: list[str]
-    communities: list[list[str]]
+    communities: list[dict]  # {"technologies": [...], "holders": n, "examples": [...]}
     stand_ins: list[str] = field(default_factory=list)
 
 
-def statistics(graph: Graph, lang: str = "ko", top: int = 5) -> Statistics:
-    """What `policy-graph stats` prints and index.html shows."""
-    overview = to_networkx(graph, lang)
-    counts = Counter(data["kind"] for _n, data in overview.nodes(data=True))
-    bipartite = department_technology(graph, lang)
-    kind = dict(bipartite.nodes(data="kind"))
-    departments = sorted(n for n in bipartite if kind[n] in ("department", "government"))
-    technologies = [n for n in bipartite if kind[n] == "technology"]
-    label = {n: d["label"] for n, d in bipartite.nodes(data=True)}
-    tech_rank = sorted(
-        ((label[t], bipartite.degree(t)) for t in technologies), key=lambda x: (-x[1], x[0])
+def statistics(catalogue, lang: str = "ko", top: int = 10) -> Statistics:
+    """What `policy-graph stats` prints and index.html shows.
+
+    Technologies are ranked by the holders that use them (as tagged); a holder by how
+    many others share a technology with it, counted with one bit set per technology
+    rather than through a holder × holder projection, which has millions of links at
+    national size; communities are Louvain's on the holder–technology graph itself."""
+    if lang not in ("ko", "en"):
+        raise UsageError(f"unknown language {lang!r}; expected ko or en")
+    holders_of: dict[str, set[str]] = {}
+    uses: dict[str, set[str]] = {}
+    policies_of: Counter = Counter()
+    stand_ins = set()
+    for policy in catalogue.policies.values():
+        holder = policy.department or policy.government
+        if holder is None:
+            continue
+        if policy.department is None:
+            stand_ins.add(holder)
+        for technology in policy.technologies:
+            holders_of.setdefault(technology, set()).add(holder)
+            uses.setdefault(holder, set()).add(technology)
+            policies_of[technology] += 1
+    label = lambda iri: catalogue.display_label(iri, lang)  # noqa: E731
+    technologies = sorted(
+        ((label(t), len(h), policies_of[t]) for t, h in holders_of.items()),
+        key=lambda x: (-x[1], -x[2], x[0]),
     )
-    projection = nx.bipartite.weighted_projected_graph(bipartite, departments)
-    centrality = nx.degree_centrality(projection) if len(projection) > 1 else {}
-    dept_rank = sorted(
-        ((label[d], round(c, 3)) for d, c in centrality.items()), key=lambda x: (-x[1], x[0])
-    )
-    isolated = sorted(label[d] for d in projection if projection.degree(d) == 0)
-    groups = (
-        nx.community.greedy_modularity_communities(projection, weight="weight")
-        if len(projection)
-        else []
-    )
-    communities = sorted(
-        (sorted(label[d] for d in group) for group in groups if len(group) > 1),
-        key=lambda g: (-len(g), g),
-    )
+    sharing = _sharing(holders_of, uses)
+    departments = sorted(((label(h), n) for h, n in sharing.items()), key=lambda x: (-x[1], x[0]))
+    counts = Counter(catalogue.kinds.values())
     return Statistics(
-        counts={kind: counts.get(kind, 0) for kind in KINDS if counts.get(kind)},
-        central_technologies=tech_rank[:top],
-        central_departments=dept_rank[:top],
-        isolated_departments=isolated,
-        communities=communities,
-        stand_ins=sorted(label[d] for d in departments if kind[d] == "government"),
+        counts={kind: counts[kind] for kind in KINDS if counts.get(kind)},
+        governments=len(catalogue.governments),
+        sources=_sources(catalogue, lang),
+        central_technologies=technologies[:top],
+        central_departments=departments[:top],
+        holders=len(uses),
+        isolated_departments=sorted(label(h) for h, n in sharing.items() if n == 0),
+        communities=_communities(uses, label),
+        stand_ins=sorted(label(g) for g in stand_ins),
     )
+
+
+def _sharing(holders_of: dict[str, set[str]], uses: dict[str, set[str]]) -> dict[str, int]:
+    """For each holder, how many other holders use one of its technologies: the
+    union of one bit set per technology, so no pair of holders is ever listed."""
+    bit = {holder: 1 << n for n, holder in enumerate(sorted(uses))}
+    mask = {t: sum(bit[h] for h in holders) for t, holders in holders_of.items()}
+    shared = {}
+    for holder, technologies in uses.items():
+        union = 0
+        for technology in technologies:
+            union |= mask[technology]
+        shared[holder] = union.bit_count() - 1
+    return shared
+
+
+def _communities(uses: dict[str, set[str]], label) -> list[dict]:
+    """Louvain communities (seeded) of the holder–technology graph: technologies used
+    together, with how many holders use them and a few of them by name."""
+    bipartite = nx.Graph()
+    for holder, technologies in uses.items():
+        for technology in technologies:
+            bipartite.add_edge(("h", holder), ("t", technology))
+    if not bipartite.number_of_edges():
+        return []
+    found = nx.community.louvain_communities(bipartite, seed=7)
+    groups = []
+    for community in found:
+        technologies = sorted(label(iri) for side, iri in community if side == "t")
+        holders = sorted(label(iri) for side, iri in community if side == "h")
+        if technologies and holders:
+            groups.append(
+                {"technologies": technologies, "holders": len(holders), "examples": holders[:5]}
+            )
+    return sorted(groups, key=lambda g: (-g["holders"], g["technologies"]))
+
+
+def _sources(catalogue, lang: str) -> list[dict]:
+    found = []
+    for iri, kind in catalogue.kinds.items():
+        if kind != "source":
+            continue
+        titles = catalogue.source_titles.get(iri, {})
+        publisher = catalogue.publishers.get(iri)
+        found.append(
+            {
+                "title": titles.get(lang) or titles.get("ko") or catalogue.label(iri, lang),
+                "date": catalogue.source_dates.get(iri, ""),
+                "publisher": catalogue.label(publisher, lang) if publisher else "",
+                "iri": iri,
+            }
+        )
+    return sorted(found, key=lambda s: (s["date"], s["title"]))
 
 
 def export(network: nx.Graph, fmt: str) -> bytes:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -418,121 +418,146 @@ def result_frame(result):
 DEFAULT_VIEWS_DIR = Path("build/views")
 
 
-def overview_view(graph: Graph, lang: str = "ko"):
-    """The whole graph: policies, departments, technologies, target groups, partners
-    and governments. A policy is drawn to its lead department, or to its government
-    where it has none; a unit to its government, or to the unit it sits in; a
-    district to its city."""
-    from .analysis import OVERVIEW_KINDS, to_networkx
-    from .viz import View, limit
+def catalogue_of(graph: Graph):
+    """The catalogue of ``graph`` that views and the analysis read (see catalogue.py),
+    read once per graph and kept on it (for an rdflib Graph, while its size stays the
+    same). The view functions below take a graph or its catalogue."""
+    from .catalogue import Catalogue, read_catalogue
 
-    network, left_out = limit(to_networkx(graph, lang, OVERVIEW_KINDS, shortcuts=False))
-    title = "정책 그래프 전체" if lang == "ko" else "The whole policy graph"
-    return View("overview", title, network, _left_out_note(left_out, lang))
-
-
-def focus_view(graph: Graph, key: str, depth: int = 2, max_nodes: int = 2000, lang: str = "ko"):
-    """The neighbourhood of one resource (by IRI, id or label), ``depth`` steps out."""
-    from .analysis import find_node, focus, to_networkx
-
-    network = to_networkx(graph, lang)
-    centre = find_node(network, key)
-    around, left_out = focus(network, centre, depth, max_nodes)
-    from .viz import View
-
-    label = network.nodes[centre]["label"]
-    title = f"{label} 주변 ({depth}단계)" if lang == "ko" else f"Around {label} ({depth} steps)"
-    slug = centre.rstrip("/").rsplit("/", 1)[-1]
-    return View(f"focus-{slug}", title, around, _left_out_note(left_out, lang))
+    if isinstance(graph, Catalogue):
+        return graph
+    # An rdflib Graph counts its triples at once; Oxigraph's view counts them one by one
+    # (0.4 s at 100,000), and a store loaded from a graph file is not changed meanwhile.
+    size = None if isinstance(graph, OxigraphView) else len(graph)
+    kept = getattr(graph, "_policy_graph_catalogue", None)
+    if kept is None or kept[0] != size:
+        kept = (size, read_catalogue(graph))
+        graph._policy_graph_catalogue = kept
+    return kept[1]
 
 
-def department_technology_view(graph: Graph, lang: str = "ko"):
-    """Departments × technologies; edge weight = number of policies. A policy without
-    a lead department counts under its government (and the page says so)."""
-    from .analysis import department_technology
-    from .viz import View
+def overview_view(graph: Graph):
+    """The whole graph: for one government, its policies with their departments,
+    technologies, target groups, partners and government; for several, governments ×
+    technologies (line width = policies), with a page per government beside it."""
+    from .pages import overview
 
-    network = department_technology(graph, lang)
-    title = (
-        "부서 × 기술 (선 굵기 = 정책 수)"
-        if lang == "ko"
-        else "Departments × technologies (width = policies)"
-    )
-    note = ""
-    if any(kind == "government" for _node, kind in network.nodes(data="kind")):
-        note = (
-            "부서를 밝히지 않은 정책은 그 지방정부 아래 셉니다."
-            if lang == "ko"
-            else "A policy that names no department counts under its government."
-        )
-    return View("department-technology", title, network, note, weighted=True)
+    return overview(catalogue_of(graph))
 
 
-def query_view(
-    graph: Graph, query: str | None = None, text: str | None = None, params=None, lang: str = "ko"
-):
-    """A CONSTRUCT or DESCRIBE query's answer, drawn as a view."""
+def government_views(graph: Graph) -> list:
+    """A page per government, where the graph holds several."""
+    from .pages import government_views as views
+
+    return list(views(catalogue_of(graph)))
+
+
+def focus_view(graph: Graph, key: str, depth: int = 2, max_nodes: int = 2000):
+    """The neighbourhood of one resource (by IRI, id or label), ``depth`` steps out,
+    never walking on from a hub (a government, programme, source, vocabulary root)."""
+    from .pages import focus_view as view
+
+    return view(catalogue_of(graph), key, depth, max_nodes)
+
+
+def department_technology_view(graph: Graph):
+    """Departments × technologies; line width = policies. A policy without a lead
+    department counts under its government (and the page says so)."""
+    from .pages import department_technology
+
+    return department_technology(catalogue_of(graph))
+
+
+def query_view(graph: Graph, query: str | None = None, text: str | None = None, params=None):
+    """A CONSTRUCT or DESCRIBE query's answer, drawn as a view; an empty answer's page
+    names the parameters to change."""
     from .analysis import to_networkx
-    from .viz import View, limit
+    from .pages import query_view as view
+    from .pages import texts
 
-    result = run_query(query, text=text, params=params, lang=None, graph=graph)
+    saved = resolve_query(query, text)[1]
+    result = run_query(query, text=text, params=params, graph=graph)
     if result.type not in ("CONSTRUCT", "DESCRIBE"):
         raise UsageError(
             f"a view needs a CONSTRUCT or DESCRIBE query; this is a {result.type} query"
         )
-    network, left_out = limit(to_networkx(result.graph, lang, any_property=True))
     name = Path(query).stem if query else "query"
-    return View(
-        f"query-{name}",
-        f"{'질의' if lang == 'ko' else 'Query'}: {name}",
-        network,
-        _left_out_note(left_out, lang),
+    parameters = [p.name for p in saved.parameters if p.name != "lang"] if saved else []
+    wanted = " ".join(f"--param {p}=…" for p in parameters)
+    empty = texts(
+        "이 질의의 답이 비었습니다."
+        + (
+            f" 매개변수를 바꾸어 다시 쓰세요: policy-graph viz --query {name} {wanted}"
+            if wanted
+            else ""
+        ),
+        "This query's answer is empty."
+        + (f" Change its parameters: policy-graph viz --query {name} {wanted}" if wanted else ""),
     )
-
-
-def _left_out_note(left_out: int, lang: str) -> str:
-    if not left_out:
-        return ""
-    if lang == "ko":
-        return f"노드가 많아 연결이 많은 노드만 보입니다: {left_out}개는 생략했습니다."
-    return f"Too many nodes to draw: the most connected are shown, {left_out} left out."
+    return view(catalogue_of(graph), to_networkx(result.graph, any_property=True), name, empty)
 
 
 def write_views(
     views, out_dir: Path | str = DEFAULT_VIEWS_DIR, lang: str = "ko", stats=None
 ) -> dict[str, Path]:
-    """Write each view (and index.html when ``stats`` is given) as UTF-8 into ``out_dir``,
-    all at once: the folder is made anew beside the old one, keeping the old one's other
-    files, and swapped in whole (see :func:`.outputs.write_folder`), so that a reader
-    never sees a new page beside an old index.html. Raises FileError when it cannot."""
-    from .viz import index_page, render
+    """Write each view (and index.html when ``stats`` is given) as UTF-8 into ``out_dir``
+    (``views``: any iterable; each is released once rendered: see pages.View.release)
+    with the scripts they share in ``assets/``, all at once: the folder is made anew
+    beside the old one, keeping the old one's other files, and swapped in whole (see
+    :func:`.outputs.write_folder`), so that a reader never sees a new page beside an
+    old index.html. Raises FileError when it cannot."""
+    from .viz import assets, index_page, render
 
     out_dir = Path(out_dir)
-    pages = {f"{view.name}.html": render(view, lang) for view in views}
+    pages, written = {}, []
+    for view in views:  # each page rendered and its data let go before the next is made
+        pages[f"{view.name}.html"] = render(view, lang).encode("utf-8")
+        view.release()
+        written.append(view)
     if stats is not None:
-        pages["index.html"] = index_page(views, stats, lang)
-    write_folder(out_dir, {name: page.encode("utf-8") for name, page in pages.items()})
+        pages["index.html"] = index_page(written, stats, lang).encode("utf-8")
+    write_folder(out_dir, {**pages, **assets()})
     return {name: out_dir / name for name in pages}
 
 
-def all_views(graph: Graph, lang: str = "ko") -> list:
-    """Every standard view: the overview, departments × technologies, and each saved
-    CONSTRUCT query."""
-    from .sparql import query_form
+def all_views(graph: Graph) -> list:
+    """Every standard view: the overview, a page per government (where several),
+    departments × technologies, and each saved CONSTRUCT query."""
+    return [*catalogue_views(catalogue_of(graph)), *saved_query_views(graph)]
 
-    views = [overview_view(graph, lang), department_technology_view(graph, lang)]
-    for saved in list_queries():
-        if query_form(saved.text) in ("CONSTRUCT", "DESCRIBE"):
-            views.append(query_view(graph, saved.name, lang=lang))
-    return views
+
+def catalogue_views(catalogue) -> Iterator:
+    """The views made from the catalogue alone (no query runs), one by one: the
+    overview, a page per government, departments × technologies."""
+    from . import pages
+
+    yield pages.overview(catalogue)
+    yield from pages.government_views(catalogue)
+    yield pages.department_technology(catalogue)
+
+
+def saved_query_views(graph: Graph) -> list:
+    """A view of each saved CONSTRUCT (or DESCRIBE) query's answer."""
+    from .sparql_text import form_of
+
+    return [
+        query_view(graph, saved.name)
+        for saved in list_queries()
+        if form_of(saved.text) in ("CONSTRUCT", "DESCRIBE")
+    ]
 
 
 def graph_statistics(graph: Graph, lang: str = "ko"):
-    """Counts per kind, central technologies and departments, isolated departments,
-    communities of departments (networkx)."""
+    """Counts per kind, sources, technologies by departments, departments by those
+    they share technologies with, communities (networkx)."""
+    return catalogue_statistics(catalogue_of(graph), lang)
+
+
+def catalogue_statistics(catalogue, lang: str = "ko"):
+    """:func:`graph_statistics` of a catalogue already read."""
     from .analysis import statistics
 
-    return statistics(graph, lang)
+    return statistics(catalogue, lang)
 
 
 def export_network(graph: Graph, fmt: str, out: Path | str, lang: str = "ko") -> Path:

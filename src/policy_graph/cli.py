@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import sys
 import warnings
@@ -460,26 +461,47 @@ def viz(
 
     def make():
         graph = api.load_graph(data_dir, graph_file, engine)
-        if all_views:
-            views = api.all_views(graph, lang)
-        else:
-            views = []
-        if focus_key:
-            views.append(api.focus_view(graph, focus_key, depth, max_nodes, lang))
-        if dept_tech and not all_views:
-            views.append(api.department_technology_view(graph, lang))
+        catalogue = api.catalogue_of(graph)
+        views = []
         if query:
-            views.append(api.query_view(graph, query, params=params, lang=lang))
-        if not views:
-            views = [api.overview_view(graph, lang)]
-        stats = api.graph_statistics(graph, lang) if all_views else None
-        return views, api.write_views(views, out_dir, lang, stats)
+            views.append(api.query_view(graph, query, params=params))
+        if all_views:
+            views += api.saved_query_views(graph)
+        # Everything else is made from the catalogue: let the store go (at national
+        # size it is most of the memory this run would hold).
+        del graph
+        stats = api.catalogue_statistics(catalogue, lang) if all_views else None
+        made = []
+        if all_views:
+            made = api.catalogue_views(catalogue)
+        elif dept_tech:
+            made = [api.department_technology_view(catalogue)]
+        if focus_key:
+            made = [*made, api.focus_view(catalogue, focus_key, depth, max_nodes)]
+        if not (made or views):
+            made = [api.overview_view(catalogue)]
+        written = []
+
+        def kept(views):  # what was written, to report
+            for view in views:
+                written.append(view)
+                yield view
+
+        paths = api.write_views(kept(itertools.chain(made, views)), out_dir, lang, stats)
+        return written, paths
 
     views, written = _run(make)
+    governments = [view.name for view in views if view.name.startswith("government-")]
+    if governments:
+        folder = written[governments[0] + ".html"].parent
+        click.echo(
+            f"Wrote {len(governments)} pages {folder}/government-*.html (one per government)"
+        )
     for view in views:
-        network = view.network
-        note = f"; {view.note}" if view.note else ""
-        size = f"{len(network)} nodes, {network.number_of_edges()} edges"
+        if view.name.startswith("government-"):
+            continue
+        note = f"; {view.note[lang]}" if view.note[lang] else ""
+        size = f"{view.size[0]} nodes, {view.size[1]} edges"
         click.echo(f"Wrote {written[view.name + '.html']} ({size}{note})")
     if "index.html" in written:
         click.echo(f"Wrote {written['index.html']} (links to the views, and the analysis)")
@@ -497,25 +519,37 @@ def stats(lang, data_dir, graph_file, engine) -> None:
 
     result = _run(lambda: api.graph_statistics(api.load_graph(data_dir, graph_file, engine), lang))
     pick = 1 if lang == "ko" else 0
+    click.echo(f"Governments: {result.governments}; sources: {len(result.sources)}")
     click.echo("Resources by kind:")
     for kind, count in result.counts.items():
         click.echo(f"  {KIND_NAMES[kind][pick]}: {count}")
     if result.stand_ins:
         click.echo(
-            "Departments below include governments, for their policies without a department: "
-            + ", ".join(result.stand_ins)
+            f"Departments below include {len(result.stand_ins)} governments, for their "
+            "policies without a department: " + _first(result.stand_ins)
         )
-    click.echo("Technologies used by most departments (degree, as tagged):")
-    for name, degree in result.central_technologies:
-        click.echo(f"  {name}: {degree}")
-    click.echo("Departments sharing technologies with most others (degree centrality):")
+    click.echo("Technologies used by most departments (departments, policies; as tagged):")
+    for name, holders, policies in result.central_technologies:
+        click.echo(f"  {name}: {holders}, {policies}")
+    click.echo(
+        f"Departments sharing a technology with most others (of {result.holders - 1} others):"
+    )
     for name, value in result.central_departments:
         click.echo(f"  {name}: {value}")
     click.echo("Departments that share no technology with another:")
-    click.echo("  " + (", ".join(result.isolated_departments) or "none"))
-    click.echo("Communities of departments (greedy modularity):")
+    click.echo("  " + (_first(result.isolated_departments) or "none"))
+    click.echo("Technologies used together (Louvain communities of departments and technologies):")
     for number, group in enumerate(result.communities, 1):
-        click.echo(f"  {number}. {', '.join(group)}")
+        click.echo(
+            f"  {number}. {', '.join(group['technologies'])}: {group['holders']} departments "
+            f"({', '.join(group['examples'])}{', …' if group['holders'] > 5 else ''})"
+        )
+
+
+def _first(names: list[str], count: int = 10) -> str:
+    """The first ``count`` of ``names``, and how many more."""
+    shown = ", ".join(names[:count])
+    return shown + (f" and {len(names) - count} more" if len(names) > count else "")
 
 
 @cli.command()

@@ -195,6 +195,19 @@ def _refuse_outside_reach(query: CanonicalQuery, code: str, graph_iri: str) -> N
 _FORMS = ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE")
 
 
+def form_of(text: str) -> str | None:
+    """The form of a query (SELECT, CONSTRUCT, ASK, DESCRIBE) by its first word after
+    comments and prologue, without parsing it: None where there is none."""
+    unescaped, origins = _replace_escapes(text)
+    canonical = _drop_comments(unescaped, origins)[0]
+    position = 0
+    while match := _PROLOGUE.match(canonical, position):
+        position = match.end()
+    first = _FIRST_WORD.match(canonical[position:].lstrip())
+    word = first.group(0).upper() if first else ""
+    return word if word in _FORMS else None
+
+
 def missing_form(query: CanonicalQuery) -> str | None:
     """A syntax error's message, naming where the client's text has no query form
     after its prologue (a parser's own message there reads "expected CONSTRUCT")."""

@@ -1,0 +1,626 @@
+"""Catalogue → the views: which nodes and links each page draws, and the data that
+its page carries for filters, panels, the matrix and the table (see viz.py for HTML).
+
+A page carries the policies it covers with their facets, so that the browser filters,
+focuses and counts without a server; a page of many governments draws them as
+governments × technologies (aggregated: a line's width is a number of policies),
+never thousands of policies at once.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict, deque
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+from .analysis import KIND_NAMES
+from .catalogue import RELATIONS, UPWARD, Catalogue, Policy
+from .errors import UsageError
+
+COLOURS = {
+    "policy": "#4C78A8",
+    "department": "#F58518",
+    "technology": "#54A24B",
+    "target-group": "#E45756",
+    "partner": "#B279A2",
+    "government": "#72B7B2",
+    "organisation": "#9D755D",
+    "domain": "#EECA3B",
+    "programme": "#FF9DA6",
+    "source": "#BAB0AC",
+    "other": "#888888",
+}
+SHAPES = {
+    "policy": "dot",
+    "department": "square",
+    "technology": "diamond",
+    "target-group": "triangle",
+    "partner": "star",
+    "government": "hexagon",
+    "organisation": "star",
+    "domain": "triangleDown",
+    "programme": "hexagon",
+    "source": "square",
+    "other": "dot",
+}
+# What a network page draws: a policy's department, technologies, groups, partners and
+# government, and the hierarchies above them.
+NETWORK_KINDS = ("policy", "department", "technology", "target-group", "partner", "government")
+MAX_ROWS = 80  # governments (or departments) drawn at most on an aggregated page
+MAX_FOCUS_DEPTH = 4  # a focus page carries this many steps, to deepen on the page
+HUB_KINDS = ("government", "programme", "source", "organisation")
+
+
+def texts(ko: str, en: str) -> dict[str, str]:
+    return {"ko": ko, "en": en}
+
+
+@dataclass(eq=False)
+class View:
+    """One page to write: a file name, a title, the network it draws (for the CLI's
+    counts and for exports) and its page data (for the browser)."""
+
+    name: str
+    title: dict[str, str]
+    network: nx.Graph
+    data: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.note = self.data.get("page", {}).get("note") or texts("", "")
+        self.policy_count = len(self.data.get("policies", ()))
+        self.size = (len(self.network), self.network.number_of_edges())
+
+    def release(self) -> None:
+        """Let the network and page data go once the page is written (a national run
+        writes a thousand pages); name, title, note and counts stay."""
+        self.network, self.data = nx.Graph(), {}
+
+
+# --- the views -----------------------------------------------------------------------
+
+
+def overview(catalogue: Catalogue) -> View:
+    """The whole graph: its policies and their neighbours for one government; for
+    several, governments × technologies (the governments with most policies first)."""
+    title = texts("정책 그래프 전체", "The whole policy graph")
+    if not catalogue.several_governments:
+        return network_view(catalogue, "overview", title, list(catalogue.policies.values()))
+    return aggregate_view(catalogue, "overview", title, rows_by="government")
+
+
+def department_technology(catalogue: Catalogue) -> View:
+    """Departments × technologies (a policy without a department under its government)."""
+    title = texts(
+        "부서 × 기술 (선 굵기 = 정책 수)", "Departments × technologies (width = policies)"
+    )
+    return aggregate_view(catalogue, "department-technology", title, rows_by="department")
+
+
+def government_views(catalogue: Catalogue) -> Iterator[View]:
+    """A page per government, where there are several: its policies and their
+    neighbours; made one by one, so that each can be written and let go."""
+    if not catalogue.several_governments:
+        return
+    by_government: dict[str, list[Policy]] = defaultdict(list)
+    for policy in catalogue.policies.values():
+        if policy.government:
+            by_government[policy.government].append(policy)
+    for government in sorted(by_government):
+        yield network_view(
+            catalogue,
+            government_page_name(government),
+            texts(catalogue.label(government, "ko"), catalogue.label(government, "en")),
+            by_government[government],
+        )
+
+
+def government_page_name(government: str) -> str:
+    return f"government-{government.rstrip('/').rsplit('/', 1)[-1]}"
+
+
+def network_view(catalogue: Catalogue, name: str, title: dict, policies: list[Policy]) -> View:
+    """Policies, their departments, technologies, target groups, partners and
+    governments, and the hierarchies above them."""
+    nodes = neighbourhood(catalogue, policies)
+    network = _network(catalogue, nodes, shortcuts=False)
+    data = PageData(catalogue, name, title).network(network, policies)
+    return View(name, title, network, data)
+
+
+def neighbourhood(catalogue: Catalogue, policies: list[Policy]) -> set[str]:
+    """The policies, what they link to of NETWORK_KINDS, and everything above that."""
+    nodes = {p.iri for p in policies}
+    for policy in policies:
+        for iri in (
+            policy.department,
+            policy.government,
+            *policy.technologies,
+            *policy.target_groups,
+            *policy.partners,
+        ):
+            if iri and catalogue.kinds.get(iri) in NETWORK_KINDS:
+                nodes.add(iri)
+    return _with_ancestors(catalogue, nodes)
+
+
+def _with_ancestors(catalogue: Catalogue, nodes: set[str]) -> set[str]:
+    pending = list(nodes)
+    while pending:
+        node = pending.pop()
+        for parent in (
+            *catalogue.broader.get(node, []),
+            catalogue.unit_government.get(node),
+            catalogue.parents.get(node),
+        ):
+            if parent and parent not in nodes and catalogue.kinds.get(parent) in NETWORK_KINDS:
+                nodes.add(parent)
+                pending.append(parent)
+    return nodes
+
+
+def _network(catalogue: Catalogue, nodes: set[str], shortcuts: bool = True) -> nx.DiGraph:
+    """The links among ``nodes``. Without ``shortcuts``, a link that a longer path draws
+    too is left out: a policy's government where it has a department, a unit's
+    government where it sits in another unit."""
+    network = nx.DiGraph()
+    for node in sorted(nodes):
+        network.add_node(node, kind=catalogue.kinds.get(node, "other"))
+    for subject in sorted(nodes):
+        for obj, relation in catalogue.links_from.get(subject, ()):
+            if obj in nodes and (shortcuts or not _is_shortcut(catalogue, subject, relation)):
+                network.add_edge(subject, obj, relation=relation)
+    return network
+
+
+def _is_shortcut(catalogue: Catalogue, subject: str, relation: str) -> bool:
+    if relation == "government":
+        policy = catalogue.policies.get(subject)
+        return bool(policy and policy.department)
+    return relation == "unitOf" and subject in catalogue.parents
+
+
+def aggregate_view(catalogue: Catalogue, name: str, title: dict, rows_by: str) -> View:
+    """Rows (governments, or departments) × technologies; weight = policies, a policy
+    counting for its technologies and every broader one. At most MAX_ROWS rows drawn,
+    those with most policies; the page says how many it leaves out."""
+    weights, row_policies = aggregate(catalogue, catalogue.policies.values(), rows_by)
+    ranked = sorted(row_policies, key=lambda r: (-row_policies[r], r))
+    rows = sorted(ranked[:MAX_ROWS])
+    columns = sorted({column for (_row, column) in weights})
+    network = nx.Graph()
+    for node in (*rows, *columns):
+        network.add_node(node, kind=catalogue.kinds.get(node, "government"))
+    for (row, column), weight in sorted(weights.items()):
+        if row in network:
+            network.add_edge(row, column, weight=weight, relation="usesTechnology")
+    for column in columns:
+        for parent in catalogue.broader.get(column, []):
+            if parent in network:
+                network.add_edge(column, parent, relation="broader")
+    note = texts("", "")
+    if len(ranked) > MAX_ROWS:
+        left = len(ranked) - MAX_ROWS
+        what = ("지방정부", "governments") if rows_by == "government" else ("부서", "departments")
+        note = texts(
+            f"정책이 많은 {what[0]} {MAX_ROWS}곳만 그렸습니다 ({left:,}곳 생략). "
+            "행렬·차트·표와 필터에는 모두 들어 있습니다.",
+            f"The {MAX_ROWS} {what[1]} with most policies are drawn ({left:,} left out); "
+            "the matrix, charts, table and filters hold them all.",
+        )
+    data = PageData(catalogue, name, title, note).aggregate(
+        network, list(catalogue.policies.values()), rows, columns, rows_by
+    )
+    return View(name, title, network, data)
+
+
+def aggregate(catalogue: Catalogue, policies, rows_by: str) -> tuple[Counter, Counter]:
+    """Policies per (row, technology), through skos:broader*, and policies per row. A
+    row is a policy's government, or (``rows_by="department"``) its department, or its
+    government where it names none."""
+    weights: Counter = Counter()
+    per_row: Counter = Counter()
+    closure: dict[str, list[str]] = {}
+    for policy in policies:
+        row = policy.government if rows_by == "government" else policy.department
+        row = row or policy.government
+        if row is None:
+            continue
+        per_row[row] += 1
+        reached = set()
+        for technology in policy.technologies:
+            if technology not in closure:
+                closure[technology] = catalogue.ancestors(technology)
+            reached.update(closure[technology])
+        for technology in reached:
+            weights[(row, technology)] += 1
+    return weights, per_row
+
+
+def focus_view(catalogue: Catalogue, key: str, depth: int = 2, max_nodes: int = 2000) -> View:
+    """The neighbourhood of one resource (by IRI, id or name), ``depth`` steps out,
+    walking on from no hub (a government, programme, source, vocabulary root); the
+    page carries up to MAX_FOCUS_DEPTH steps so that depth can change there."""
+    if depth < 1:
+        raise UsageError(f"--depth must be 1 or more, not {depth}")
+    centre = find_resource(catalogue, key)
+    hubs = hub_terms(catalogue)
+    distances = walk(catalogue, centre, max(depth, MAX_FOCUS_DEPTH), hubs)
+    ordered = sorted(distances, key=lambda n: (distances[n], n))
+    kept = set(ordered[:max_nodes])
+    network = _network(catalogue, kept)
+    policies = [catalogue.policies[n] for n in sorted(kept) if n in catalogue.policies]
+    label = {lang: catalogue.display_label(centre, lang) for lang in ("ko", "en")}
+    title = texts(f"{label['ko']} 주변", f"Around {label['en']}")
+    note = texts("", "")
+    if len(ordered) > len(kept):
+        left = len(ordered) - len(kept)
+        note = texts(
+            f"가까운 노드 {len(kept):,}개만 담았습니다 ({left:,}개 생략).",
+            f"The nearest {len(kept):,} nodes are kept ({left:,} left out).",
+        )
+    slug = centre.rstrip("/").rsplit("/", 1)[-1]
+    page = PageData(catalogue, f"focus-{slug}", title, note)
+    data = page.network(network, policies, focus={"node": centre, "depth": depth})
+    return View(f"focus-{slug}", title, network, data)
+
+
+def hub_terms(catalogue: Catalogue) -> set[str]:
+    """What a focus does not walk on from (see :func:`is_hub`)."""
+    return {iri for iri in catalogue.kinds if is_hub(catalogue, iri)}
+
+
+def is_hub(catalogue: Catalogue, iri: str) -> bool:
+    """Whether ``iri`` is a government, programme, source, other organisation or a root
+    of a vocabulary (AI, 정책 분야 …): what links most things to most others."""
+    kind = catalogue.kinds.get(iri)
+    concepts = ("technology", "target-group", "domain")
+    return kind in HUB_KINDS or (kind in concepts and iri not in catalogue.broader)
+
+
+def walk(catalogue: Catalogue, centre: str, depth: int, hubs: set[str]) -> dict[str, int]:
+    """Steps from ``centre`` to each resource within ``depth``, over links either way,
+    never on from a hub other than ``centre``."""
+    around = catalogue.neighbours
+    distances = {centre: 0}
+    queue = deque([centre])
+    while queue:
+        node = queue.popleft()
+        if distances[node] >= depth or (node in hubs and node != centre):
+            continue
+        for other in around.get(node, ()):
+            if other not in distances:
+                distances[other] = distances[node] + 1
+                queue.append(other)
+    return distances
+
+
+def find_resource(catalogue: Catalogue, key: str) -> str:
+    """The resource that ``key`` names: its IRI, its id (the end of its IRI) or one of
+    its names (a unit's with or without its government). UsageError when none or
+    several do, listing those to choose from."""
+    if key in catalogue.kinds:
+        return key
+    matches = sorted(n for n in catalogue.kinds if n.rsplit("/", 1)[-1] == key)
+    if not matches:
+        matches = sorted(
+            n
+            for n in catalogue.kinds
+            if key in (*catalogue.labels.get(n, {}).values(), *_display_names(catalogue, n))
+        )
+    if not matches:
+        raise UsageError(f"nothing in the graph is called {key!r} (give an IRI, an id or a label)")
+    if len(matches) > 1:
+        raise UsageError(_ambiguous(catalogue, key, matches))
+    return matches[0]
+
+
+def _display_names(catalogue: Catalogue, iri: str) -> tuple[str, ...]:
+    return tuple(catalogue.display_label(iri, lang) for lang in ("ko", "en"))
+
+
+def _ambiguous(catalogue: Catalogue, key: str, matches: list[str]) -> str:
+    ids = Counter(n.rsplit("/", 1)[-1] for n in catalogue.kinds)
+    lines = [f"{key!r} names {len(matches)} resources; give one of them by its id or IRI:"]
+    for node in sorted(matches, key=lambda n: (catalogue.display_label(n, "ko"), n)):
+        kind = KIND_NAMES.get(catalogue.kinds[node], ("resource",))[0].lower()
+        slug = node.rsplit("/", 1)[-1]
+        name = slug if ids[slug] == 1 else node
+        lines.append(f"  {catalogue.display_label(node, 'ko')} ({kind}): {name}")
+    return "\n".join(lines)
+
+
+def query_view(catalogue: Catalogue, network: nx.DiGraph, name: str, empty: dict) -> View:
+    """A CONSTRUCT or DESCRIBE answer (as networkx: see analysis.to_networkx) drawn;
+    its policies that the catalogue knows carry their facets for the filters."""
+    title = texts(f"질의: {name}", f"Query: {name}")
+    policies = [catalogue.policies[n] for n in sorted(network) if n in catalogue.policies]
+    page = PageData(catalogue, f"query-{name}", title, empty=empty if not len(network) else None)
+    return View(f"query-{name}", title, network, page.network(network, policies))
+
+
+# --- the page data -------------------------------------------------------------------
+
+
+class PageData:
+    """The JSON that a page carries (see the contract in viz.py's template)."""
+
+    def __init__(
+        self,
+        catalogue: Catalogue,
+        name: str,
+        title: dict,
+        note: dict | None = None,
+        empty: dict | None = None,
+    ):
+        self.catalogue = catalogue
+        self.page = {
+            "name": name,
+            "title": title,
+            "note": note or texts("", ""),
+            "empty": empty or texts("", ""),
+            "focus": None,
+            "links": [{"href": "index.html", "title": texts("모든 보기", "All views")}],
+        }
+        self.terms: dict[str, int] = {}
+        self.extra_labels: dict[str, dict] = {}
+        self.compact = False  # policies without description, quote and timeline
+        self.pages: dict[str, str] = {}  # government → the page that draws its policies
+
+    def network(self, network: nx.DiGraph, policies: list[Policy], focus: dict | None = None):
+        undirected = network.to_undirected(as_view=True) if network.is_directed() else network
+        top = max((d for _n, d in undirected.degree()), default=0)
+        for node, data in network.nodes(data=True):
+            if node not in self.catalogue.kinds:
+                self.extra_labels[node] = data
+        self._add_terms(network, policies)
+        graph = {
+            "mode": "network",
+            "nodes": [
+                {"t": self.terms[n], "size": _size(undirected.degree(n), top)}
+                for n in sorted(network)
+            ],
+            "edges": [
+                [self.terms[a], self.terms[b], data.get("relation", "")]
+                for a, b, data in sorted(network.edges(data=True))
+            ],
+            "sizeMeaning": texts(
+                "크기: 이어진 노드가 많을수록 큽니다", "Size: the more links, the larger"
+            ),
+            "lineMeaning": texts(
+                "선: 정책과 그 부서·기술·대상·협력 기관·지방정부, 그리고 상위 개념·소속",
+                "Lines: a policy to its department, technologies, target groups, partners "
+                "and government; a concept to its broader one; a unit to what it belongs to",
+            ),
+        }
+        if focus:
+            self.page["focus"] = {"node": self.terms[focus["node"]], "depth": focus["depth"]}
+        return self._data(graph, policies, network)
+
+    def aggregate(self, network, policies, rows, columns, rows_by: str):
+        """An aggregated page carries every policy, so it carries them short: a
+        policy's description, quote and timeline are on the page that draws it
+        (``pages``: a government's page, or the overview of a graph of one)."""
+        self.compact = True
+        catalogue = self.catalogue
+        for government in catalogue.governments:
+            self.pages[government] = (
+                f"{government_page_name(government)}.html"
+                if catalogue.several_governments
+                else "overview.html"
+            )
+        self._add_terms(network, policies)
+        graph = {
+            "mode": "aggregate",
+            "rowsBy": rows_by,
+            "rows": [self.terms[r] for r in rows],
+            "columns": [self.terms[c] for c in columns],
+            "sizeMeaning": texts(
+                "크기: 정책이 많을수록 큽니다", "Size: the more policies, the larger"
+            ),
+            "lineMeaning": texts(
+                "선 굵기: 그 기술(또는 그 하위 기술)을 쓰는 정책 수",
+                "Line width: policies using the technology (or a narrower one)",
+            )
+            if rows_by == "government"
+            else texts(
+                "선 굵기: 그 기술(또는 그 하위 기술)을 쓰는 정책 수 "
+                "(부서를 밝히지 않은 정책은 지방정부 아래)",
+                "Line width: policies using the technology (or a narrower one); a policy "
+                "that names no department counts under its government",
+            ),
+        }
+        return self._data(graph, policies, network)
+
+    # The terms: every node, and everything the policies' facets name.
+    def _add_terms(self, network, policies: list[Policy]) -> None:
+        catalogue = self.catalogue
+        wanted = set(network)
+        for policy in policies:
+            wanted.add(policy.iri)
+            for iri in (policy.government, policy.department):
+                if iri:
+                    wanted.add(iri)
+            for listed in (
+                policy.technologies,
+                policy.target_groups,
+                policy.partners,
+                policy.domains,
+                policy.programmes,
+                policy.sources,
+            ):
+                wanted.update(listed)
+        for concept in [w for w in wanted if w in catalogue.broader]:
+            wanted.update(catalogue.ancestors(concept))
+        for iri in list(wanted):
+            government = catalogue.unit_government.get(iri)
+            if government:
+                wanted.add(government)
+        for index, iri in enumerate(sorted(wanted)):
+            self.terms[iri] = index
+
+    def _term(self, iri: str) -> dict:
+        catalogue = self.catalogue
+        kind = catalogue.kinds.get(iri) or self.extra_labels.get(iri, {}).get("kind", "other")
+        if iri in catalogue.kinds:
+            names = {lang: catalogue.label(iri, lang) for lang in ("ko", "en")}
+            shown = {lang: catalogue.display_label(iri, lang) for lang in ("ko", "en")}
+        else:
+            extra = self.extra_labels.get(iri, {})
+            own = extra.get("label_ko") or extra.get("label") or iri.rsplit("/", 1)[-1]
+            names = {"ko": own, "en": extra.get("label_en") or own}
+            shown = names
+        government = catalogue.unit_government.get(iri)
+        policy = catalogue.policies.get(iri)
+        if policy is not None:
+            government = policy.government
+        term = {"id": iri, "k": kind, "ko": shown["ko"], "en": shown["en"]}
+        if government in self.terms:
+            term["g"] = self.terms[government]
+        # Own names only where they differ (a unit's, without its government): a
+        # national page has tens of thousands of terms.
+        for key, lang in (("nko", "ko"), ("nen", "en")):
+            if names[lang] != shown[lang]:
+                term[key] = names[lang]
+        return term
+
+    def _data(self, graph: dict, policies: list[Policy], network) -> dict:
+        catalogue = self.catalogue
+        ordered = sorted(self.terms, key=self.terms.get)
+        kinds_present = {catalogue.kinds.get(i) or self._term(i)["k"] for i in network}
+        kinds_present.update(catalogue.kinds.get(p.iri, "policy") for p in policies)
+        governments = sorted(
+            {p.government for p in policies if p.government}
+            | {n for n in network if catalogue.kinds.get(n) == "government"}
+        )
+        sources = sorted({s for p in policies for s in p.sources})
+        return {
+            "page": self.page,
+            "several": catalogue.several_governments,
+            "covers": {
+                "governments": [self.terms[g] for g in governments if g in self.terms],
+                "sources": [self.terms[s] for s in sources],
+                "counts": _counts(catalogue, network, policies),
+            },
+            "kinds": [
+                {
+                    "kind": kind,
+                    "name": texts(KIND_NAMES[kind][1], KIND_NAMES[kind][0]),
+                    "colour": COLOURS[kind],
+                    "shape": SHAPES[kind],
+                }
+                for kind in KIND_NAMES
+                if kind in kinds_present
+            ],
+            "relations": {
+                **{key: texts(ko, en) for key, (_prop, en, ko) in RELATIONS.items()},
+                **{
+                    data.get("relation"): texts(data.get("relation"), data.get("relation"))
+                    for _a, _b, data in network.edges(data=True)
+                    if data.get("relation") and data.get("relation") not in RELATIONS
+                },
+            },
+            "upward": list(UPWARD),
+            "terms": [self._term(iri) for iri in ordered],
+            "sources": {str(self.terms[s]): self._source(s) for s in sources},
+            "broader": sorted(
+                [self.terms[c], self.terms[b]]
+                for c in ordered
+                for b in catalogue.broader.get(c, [])
+                if b in self.terms
+            ),
+            "hubs": sorted(index for iri, index in self.terms.items() if is_hub(catalogue, iri)),
+            "policies": [self._policy(p) for p in sorted(policies, key=lambda p: p.iri)],
+            "pages": {
+                str(self.terms[g]): href for g, href in self.pages.items() if g in self.terms
+            },
+            "graph": graph,
+        }
+
+    def _source(self, iri: str) -> dict:
+        catalogue = self.catalogue
+        titles = catalogue.source_titles.get(iri, {})
+        publisher = catalogue.publishers.get(iri)
+        return {
+            "title": {
+                lang: titles.get(lang) or titles.get("ko") or catalogue.label(iri, lang)
+                for lang in ("ko", "en")
+            },
+            "date": catalogue.source_dates.get(iri),
+            "publisher": {lang: catalogue.label(publisher, lang) for lang in ("ko", "en")}
+            if publisher
+            else None,
+        }
+
+    def _policy(self, policy: Policy) -> dict:
+        """A policy's entry: only what it has (a national page carries tens of
+        thousands; the page script fills in the rest: null, or [] for a list)."""
+        terms = self.terms
+        entry = {"t": terms[policy.iri]}
+        for key, iri in (("g", policy.government), ("d", policy.department)):
+            if iri in terms:
+                entry[key] = terms[iri]
+        for key, listed in (
+            ("tech", policy.technologies),
+            ("tg", policy.target_groups),
+            ("pt", policy.partners),
+            ("dom", policy.domains),
+            ("prog", policy.programmes),
+            ("src", policy.sources),
+        ):
+            if listed:
+                entry[key] = [terms[i] for i in listed]
+        facts = _facts(self.catalogue, policy)
+        entry.update(facts["short"])
+        if not self.compact:
+            entry.update(facts["long"])
+        return entry
+
+
+def _facts(catalogue: Catalogue, policy: Policy) -> dict:
+    """A policy's facts that do not depend on the page, worked out once per run: the
+    short ones that every page carries, the long ones only where it is drawn."""
+    kept = catalogue.cache.get(("facts", policy.iri))
+    if kept is not None:
+        return kept
+    budget = policy.budget
+    short = {
+        "year": catalogue.year(policy),
+        "end": policy.planned_end,
+        "budget": catalogue.budget_words(policy),
+        "won": None
+        if budget is None
+        else int(budget)
+        if budget == budget.to_integral_value()
+        else float(budget),
+    }
+    description = catalogue.descriptions.get(policy.iri)
+    long = {
+        "timeline": policy.timeline,
+        "desc": {lang: description.get(lang) or description.get("ko") for lang in ("ko", "en")}
+        if description
+        else None,
+        "quote": " / ".join(policy.quotes) or None,
+    }
+    kept = {
+        "short": {k: v for k, v in short.items() if v is not None},
+        "long": {k: v for k, v in long.items() if v is not None},
+    }
+    catalogue.cache[("facts", policy.iri)] = kept
+    return kept
+
+
+def _size(degree: int, top: int) -> float:
+    return round(10 + 30 * math.sqrt(degree / top), 2) if top else 10.0
+
+
+def _counts(catalogue: Catalogue, network, policies: list[Policy]) -> dict[str, int]:
+    """Per kind, how many the page covers: its nodes, and its policies' neighbours."""
+    covered = set(network) | {p.iri for p in policies}
+    for policy in policies:
+        covered.update(filter(None, (policy.government, policy.department)))
+        covered.update(policy.technologies, policy.target_groups, policy.partners)
+    counts = Counter(catalogue.kinds.get(i, "other") for i in covered)
+    return {kind: counts[kind] for kind in KIND_NAMES if counts.get(kind)}
