@@ -132,7 +132,9 @@
     .answers-table-wrap { overflow: auto; max-width: 100%; }
     #answers-table { border-collapse: collapse; font-size: .9rem; }
     #answers-table th, #answers-table td { border-bottom: 1px solid #e2e8f0; padding: .25rem .4rem;
-      text-align: left; vertical-align: top; }
+      text-align: left; vertical-align: top; word-break: keep-all; overflow-wrap: anywhere; }
+    #answers-table td { min-width: 5rem; }
+    #answers-table td[data-key="title"] { min-width: 10rem; }
     #answers-table th { position: sticky; top: 0; background: #f7fafc; white-space: nowrap; }
     #answers-table th button { background: none; border: 0; padding: 0; font: inherit;
       font-weight: bold; cursor: pointer; }
