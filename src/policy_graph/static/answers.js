@@ -195,8 +195,9 @@
 
   /** [[key, indexes]] sorted by count (most first), then by label. */
   function ranked(groups, label, lang) {
+    const collator = new Intl.Collator(lang); // once: localeCompare(…, lang) builds one per call
     return [...groups.entries()].sort(
-      (a, b) => b[1].length - a[1].length || label(a[0]).localeCompare(label(b[0]), lang),
+      (a, b) => b[1].length - a[1].length || collator.compare(label(a[0]), label(b[0])),
     );
   }
 
@@ -247,6 +248,7 @@
         local.charts[container.id] = instance;
       } else {
         instance.off("click");
+        instance.resize(); // the container's size may have changed (width, number of rows)
       }
       return instance;
     }
@@ -487,13 +489,13 @@
       const rows = indexes.map((i) => ({ i, policy: policies[i], values: cellValues(policies[i]) }));
       if (!local.sort) return rows;
       const { key, descending } = local.sort;
-      const lang = view.lang();
+      const collator = new Intl.Collator(view.lang(), { numeric: true });
       const compare = (a, b) => {
         const x = sortKey(a.policy, a.values, key);
         const y = sortKey(b.policy, b.values, key);
         if (x === null || x === undefined) return y === null || y === undefined ? 0 : 1; // blanks last
         if (y === null || y === undefined) return -1;
-        const order = typeof x === "number" ? x - y : String(x).localeCompare(String(y), lang, { numeric: true });
+        const order = typeof x === "number" ? x - y : collator.compare(String(x), String(y));
         return descending ? -order : order;
       };
       return rows.sort((a, b) => compare(a, b) || a.i - b.i);
@@ -591,18 +593,13 @@
       const tab = view.state.tab;
       const render = RENDER[tab];
       const section = document.getElementById(`tab-${tab}`);
-      if (!render || !section || !local.stale[tab]) {
-        resizeCharts();
-        return;
-      }
-      if (section.hidden || section.clientWidth === 0) {
-        // Shown in the same task that told us: measure once it is laid out.
-        requestAnimationFrame(() => {
-          if (view.state.tab === tab && !section.hidden && section.clientWidth > 0) draw();
-        });
-        return;
-      }
+      // Hidden or not laid out yet: the ResizeObserver below draws it once it has a width.
+      if (!render || !section || section.hidden || section.clientWidth === 0) return;
+      if (section.clientWidth !== local.drawnWidth[tab]) local.stale[tab] = true;
+      if (!local.stale[tab]) return;
       local.stale[tab] = false;
+      // Labels and margins are chosen for the width: a new width draws again, not just resizes.
+      local.drawnWidth[tab] = section.clientWidth;
       const indexes = view.visiblePolicies();
       if (indexes.length === 0) {
         disposeCharts(section);
@@ -612,15 +609,10 @@
       render(section, indexes);
     }
 
-    function resizeCharts() {
-      for (const instance of Object.values(local.charts)) {
-        if (!instance.isDisposed() && instance.getDom().clientWidth > 0) instance.resize();
-      }
-    }
-
     // A change of tab alone leaves what each tab shows as it was: only draw the one shown.
     const drawnFor = () => JSON.stringify([view.lang(), view.visiblePolicies()]);
     local.drawnFor = drawnFor();
+    local.drawnWidth = {};
     view.onChange(() => {
       const now = drawnFor();
       if (now !== local.drawnFor) {
@@ -629,15 +621,21 @@
       }
       draw();
     });
-    let resizeTimer = null;
-    window.addEventListener("resize", () => {
-      clearTimeout(resizeTimer);
-      // Bars and labels are sized for narrow and wide screens: draw again, not just resize.
-      resizeTimer = setTimeout(() => {
-        for (const tab of Object.keys(local.stale)) local.stale[tab] = true;
-        draw();
-      }, 150);
+    // A tab shown after onChange, a resized window or panel: its section's width changes.
+    // Drawn in the next frame, not inside the observer (which would observe its own change).
+    let frame = null;
+    const observer = new ResizeObserver(() => {
+      if (frame === null) {
+        frame = requestAnimationFrame(() => {
+          frame = null;
+          draw();
+        });
+      }
     });
+    for (const tab of Object.keys(RENDER)) {
+      const section = document.getElementById(`tab-${tab}`);
+      if (section) observer.observe(section);
+    }
     draw();
   }
 
