@@ -14,6 +14,7 @@
     ko: {
       policies: (n) => `정책 ${n.toLocaleString("ko")}건`,
       empty: "필터에 맞는 정책이 없습니다: 필터(또는 초점)를 해제하세요.",
+      noTechnology: (n) => `보이는 정책 ${n.toLocaleString("ko")}건 가운데 활용 기술이 기록된 정책이 없습니다.`,
       matrixTitle: "부서·기관(행) × 기술(열)",
       matrixTitleGov: "지방정부(행) × 기술(열)",
       matrixCaption:
@@ -60,6 +61,8 @@
     en: {
       policies: (n) => `${n.toLocaleString("en")} ${n === 1 ? "policy" : "policies"}`,
       empty: "No policy matches the filters: clear them (or the focus).",
+      noTechnology: (n) =>
+        `None of the ${n.toLocaleString("en")} ${n === 1 ? "policy" : "policies"} in view names a technology.`,
       matrixTitle: "Departments (rows) × technologies (columns)",
       matrixTitleGov: "Governments (rows) × technologies (columns)",
       matrixCaption:
@@ -271,7 +274,9 @@
     }
 
     function emptyMessage(section) {
-      const text = policies.length === 0 && data.page.empty ? data.page.empty[view.lang()] : t().empty;
+      // A page with no policy at all says which parameter to change (data.page.empty).
+      const pageEmpty = policies.length === 0 && data.page.empty ? data.page.empty[view.lang()] : "";
+      const text = pageEmpty || t().empty;
       section.replaceChildren(el("p", { class: "answers-empty", role: "status" }, text));
     }
 
@@ -302,7 +307,8 @@
       for (const note of notes) head.append(el("p", { class: "answers-note" }, note));
       if (columns.length === 0) {
         disposeCharts(section);
-        section.replaceChildren(head, el("p", { class: "answers-empty", role: "status" }, text.empty));
+        const none = text.noTechnology(indexes.length);
+        section.replaceChildren(head, el("p", { class: "answers-empty", role: "status" }, none));
         return;
       }
       const cells = [];
