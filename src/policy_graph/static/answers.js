@@ -123,6 +123,7 @@
 
   // Layout only (no data): kept here so that answers.js brings what it draws.
   const STYLE = `
+    #tab-matrix, #tab-charts, #tab-table { padding: .4rem .8rem 1rem; box-sizing: border-box; }
     .answers-caption, .answers-note { margin: .2rem 0 .5rem; color: #4a5568; }
     .answers-empty { margin: 1rem 0; font-weight: bold; }
     .answers-chart { width: 100%; max-width: 1100px; }
@@ -132,7 +133,6 @@
     .answers-switch { border: 0; padding: 0; margin: .2rem 0; display: flex; gap: .8rem; flex-wrap: wrap; }
     .answers-switch legend { float: left; padding: 0 .4rem 0 0; }
     .answers-tools { display: flex; gap: 1rem; align-items: center; flex-wrap: wrap; margin: .4rem 0; }
-    .answers-table-wrap { overflow: auto; max-width: 100%; }
     #answers-table { border-collapse: collapse; font-size: .9rem; }
     #answers-table th, #answers-table td { border-bottom: 1px solid #e2e8f0; padding: .25rem .4rem;
       text-align: left; vertical-align: top; word-break: keep-all; overflow-wrap: anywhere; }
@@ -556,7 +556,7 @@
       const table = el("table", { id: "answers-table" }, el("thead", {}, headRow), body);
       section.replaceChildren(
         el("div", { class: "answers-tools" }, count, button),
-        el("div", { class: "answers-table-wrap" }, table),
+        table, // not in a scrolling box of its own: the header sticks while the tab scrolls
       );
     }
 
