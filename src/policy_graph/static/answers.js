@@ -264,6 +264,11 @@
       }
     }
 
+    /** What a screen reader hears for a chart (ECharts' own description is in English or Chinese). */
+    function ariaText(description) {
+      return { enabled: true, label: { description } };
+    }
+
     function tooltip(formatLine) {
       return {
         trigger: "item",
@@ -295,10 +300,11 @@
       // Columns: technologies used in view, with the broader ones they fall under.
       const columnPolicies = groupBy(indexes, policies, (p) => technologiesOf(p));
       const columns = ranked(columnPolicies, label, view.lang()).map(([term]) => term);
+      const title = government ? text.matrixTitleGov : text.matrixTitle;
+      const caption = government ? text.matrixCaptionGov : text.matrixCaption;
       const head = el("div", { class: "answers-head" },
-        el("h2", {}, government ? text.matrixTitleGov : text.matrixTitle),
-        el("p", { class: "answers-caption", id: "matrix-caption" },
-          government ? text.matrixCaptionGov : text.matrixCaption));
+        el("h2", {}, title),
+        el("p", { class: "answers-caption", id: "matrix-caption" }, caption));
       if (offerSwitch) head.append(rowSwitch());
       const notes = [];
       const withoutDepartment = indexes.filter((i) => policies[i].d === null).length;
@@ -340,7 +346,7 @@
       const encode = echarts.format.encodeHTML;
       instance.setOption({
         textStyle: { fontFamily: FONT },
-        aria: { enabled: true },
+        aria: ariaText(`${title}. ${caption}`),
         animation: false,
         tooltip: tooltip(
           (p) => `${encode(rowLabels[p.value[1]])} × ${encode(columnLabels[p.value[0]])}` +
@@ -438,13 +444,13 @@
       section.replaceChildren(...blocks.map((b) => b.block));
       const narrow = section.clientWidth < 600;
       const encode = echarts.format.encodeHTML;
-      for (const { shown, container } of blocks) {
+      for (const { bar, shown, container } of blocks) {
         if (!container) continue;
         const labels = shown.map(([term]) => label(term));
         const instance = chart(container);
         instance.setOption({
           textStyle: { fontFamily: FONT },
-          aria: { enabled: true },
+          aria: ariaText(`${text[bar.title]}: ${labels.slice(0, 10).map((name, i) => `${name} ${shown[i][1].length}`).join(", ")}`),
           animation: false,
           tooltip: tooltip((p) => `${encode(labels[p.dataIndex])}<br>${encode(text.policies(p.value))}`),
           grid: { left: (narrow ? 120 : 230) + 10, right: 40, top: 45, bottom: 10 },
