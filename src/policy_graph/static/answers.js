@@ -135,7 +135,7 @@
     .answers-tools { display: flex; gap: 1rem; align-items: center; flex-wrap: wrap; margin: .4rem 0; }
     #answers-table { border-collapse: collapse; font-size: .9rem; }
     #answers-table th, #answers-table td { border-bottom: 1px solid #e2e8f0; padding: .25rem .4rem;
-      text-align: left; vertical-align: top; word-break: keep-all; overflow-wrap: anywhere; }
+      text-align: left; vertical-align: top; word-break: keep-all; overflow-wrap: break-word; }
     #answers-table td { min-width: 5rem; }
     #answers-table td[data-key="title"] { min-width: 10rem; }
     #answers-table th { position: sticky; top: 0; background: #f7fafc; white-space: nowrap; }
