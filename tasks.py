@@ -7,6 +7,7 @@
     python3 tasks.py docs    # regenerate docs/records.md and docs/records.schema.json
     python3 tasks.py fuzz    # a long fuzz run of broken records: 2,000 random cases
     python3 tasks.py vendor-yasgui [VERSION]  # bundle YASGUI (npm) for the query page
+    python3 tasks.py vendor-echarts [VERSION] # bundle Apache ECharts (npm) for the views
 
 Each job creates ``.venv`` if it is missing and (re)installs the project into it
 when ``pyproject.toml`` changed since the last install, so a second run is quick.
@@ -15,7 +16,9 @@ Extra arguments after ``test`` and ``fuzz`` go to pytest. ``fuzz`` runs
 half an hour when nothing fails; ``POLICY_GRAPH_FUZZ_EXAMPLES=N`` sets how many cases.
 ``vendor-yasgui`` downloads ``@zazuko/yasgui`` (the latest, or VERSION) from the npm
 registry, checks its sha512 and copies its built files into the package, so that the
-query page of ``policy-graph serve`` needs no network; commit what it writes.
+query page of ``policy-graph serve`` needs no network; ``vendor-echarts`` does the same
+for Apache ECharts (``echarts``: ``dist/echarts.min.js`` with its LICENSE and NOTICE), which
+draws the matrix and bar charts of the HTML views. Commit what they write.
 """
 
 from __future__ import annotations
@@ -139,44 +142,79 @@ def _yasgui_licence(meta: dict) -> str:
     )
 
 
-def vendor_yasgui(args: list[str]) -> None:
-    version = args[0] if args else "latest"
-    name = urllib.parse.quote(YASGUI, safe="@")
+def _npm_files(
+    package: str, version: str, licence: str, wanted: dict[str, str], optional: dict[str, str]
+) -> tuple[dict, dict[str, bytes]]:
+    """Download ``package``@``version`` (or "latest") from the npm registry and return its
+    metadata and the files ``wanted`` (tarball path → file name; all must be there) and
+    those of ``optional`` (same form) that it has.
+
+    Refuses a package not under ``licence`` and a tarball whose sha512 is not the registry's.
+    """
+    name = urllib.parse.quote(package, safe="@")
     meta = json.loads(_download(f"https://registry.npmjs.org/{name}/{version}"))
-    if meta.get("license") != "MIT":
-        sys.exit(
-            f"{YASGUI}@{meta['version']} is licensed {meta.get('license')!r}, not MIT: not vendored"
-        )
+    label = f"{package}@{meta['version']}"
+    if meta.get("license") != licence:
+        sys.exit(f"{label} is licensed {meta.get('license')!r}, not {licence}: not vendored")
     integrity = meta["dist"]["integrity"]
     algorithm, _, expected = integrity.partition("-")
     if algorithm != "sha512":
-        sys.exit(
-            f"{YASGUI}@{meta['version']}: unexpected integrity {integrity[:20]!r}; want sha512"
-        )
+        sys.exit(f"{label}: unexpected integrity {integrity[:20]!r}; want sha512")
     tarball = _download(meta["dist"]["tarball"])
     if base64.b64encode(hashlib.sha512(tarball).digest()).decode() != expected:
         sys.exit(f"{meta['dist']['tarball']}: its sha512 is not the registry's {integrity}")
     with tarfile.open(fileobj=io.BytesIO(tarball), mode="r:gz") as archive:
         members = {member.name: member for member in archive.getmembers() if member.isfile()}
-        missing = [path for path in YASGUI_FILES if path not in members]
+        missing = [path for path in wanted if path not in members]
         if missing:
-            sys.exit(f"{YASGUI}@{meta['version']} has no {missing[0]}: not vendored")
-        files = {
-            YASGUI_FILES[path]: archive.extractfile(members[path]).read() for path in YASGUI_FILES
-        }
-        shipped = members.get("package/LICENSE")
-        licence = archive.extractfile(shipped).read() if shipped else None
-    if licence is None:
-        licence = _yasgui_licence(meta).encode()
-    files["LICENSE"] = licence
-    files["VERSION"] = f"{YASGUI}@{meta['version']}\n{integrity}\n".encode()
-    YASGUI_DIR.mkdir(parents=True, exist_ok=True)
-    for stale in YASGUI_DIR.iterdir():
+            sys.exit(f"{label} has no {missing[0]}: not vendored")
+        present = wanted | {path: name for path, name in optional.items() if path in members}
+        files = {name: archive.extractfile(members[path]).read() for path, name in present.items()}
+    return meta, files
+
+
+def _write_vendored(directory: Path, files: dict[str, bytes]) -> None:
+    """Replace ``directory``'s contents with ``files`` (file name → bytes)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    for stale in directory.iterdir():
         if stale.name not in files:
             stale.unlink()
     for filename, data in files.items():
-        (YASGUI_DIR / filename).write_bytes(data)
-        print(f"  {(YASGUI_DIR / filename).relative_to(ROOT)}  {len(data):,} bytes")
+        (directory / filename).write_bytes(data)
+        print(f"  {(directory / filename).relative_to(ROOT)}  {len(data):,} bytes")
+
+
+def vendor_yasgui(args: list[str]) -> None:
+    version = args[0] if args else "latest"
+    meta, files = _npm_files(YASGUI, version, "MIT", YASGUI_FILES, {"package/LICENSE": "LICENSE"})
+    if "LICENSE" not in files:
+        files["LICENSE"] = _yasgui_licence(meta).encode()
+    files["VERSION"] = f"{YASGUI}@{meta['version']}\n{meta['dist']['integrity']}\n".encode()
+    _write_vendored(YASGUI_DIR, files)
+
+
+ECHARTS = "echarts"
+ECHARTS_DIR = ROOT / "src" / "policy_graph" / "static" / "echarts"
+ECHARTS_FILES = {
+    "package/dist/echarts.min.js": "echarts.min.js",
+    "package/LICENSE": "LICENSE",
+    "package/NOTICE": "NOTICE",
+    # The LICENSE names it: echarts.min.js embeds parts of d3 (BSD 3-Clause).
+    "package/licenses/LICENSE-d3": "LICENSE-d3",
+}
+
+
+def vendor_echarts(args: list[str]) -> None:
+    version = args[0] if args else "latest"
+    meta, files = _npm_files(ECHARTS, version, "Apache-2.0", ECHARTS_FILES, {})
+    bundled = ", ".join(f"{name} {v}" for name, v in sorted(meta.get("dependencies", {}).items()))
+    files["VERSION"] = (
+        f"{ECHARTS}@{meta['version']}\n{meta['dist']['integrity']}\n"
+        f"Apache ECharts, license Apache-2.0 (LICENSE, NOTICE; d3 parts: LICENSE-d3).\n"
+        f"echarts.min.js bundles its dependencies ({bundled}), each under its own licence:\n"
+        f"see https://www.npmjs.com/package/{ECHARTS}.\n"
+    ).encode()
+    _write_vendored(ECHARTS_DIR, files)
 
 
 JOBS = {
@@ -186,6 +224,7 @@ JOBS = {
     "lint": lint,
     "docs": docs,
     "vendor-yasgui": vendor_yasgui,
+    "vendor-echarts": vendor_echarts,
 }
 
 
