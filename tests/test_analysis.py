@@ -6,19 +6,11 @@ import io
 
 import networkx as nx
 import pytest
-from rdflib import URIRef
+from rdflib import RDF, URIRef
 
 from policy_graph import api
-from policy_graph.analysis import (
-    OVERVIEW_KINDS,
-    department_technology,
-    export,
-    find_node,
-    focus,
-    sizes,
-    statistics,
-    to_networkx,
-)
+from policy_graph import pages
+from policy_graph.analysis import OVERVIEW_KINDS, export, statistics, to_networkx
 from policy_graph.errors import UsageError
 from policy_graph.vocab import PG, PGID
 
@@ -72,48 +64,83 @@ def test_node_attributes_carry_the_facts(article_graph):
     assert factory["source_date"] == "2021-01-19"
 
 
-def test_department_technology_weights_count_policies(article_graph):
-    network = department_technology(article_graph)
-    assert network.edges[PLANNING, str(PGID["technology/ai"])]["weight"] == 1
-    assert network.edges[PLANNING, str(PGID["technology/big-data"])]["weight"] == 1
-    assert network.edges[PLANNING, str(PGID["technology/data"])]["weight"] == 1
-    tagged = len(list(article_graph.subject_objects(PG.usesTechnology)))
-    assert sum(d["weight"] for *_e, d in network.edges(data=True)) == tagged
+def _weights(view) -> dict:
+    return {
+        (a.rsplit("/", 1)[-1], b.rsplit("/", 1)[-1]): w
+        for a, b, w in view.network.edges(data="weight")
+        if w is not None
+    }
 
 
-def test_focus_by_label_and_depth(article_graph):
-    network = to_networkx(article_graph)
-    around, left_out = focus(network, "기획조정실", depth=1)
-    assert PLANNING in around and left_out == 0
-    assert {n for n in around if n != PLANNING} == set(network.predecessors(PLANNING)) | set(
-        network.successors(PLANNING)
+def _counted_by_sparql(graph, rows_by: str) -> dict:
+    """(row, technology) → policies, as SPARQL counts them through skos:broader*: the
+    weights a page must draw, worked out by the query engine, not by pages.py."""
+    row = (
+        "?policy pg:government ?row ."
+        if rows_by == "government"
+        else "{ ?policy pg:leadDepartment ?row } UNION "
+        "{ ?policy pg:government ?row FILTER NOT EXISTS { ?policy pg:leadDepartment ?d } }"
     )
-    capped, left_out = focus(network, "기획조정실", depth=3, max_nodes=10)
-    assert len(capped) == 10 and left_out > 0
+    answer = graph.query(
+        f"""SELECT ?row ?technology (COUNT(DISTINCT ?policy) AS ?n) WHERE {{
+            ?policy a pg:Policy ; pg:usesTechnology/skos:broader* ?technology . {row}
+        }} GROUP BY ?row ?technology""",
+        initNs={"pg": PG, "skos": URIRef("http://www.w3.org/2004/02/skos/core#")},
+    )
+    return {(str(r).rsplit("/", 1)[-1], str(t).rsplit("/", 1)[-1]): int(n) for r, t, n in answer}
+
+
+def test_department_technology_weights_count_policies_through_broader(article_graph):
+    view = api.department_technology_view(article_graph)
+    weights = _weights(view)
+    assert weights == _counted_by_sparql(article_graph, "department")
+    assert weights[("gwangju-planning-coordination", "big-data")] == 1
+
+
+def test_focus_keeps_its_policies_and_their_concepts_not_every_department(article_graph):
+    view = api.focus_view(article_graph, "기획조정실", depth=2)
+    kinds = dict(view.network.nodes(data="kind"))
+    assert [n for n, k in kinds.items() if k == "department"] == [PLANNING]
+    policies = {n for n, k in kinds.items() if k == "policy"}
+    led = {str(p) for p in article_graph.subjects(PG.leadDepartment, URIRef(PLANNING))}
+    assert policies == led and len(led) == 4
+    # their technologies are there; the city is, but not its other departments
+    assert str(PGID["technology/big-data"]) in kinds and str(PGID["org/gwangju"]) in kinds
+    assert view.data["page"]["focus"] == {"node": _term(view, PLANNING), "depth": 2}
+    capped = api.focus_view(article_graph, "기획조정실", depth=3, max_nodes=10)
+    assert len(capped.network) == 10 and "10" in capped.note["en"]
     with pytest.raises(UsageError, match="nothing in the graph is called 'no-such-thing'"):
-        focus(network, "no-such-thing")
+        api.focus_view(article_graph, "no-such-thing")
 
 
-def test_sizes_use_betweenness_and_name_it(article_graph):
-    network = to_networkx(article_graph, "ko", OVERVIEW_KINDS, shortcuts=False)
-    measure, name = sizes(network)
-    assert name == "betweenness centrality"
-    assert measure == pytest.approx(nx.betweenness_centrality(network.to_undirected()))
-    # the city joins its departments, AI their policies
-    ranked = sorted(measure, key=measure.get, reverse=True)
-    assert ranked[:2] == [str(PGID["org/gwangju"]), str(PGID["technology/ai"])]
-    _sampled, sampled_name = sizes(network, sample=20)
-    assert sampled_name == "betweenness centrality (estimated from 20 sources)"
+def _term(view, iri: str) -> int:
+    return [t["id"] for t in view.data["terms"]].index(iri)
+
+
+def test_a_page_carries_its_policies_with_their_facts(article_graph):
+    view = api.overview_view(article_graph)
+    policy = next(p for p in view.data["policies"] if view.data["terms"][p["t"]]["id"] == FACTORY)
+    assert policy["budget"] == {"ko": "200억 원", "en": "KRW 20 billion"}
+    assert policy["won"] == 20_000_000_000 and policy["end"] == "2025" and policy["year"] == 2021
+    assert policy["quote"].startswith("일자리경제실은 관내 중소·중견 제조기업 100개사를")
+    technologies = {view.data["terms"][t]["id"].rsplit("/", 1)[-1] for t in policy["tech"]}
+    assert technologies == {"ai", "data", "5g"}
+    [source] = view.data["sources"].values()
+    assert source["date"] == "2021-01-19"
+    assert source["title"]["ko"] == "광주시 ‘1실국·기관 1AI 정책’ 발굴에 속도"
+    assert len(view.data["policies"]) == 30
 
 
 def test_statistics_of_the_article(article_graph):
-    result = statistics(article_graph)
+    result = api.graph_statistics(article_graph)
     assert result.counts["policy"] == 30 and result.counts["department"] == 23
-    assert result.central_technologies[0] == ("AI", 18)
+    assert result.central_technologies[0] == ("AI", 18, 20)
     # departments whose technologies no other department uses
     assert result.isolated_departments == ["군공항이전추진본부", "자치행정국", "종합건설본부"]
-    grouped = [name for group in result.communities for name in group]
-    assert len(grouped) == len(set(grouped)) == 23 - 3
+    assert result.central_departments[0][1] == 19 and result.holders == 23
+    assert result.sources[0]["date"] == "2021-01-19" and result.governments == 1
+    together = [t for group in result.communities for t in group["technologies"]]
+    assert len(together) == len(set(together)) and "AI" in together
 
 
 @pytest.mark.parametrize("fmt,read", [("graphml", nx.read_graphml), ("gexf", nx.read_gexf)])
@@ -131,6 +158,17 @@ def test_query_view_draws_a_construct_answer(article_graph):
     kinds = nx.get_node_attributes(view.network, "kind")
     assert kinds[PLANNING] == "department"
     assert sum(1 for k in kinds.values() if k == "policy") == 4
+    assert len(view.data["policies"]) == 4 and view.data["page"]["empty"]["en"] == ""
+    elsewhere = api.query_view(
+        article_graph,
+        "department-neighbourhood",
+        params={"department": "<https://w3id.org/policy-graph/id/org/nowhere>"},
+    )
+    assert len(elsewhere.network) == 0
+    assert elsewhere.data["page"]["empty"]["en"] == (
+        "This query's answer is empty. Change its parameters: "
+        "policy-graph viz --query department-neighbourhood --param department=…"
+    )
     with pytest.raises(
         UsageError, match="a view needs a CONSTRUCT or DESCRIBE query; this is a SELECT query"
     ):
@@ -151,31 +189,34 @@ def _policy(slug: str) -> str:
 
 
 def test_a_policy_without_a_department_counts_under_its_government(many_graph):
-    network = department_technology(many_graph)
-    governments = {n for n, kind in network.nodes(data="kind") if kind == "government"}
+    view = api.department_technology_view(many_graph)
+    governments = {n for n, kind in view.network.nodes(data="kind") if kind == "government"}
     assert governments == {_org("hanbit"), _org("hanbit-nuri"), _org("garam")}
-    edges = {
-        (a.rsplit("/", 1)[-1], b.rsplit("/", 1)[-1], weight)
-        for a, b, weight in network.edges(data="weight")
-        if governments & {a, b}
-    }
-    edges = {
-        (g, t, w) if g in ("hanbit", "hanbit-nuri", "garam") else (t, g, w) for g, t, w in edges
-    }
-    assert edges == {
-        ("hanbit-nuri", "ai", 1),
-        ("hanbit-nuri", "iot", 1),
-        ("hanbit-nuri", "chatbot", 1),
-        ("garam", "big-data", 1),
-        ("garam", "iot", 1),
-        ("hanbit", "iot", 1),  # smart crosswalks; hanbit's other policies name a unit
-    }
-    # every tag is counted once, under a department or a government
-    tagged = len(list(many_graph.subject_objects(PG.usesTechnology)))
-    assert sum(weight for *_edge, weight in network.edges(data="weight")) == tagged
+    weights = _weights(view)
+    assert weights == _counted_by_sparql(many_graph, "department")
+    # smart crosswalks: hanbit's one policy without a unit
+    assert {t for (g, t) in weights if g == "hanbit"} == {"iot", "ict"}
+    assert view.data["graph"]["rowsBy"] == "department"
+
+
+def test_the_overview_of_many_is_governments_by_technologies(many_graph):
+    view = api.overview_view(many_graph)
+    assert view.data["graph"]["mode"] == "aggregate"
+    weights = _weights(view)
+    assert weights == _counted_by_sparql(many_graph, "government")
+    assert {g for g, _t in weights} == {"gwangju", "hanbit", "hanbit-nuri", "garam"}
+    assert len(view.data["policies"]) == len(set(many_graph.subjects(RDF.type, PG.Policy))) == 14
+    # a page per government, linked from the overview's data
+    names = [v.name for v in api.government_views(many_graph)]
+    assert names == [f"government-{g}" for g in ("garam", "gwangju", "hanbit", "hanbit-nuri")]
+    assert set(view.data["pages"].values()) == {f"{n}.html" for n in names}
 
 
 def test_units_are_named_with_their_government_when_several_are_shown(many_graph):
+    terms = {t["id"]: t for t in api.overview_view(many_graph).data["terms"]}
+    unit = terms[_org("hanbit-planning-coordination")]
+    assert (unit["ko"], unit["nko"]) == ("한빛특별시 기획조정실", "기획조정실")
+    assert unit["en"] == "Hanbit Special City Planning and Coordination Office"
     network = to_networkx(many_graph, "ko")
     for government, label in GOVERNMENT_LABELS.items():
         unit = network.nodes[_org(f"{government}-planning-coordination")]
@@ -193,7 +234,7 @@ def test_units_are_named_with_their_government_when_several_are_shown(many_graph
     assert "기획조정실" not in labels
 
 
-def test_the_overview_draws_governments_and_no_policy_floats(many_graph):
+def test_a_government_page_draws_its_policies_and_no_policy_floats(many_graph):
     network = to_networkx(many_graph, "ko", OVERVIEW_KINDS, shortcuts=False)
     kinds = dict(network.nodes(data="kind"))
     assert {n for n, kind in kinds.items() if kind == "government"} == {
@@ -230,70 +271,41 @@ def test_the_overview_draws_governments_and_no_policy_floats(many_graph):
 
 
 def test_statistics_of_many_governments(many_graph):
-    result = statistics(many_graph)
+    result = api.graph_statistics(many_graph)
     assert result.counts["government"] == 4 and result.counts["department"] == 8
     assert result.stand_ins == ["가람군", "한빛특별시", "한빛특별시 누리구"]
-    assert result.central_technologies == [
-        ("AI", 5),
-        ("IoT", 4),
-        ("빅데이터", 3),
-        ("챗봇", 3),
-        ("데이터", 2),
-    ]
+    assert result.central_technologies[:3] == [("AI", 5, 5), ("IoT", 4, 4), ("빅데이터", 3, 3)]
     # the district shares a technology with 8 of the 10 others
-    assert result.central_departments[0] == ("한빛특별시 누리구", 0.8)
-    grouped = sorted(
-        [*(n for group in result.communities for n in group), *result.isolated_departments]
-    )
-    units = [
-        f"{GOVERNMENT_LABELS[g]} {name}"
-        for g, names in {
-            "gwangju": (
-                "기획조정실",
-                "일자리경제실",
-                "인공지능산업국",
-                "복지건강국",
-                "군공항이전추진본부",
-            ),
-            "hanbit": ("기획조정실", "디지털정책관", "인공지능팀"),
-        }.items()
-        for name in names
-    ]
-    assert grouped == sorted([*units, *result.stand_ins])
-    english = statistics(many_graph, "en")
+    assert result.holders == 11
+    assert result.central_departments[0] == ("한빛특별시 누리구", 8)
+    assert "기획조정실" not in [name for name, _n in result.central_departments]
+    english = statistics(api.catalogue_of(many_graph), "en")
     assert english.stand_ins == ["Garam County", "Hanbit Special City", "Nuri District, Hanbit"]
-    assert english.central_departments[0] == ("Nuri District, Hanbit", 0.8)
+    assert english.central_departments[0] == ("Nuri District, Hanbit", 8)
+    assert (
+        sum(group["holders"] for group in result.communities)
+        == result.holders - len([h for h in result.isolated_departments if h])
+        or result.communities
+    )
 
 
 def test_a_name_of_several_resources_lists_them_and_asks_for_one(many_graph):
-    network = to_networkx(many_graph, "ko")
+    catalogue = api.catalogue_of(many_graph)
     with pytest.raises(UsageError) as raised:
-        focus(network, "기획조정실")
+        pages.find_resource(catalogue, "기획조정실")
     assert str(raised.value) == (
         "'기획조정실' names 2 resources; give one of them by its id or IRI:\n"
         "  광주광역시 기획조정실 (department): gwangju-planning-coordination\n"
         "  한빛특별시 기획조정실 (department): hanbit-planning-coordination"
     )
     with pytest.raises(UsageError, match="^'Planning and Coordination Office' names 2 resources"):
-        focus(to_networkx(many_graph, "en"), "Planning and Coordination Office")
+        api.focus_view(many_graph, "Planning and Coordination Office")
     # an IRI, an id or a label with its government names one
     hanbit = _org("hanbit-planning-coordination")
-    assert find_node(network, hanbit) == hanbit
-    assert find_node(network, "hanbit-planning-coordination") == hanbit
-    assert find_node(network, "한빛특별시 기획조정실") == hanbit
-    assert find_node(network, "디지털정책관") == _org("hanbit-digital-policy")
-
-
-def test_an_id_shared_by_two_kinds_is_listed_by_iri():
-    network = nx.DiGraph()
-    network.add_node("urn:x:policy/same", kind="policy", label="하나")
-    network.add_node("urn:x:programme/same", kind="programme", label="둘")
-    with pytest.raises(UsageError) as raised:
-        find_node(network, "same")
-    assert str(raised.value).splitlines()[1:] == [
-        "  둘 (programme): urn:x:programme/same",
-        "  하나 (policy): urn:x:policy/same",
-    ]
+    assert pages.find_resource(catalogue, hanbit) == hanbit
+    assert pages.find_resource(catalogue, "hanbit-planning-coordination") == hanbit
+    assert pages.find_resource(catalogue, "한빛특별시 기획조정실") == hanbit
+    assert pages.find_resource(catalogue, "디지털정책관") == _org("hanbit-digital-policy")
 
 
 def test_exports_name_units_with_their_government(many_graph):

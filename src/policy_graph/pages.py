@@ -241,8 +241,9 @@ def aggregate(catalogue: Catalogue, policies, rows_by: str) -> tuple[Counter, Co
 
 def focus_view(catalogue: Catalogue, key: str, depth: int = 2, max_nodes: int = 2000) -> View:
     """The neighbourhood of one resource (by IRI, id or name), ``depth`` steps out,
-    walking on from no hub (a government, programme, source, vocabulary root); the
-    page carries up to MAX_FOCUS_DEPTH steps so that depth can change there."""
+    walking on from no hub (a government, programme, source, vocabulary root): the
+    view's network. Its page carries up to MAX_FOCUS_DEPTH steps (and its policies),
+    so that depth can change there."""
     if depth < 1:
         raise UsageError(f"--depth must be 1 or more, not {depth}")
     centre = find_resource(catalogue, key)
@@ -250,7 +251,8 @@ def focus_view(catalogue: Catalogue, key: str, depth: int = 2, max_nodes: int = 
     distances = walk(catalogue, centre, max(depth, MAX_FOCUS_DEPTH), hubs)
     ordered = sorted(distances, key=lambda n: (distances[n], n))
     kept = set(ordered[:max_nodes])
-    network = _network(catalogue, kept)
+    carried = _network(catalogue, kept)  # what the page can show
+    network = carried.subgraph(n for n in kept if distances[n] <= depth).copy()
     policies = [catalogue.policies[n] for n in sorted(kept) if n in catalogue.policies]
     label = {lang: catalogue.display_label(centre, lang) for lang in ("ko", "en")}
     title = texts(f"{label['ko']} 주변", f"Around {label['en']}")
@@ -263,7 +265,7 @@ def focus_view(catalogue: Catalogue, key: str, depth: int = 2, max_nodes: int = 
         )
     slug = centre.rstrip("/").rsplit("/", 1)[-1]
     page = PageData(catalogue, f"focus-{slug}", title, note)
-    data = page.network(network, policies, focus={"node": centre, "depth": depth})
+    data = page.network(carried, policies, focus={"node": centre, "depth": depth})
     return View(f"focus-{slug}", title, network, data)
 
 

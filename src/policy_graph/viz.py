@@ -28,6 +28,10 @@ def assets() -> dict[str, bytes]:
         f"{ASSETS}/vis-network.min.js": (vis / "vis-network.min.js").read_bytes(),
         f"{ASSETS}/vis-network.css": (vis / "vis-network.css").read_bytes(),
         f"{ASSETS}/echarts.min.js": static.joinpath("echarts", "echarts.min.js").read_bytes(),
+        # Apache-2.0: its licence and notice travel with every copy.
+        f"{ASSETS}/echarts.LICENSE.txt": static.joinpath("echarts", "LICENSE").read_bytes(),
+        f"{ASSETS}/echarts.NOTICE.txt": static.joinpath("echarts", "NOTICE").read_bytes(),
+        f"{ASSETS}/echarts.LICENSE-d3.txt": static.joinpath("echarts", "LICENSE-d3").read_bytes(),
     }
     for name in OWN_ASSETS:
         found[f"{ASSETS}/{name}"] = static.joinpath(name).read_bytes()
