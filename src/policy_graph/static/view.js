@@ -134,7 +134,7 @@
       layoutSettling: "arranging the layout",
       layoutRunning: "layout moving",
       layoutStill: "layout still",
-      focusStatus: "focus: {name} ({depth} steps)",
+      focusStatus: "focus: {name} (depth {depth})",
       focusHidden: "the focused node {name} does not pass the filters",
       nothingMatches: "No node matches the filters.",
       noPolicyMatches: "No policy matches the filters.",
@@ -142,15 +142,15 @@
       clearFilters: "Clear the filters",
       selectedHidden: "{name} is not shown: the filters, focus or legend hide it.",
       notDrawn: "{name} is not drawn in this page's graph.",
-      searchFound: "'{query}': {count} visible nodes",
+      searchFound: ["'{query}': {count} visible node", "'{query}': {count} visible nodes"],
       searchNone: "'{query}': no visible node matches",
-      searchHidden: " ({count} hidden nodes match too: clear the filters to see them)",
+      searchHidden: [" ({count} hidden node matches too: clear the filters to see it)", " ({count} hidden nodes match too: clear the filters to see them)"],
       copied: "Link copied.",
       copyThis: "Copy this link:",
       emptyPage: "This page has no node to draw.",
       hint: "Click a node to see its details here; hover for a preview.",
-      coversGovernments: "{count} governments: {names}",
-      coversSources: "{count} sources: {names}",
+      coversGovernments: ["{count} government: {names}", "{count} governments: {names}"],
+      coversSources: ["{count} source: {names}", "{count} sources: {names}"],
       andMore: "and {count} more",
       government: "Government",
       department: "Department",
@@ -170,16 +170,16 @@
       departments: "Departments",
       governments: "Governments",
       counts: "Counts",
-      countPolicies: "{count} policies",
-      countDepartments: "{count} departments",
-      countGovernments: "{count} governments",
-      countTechnologies: "{count} technologies",
-      countTargetGroups: "{count} target groups",
-      countPartners: "{count} partners",
+      countPolicies: ["{count} policy", "{count} policies"],
+      countDepartments: ["{count} department", "{count} departments"],
+      countGovernments: ["{count} government", "{count} governments"],
+      countTechnologies: ["{count} technology", "{count} technologies"],
+      countTargetGroups: ["{count} target group", "{count} target groups"],
+      countPartners: ["{count} partner", "{count} partners"],
       noDepartment: "no lead department",
       neighbours: "Connected",
       hiddenNote: "(hidden now)",
-      policyList: "{count} policies",
+      policyList: ["{count} policy", "{count} policies"],
       published: "{publisher}, {date}",
       answersMissing: "The matrix, charts and table script (assets/answers.js) did not load.",
     },
@@ -288,6 +288,7 @@
   let nodeSet = null;
   let edgeSet = null;
   let layout = pageIsEmpty ? "none" : "settling";
+  let progress = ""; // "30/50" while the first layout is computed
   let panelContent = null; // {kind: "policies", title, indexes} when showPolicies() filled it
   let searchQuery = "";
   let notice = null; // a passing message (link copied…), cleared by the next change
@@ -378,8 +379,15 @@
     return TEXTS[state.lang][key] !== undefined ? TEXTS[state.lang][key] : key;
   }
 
+  // A text with its {holes} filled; numbers are written the language's way, and a text
+  // given as [one, many] is chosen by values.count (English plurals).
   function fill(key, values) {
-    return text(key).replace(/\{(\w+)\}/g, (hole, name) => (name in values ? String(values[name]) : hole));
+    let template = text(key);
+    if (Array.isArray(template)) template = template[values.count === 1 ? 0 : 1];
+    return template.replace(/\{(\w+)\}/g, (hole, name) => {
+      if (!(name in values)) return hole;
+      return typeof values[name] === "number" ? formatCount(values[name]) : String(values[name]);
+    });
   }
 
   function label(i) {
@@ -587,6 +595,7 @@
     nodeSet = new vis.DataSet([]);
     edgeSet = new vis.DataSet([]);
     updateDataSets();
+    if (count > 200) nodeSet.update(seedPositions());
     const options = {
       autoResize: true,
       height: "100%",
@@ -605,9 +614,13 @@
       },
       physics: big
         ? {
+            // Past 1000 nodes each step costs: one force pass per step (no adaptive
+            // timestep), a coarser Barnes-Hut tree, few steps; the user can restart it.
             solver: "barnesHut",
-            barnesHut: { gravitationalConstant: -6000, springLength: 110, damping: 0.35 },
-            stabilization: { iterations: 50, updateInterval: 10 },
+            barnesHut: { gravitationalConstant: -3000, springLength: 90, damping: 0.4, theta: 1 },
+            adaptiveTimestep: false,
+            timestep: 0.6,
+            stabilization: { iterations: count > 3000 ? 30 : 50, updateInterval: 5 },
           }
         : {
             solver: "forceAtlas2Based",
@@ -623,6 +636,10 @@
       },
     };
     network = new vis.Network($("network"), { nodes: nodeSet, edges: edgeSet }, options);
+    network.on("stabilizationProgress", (event) => {
+      progress = event.iterations + "/" + event.total;
+      renderStatus();
+    });
     network.once("stabilizationIterationsDone", settle);
     network.on("stabilized", () => {
       if (layout === "running") stopLayout();
@@ -632,6 +649,47 @@
     network.on("blurNode", hidePreview);
     network.on("dragStart", hidePreview);
     network.on("zoom", hidePreview);
+  }
+
+  // Past 200 nodes vis-network starts from random points and the few steps it can afford
+  // do not untangle them; start each government's nodes together instead (governments
+  // spread like sunflower seeds), and other nodes at the middle of what they touch.
+  function seedPositions() {
+    const random = seededRandom(7);
+    const home = (t) => (terms[t].k === "government" ? t : terms[t].g);
+    const members = new Map();
+    for (const t of drawnTerms) {
+      const g = home(t);
+      if (g === null || g === undefined) continue;
+      if (!members.has(g)) members.set(g, []);
+      members.get(g).push(t);
+    }
+    const governments = Array.from(members.keys()).sort((a, b) => members.get(b).length - members.get(a).length);
+    const spread = 22 * Math.sqrt(drawnTerms.length);
+    const at = new Map();
+    governments.forEach((g, i) => {
+      const radius = spread * Math.sqrt((i + 0.5) / governments.length);
+      const centre = { x: radius * Math.cos(i * 2.39996), y: radius * Math.sin(i * 2.39996) };
+      const cluster = 12 * Math.sqrt(members.get(g).length);
+      for (const t of members.get(g)) at.set(t, { x: centre.x + (random() - 0.5) * cluster, y: centre.y + (random() - 0.5) * cluster });
+    });
+    for (const t of drawnTerms) {
+      if (at.has(t)) continue;
+      const placed = (neighbours.get(t) || []).filter((other) => at.has(other)).map((other) => at.get(other));
+      const x = placed.reduce((sum, p) => sum + p.x, 0) / (placed.length || 1);
+      const y = placed.reduce((sum, p) => sum + p.y, 0) / (placed.length || 1);
+      at.set(t, { x: x + (random() - 0.5) * 40, y: y + (random() - 0.5) * 40 });
+    }
+    return Array.from(at, ([t, p]) => ({ id: terms[t].id, x: p.x, y: p.y }));
+  }
+
+  // A small deterministic generator, so a URL reopens on the same picture.
+  function seededRandom(seed) {
+    let value = seed;
+    return () => {
+      value = (value * 1103515245 + 12345) % 2147483648;
+      return value / 2147483648;
+    };
   }
 
   function settle() {
@@ -922,14 +980,14 @@
     const parts = [];
     const firstFew = (indexes, name) => {
       const names = indexes.slice(0, SHOWN_NAMES).map(name).join(", ");
-      const more = indexes.length > SHOWN_NAMES ? " " + fill("andMore", { count: formatCount(indexes.length - SHOWN_NAMES) }) : "";
+      const more = indexes.length > SHOWN_NAMES ? " " + fill("andMore", { count: indexes.length - SHOWN_NAMES }) : "";
       return names + more;
     };
     if (covers.governments.length) {
-      parts.push(fill("coversGovernments", { count: formatCount(covers.governments.length), names: firstFew(covers.governments, label) }));
+      parts.push(fill("coversGovernments", { count: covers.governments.length, names: firstFew(covers.governments, label) }));
     }
     if (covers.sources.length) {
-      parts.push(fill("coversSources", { count: formatCount(covers.sources.length), names: firstFew(covers.sources, sourceName) }));
+      parts.push(fill("coversSources", { count: covers.sources.length, names: firstFew(covers.sources, sourceName) }));
     }
     const counts = Object.entries(covers.counts)
       .filter(([, n]) => n > 0)
@@ -1048,9 +1106,12 @@
 
   // --- Legend
 
+  // Kinds drawn on this page (an aggregate page draws only its rows and columns).
+  const drawnKinds = data.kinds.filter((kind) => drawnTerms.some((t) => terms[t].k === kind.kind));
+
   function buildLegend() {
     $("legend").replaceChildren(
-      ...data.kinds.map((kind) => {
+      ...drawnKinds.map((kind) => {
         const box = element("input", { type: "checkbox", id: "show-" + kind.kind, dataset: { kind: kind.kind } });
         box.addEventListener("change", () => toggleKind(kind.kind, box.checked));
         const swatch = element("span", { className: "swatch " + kind.shape });
@@ -1061,7 +1122,7 @@
   }
 
   function renderLegend() {
-    for (const kind of data.kinds) {
+    for (const kind of drawnKinds) {
       const box = $("show-" + kind.kind);
       box.checked = !state.hidden.includes(kind.kind);
       box.nextSibling.nextSibling.textContent = pick(kind.name);
@@ -1116,7 +1177,7 @@
 
   function emptyReason() {
     if (!current.passing.length) return text("noPolicyMatches");
-    if (data.kinds.every((kind) => state.hidden.includes(kind.kind))) return text("allKindsHidden");
+    if (drawnKinds.every((kind) => state.hidden.includes(kind.kind))) return text("allKindsHidden");
     return text("nothingMatches");
   }
 
@@ -1131,13 +1192,14 @@
     }
     parts.push(
       fill("shown", {
-        nodes: formatCount(current.nodes.size),
-        totalNodes: formatCount(drawnTerms.length),
-        policies: formatCount(current.policies.length),
-        totalPolicies: formatCount(data.policies.length),
+        nodes: current.nodes.size,
+        totalNodes: drawnTerms.length,
+        policies: current.policies.length,
+        totalPolicies: data.policies.length,
       })
     );
-    parts.push(text({ settling: "layoutSettling", running: "layoutRunning", still: "layoutStill" }[layout]));
+    const layoutText = text({ settling: "layoutSettling", running: "layoutRunning", still: "layoutStill" }[layout]);
+    parts.push(layout === "settling" && progress ? layoutText + " (" + progress + ")" : layoutText);
     const focus = state.focus === null ? undefined : indexOfIri.get(state.focus);
     if (focus !== undefined) {
       parts.push(
@@ -1185,9 +1247,9 @@
     const found = searchTerms(searchQuery, current.nodes);
     const hidden = searchTerms(searchQuery, drawnTerms.filter((t) => !current.nodes.has(t))).length;
     const said = found.length
-      ? fill("searchFound", { query: searchQuery, count: formatCount(found.length) })
+      ? fill("searchFound", { query: searchQuery, count: found.length })
       : fill("searchNone", { query: searchQuery });
-    return said + (hidden ? fill("searchHidden", { count: formatCount(hidden) }) : "");
+    return said + (hidden ? fill("searchHidden", { count: hidden }) : "");
   }
 
   function runSearch() {
@@ -1211,7 +1273,7 @@
     }
     const found = searchTerms(searchQuery, current.nodes);
     $("matches-title").textContent = found.length
-      ? fill("searchFound", { query: searchQuery, count: formatCount(found.length) })
+      ? fill("searchFound", { query: searchQuery, count: found.length })
       : fill("searchNone", { query: searchQuery });
     $("match-list").replaceChildren(
       ...found.map((t) => {
@@ -1283,7 +1345,7 @@
 
   function panelActions(t) {
     const actions = element("div", { className: "actions" });
-    if (drawnTerms.includes(t)) {
+    if (drawnTerms.includes(t) && state.focus !== terms[t].id) {
       actions.append(button(text("focusHere"), () => setState({ focus: terms[t].id }, { fit: true }), { id: "focus-here" }));
     }
     if (state.focus !== null) actions.append(button(text("clearFocus"), () => setState({ focus: null }, { fit: true }), { id: "panel-clear-focus" }));
@@ -1322,18 +1384,18 @@
     return list;
   }
 
+  // A source as its title (a link to its node) and "(publisher, date)".
   function sourceLine(s) {
     const source = data.sources[String(s)];
     if (!source) return termLink(s);
+    const link = termLink(s);
+    if (pick(source.title)) link.textContent = pick(source.title);
     const said = [pick(source.publisher), source.date].filter(Boolean).join(", ");
-    const line = element("span", {}, termLink(s));
-    if (pick(source.title)) line.append(" ", element("span", {}, "“" + pick(source.title) + "”"));
-    if (said) line.append(" ", element("span", { className: "sub" }, "(" + said + ")"));
-    return line;
+    return element("span", {}, link, said ? element("span", { className: "sub" }, " (" + said + ")") : null);
   }
 
   function countsLine(pairs) {
-    return element("p", { className: "sub" }, pairs.map(([key, n]) => fill(key, { count: formatCount(n) })).join(", "));
+    return element("p", { className: "sub" }, pairs.map(([key, n]) => fill(key, { count: n })).join(", "));
   }
 
   function distinct(lists) {
