@@ -47,7 +47,7 @@
       layoutRunning: "배치 움직이는 중",
       layoutStill: "배치 멈춤",
       focusStatus: "초점: {name} ({depth}단계)",
-      focusHidden: "초점 노드 {name}은(는) 필터에 걸려 있습니다",
+      focusHidden: "초점 {name}은(는) 이 페이지의 그래프에 없습니다",
       nothingMatches: "필터에 맞는 노드가 없습니다.",
       noPolicyMatches: "필터에 맞는 정책이 없습니다.",
       allKindsHidden: "범례에서 모든 종류를 숨겼습니다.",
@@ -135,7 +135,7 @@
       layoutRunning: "layout moving",
       layoutStill: "layout still",
       focusStatus: "focus: {name} (depth {depth})",
-      focusHidden: "the focused node {name} does not pass the filters",
+      focusHidden: "the focus {name} is not drawn on this page",
       nothingMatches: "No node matches the filters.",
       noPolicyMatches: "No policy matches the filters.",
       allKindsHidden: "Every kind is hidden in the legend.",
@@ -1601,6 +1601,12 @@
     $("close-filters").addEventListener("click", closeDrawers);
     $("close-panel").addEventListener("click", closeDrawers);
     $("scrim").addEventListener("click", closeDrawers);
+    document.addEventListener("keydown", (event) => {
+      if (event.key === "Escape") {
+        closeDrawers();
+        hidePreview();
+      }
+    });
     window.addEventListener("hashchange", () => {
       state = readHash();
       panelContent = null;
