@@ -26,7 +26,6 @@
       aggregateWidth: "선 굵기와 숫자: 정책 수",
       focus: "초점",
       noFocus: "초점 없음: 노드를 누르고 '여기에 초점'을 고르세요.",
-      focusOn: "초점: {name}",
       depth: "단계",
       clearFocus: "초점 해제",
       focusHere: "여기에 초점",
@@ -80,8 +79,6 @@
       iri: "IRI",
       policies: "정책",
       departments: "부서·기관",
-      governments: "지방정부",
-      counts: "개수",
       countPolicies: "정책 {count}건",
       countDepartments: "부서 {count}곳",
       countGovernments: "지방정부 {count}곳",
@@ -89,10 +86,10 @@
       countTargetGroups: "정책 대상 {count}개",
       countPartners: "협력 기관 {count}곳",
       noDepartment: "담당 부서 없음",
-      neighbours: "연결된 항목",
+      narrower: "하위 개념",
+      broader: "상위 개념",
       hiddenNote: "(지금 숨겨짐)",
       policyList: "정책 {count}건",
-      published: "{publisher}, {date}",
       answersMissing: "행렬·차트·표 스크립트(assets/answers.js)를 읽지 못했습니다.",
     },
     en: {
@@ -114,7 +111,6 @@
       aggregateWidth: "Line width and number: number of policies",
       focus: "Focus",
       noFocus: "No focus: click a node and choose 'Focus here'.",
-      focusOn: "Focus: {name}",
       depth: "Steps",
       clearFocus: "Clear focus",
       focusHere: "Focus here",
@@ -168,8 +164,6 @@
       iri: "IRI",
       policies: "Policies",
       departments: "Departments",
-      governments: "Governments",
-      counts: "Counts",
       countPolicies: ["{count} policy", "{count} policies"],
       countDepartments: ["{count} department", "{count} departments"],
       countGovernments: ["{count} government", "{count} governments"],
@@ -177,10 +171,10 @@
       countTargetGroups: ["{count} target group", "{count} target groups"],
       countPartners: ["{count} partner", "{count} partners"],
       noDepartment: "no lead department",
-      neighbours: "Connected",
+      narrower: "Narrower",
+      broader: "Broader",
       hiddenNote: "(hidden now)",
       policyList: ["{count} policy", "{count} policies"],
-      published: "{publisher}, {date}",
       answersMissing: "The matrix, charts and table script (assets/answers.js) did not load.",
     },
   };
@@ -551,7 +545,6 @@
       nodes = filteredNetworkNodes(passing);
       edges = graphEdges.map(([from, to, relation], i) => ({ id: "e" + i, from: from, to: to, relation: relation }));
     }
-    const underFilters = new Set(nodes);
     const hiddenKinds = new Set(state.hidden);
     for (const t of Array.from(nodes)) if (hiddenKinds.has(terms[t].k)) nodes.delete(t);
     const focus = state.focus === null ? undefined : indexOfIri.get(state.focus);
@@ -566,7 +559,6 @@
       policySet: new Set(policies),
       mostTotal: totals ? Math.max(1, ...totals.values()) : 1,
       passing: passing,
-      underFilters: underFilters,
       nodes: nodes,
       edges: edges,
       totals: totals,
@@ -968,7 +960,8 @@
 
   function renderToolbar() {
     const layoutButton = $("layout");
-    layoutButton.textContent = layout === "still" ? text("restartLayout") : text("stopLayout");
+    const moving = layout === "settling" || layout === "running";
+    layoutButton.textContent = moving ? text("stopLayout") : text("restartLayout");
     layoutButton.disabled = !network;
     $("fit").disabled = !network;
     $("export-png").disabled = !network;
@@ -1110,6 +1103,7 @@
   const drawnKinds = data.kinds.filter((kind) => drawnTerms.some((t) => terms[t].k === kind.kind));
 
   function buildLegend() {
+    $("legend-section").hidden = drawnKinds.length === 0;
     $("legend").replaceChildren(
       ...drawnKinds.map((kind) => {
         const box = element("input", { type: "checkbox", id: "show-" + kind.kind, dataset: { kind: kind.kind } });
@@ -1453,9 +1447,9 @@
       ]),
     ];
     const narrower = Array.from(within).filter((x) => x !== t);
-    if (narrower.length) parts.push(element("p", { className: "sub" }, joined(narrower.map(termLink))));
+    if (narrower.length) parts.push(element("p", { className: "sub" }, text("narrower") + ": ", joined(narrower.map(termLink))));
     const broader = broaderOf.get(t) || [];
-    if (broader.length) parts.push(element("p", { className: "sub" }, "↑ ", joined(broader.map(termLink))));
+    if (broader.length) parts.push(element("p", { className: "sub" }, text("broader") + ": ", joined(broader.map(termLink))));
     parts.push(
       element(
         "ul",
