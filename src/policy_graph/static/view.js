@@ -50,12 +50,12 @@
       nothingMatches: "필터에 맞는 노드가 없습니다.",
       noPolicyMatches: "필터에 맞는 정책이 없습니다.",
       allKindsHidden: "범례에서 모든 종류를 숨겼습니다.",
-      clearFilters: "필터 지우기",
+      clearFilters: "필터·초점 지우기",
       selectedHidden: "{name}은(는) 필터·초점·범례 때문에 그래프에 보이지 않습니다.",
       notDrawn: "{name}은(는) 이 페이지의 그래프에 그려지지 않습니다.",
       searchFound: "'{query}': 보이는 노드 {count}개",
       searchNone: "'{query}': 보이는 노드 중에 없습니다",
-      searchHidden: " (숨은 노드 {count}개도 맞음: 필터를 지우면 보입니다)",
+      searchHidden: " (숨겨진 노드 {count}개도 맞습니다)",
       copied: "링크를 복사했습니다.",
       copyThis: "이 링크를 복사하세요:",
       emptyPage: "이 페이지에는 그릴 노드가 없습니다.",
@@ -135,12 +135,12 @@
       nothingMatches: "No node matches the filters.",
       noPolicyMatches: "No policy matches the filters.",
       allKindsHidden: "Every kind is hidden in the legend.",
-      clearFilters: "Clear the filters",
+      clearFilters: "Clear filters and focus",
       selectedHidden: "{name} is not shown: the filters, focus or legend hide it.",
       notDrawn: "{name} is not drawn in this page's graph.",
       searchFound: ["'{query}': {count} visible node", "'{query}': {count} visible nodes"],
       searchNone: "'{query}': no visible node matches",
-      searchHidden: [" ({count} hidden node matches too: clear the filters to see it)", " ({count} hidden nodes match too: clear the filters to see them)"],
+      searchHidden: [" ({count} hidden node matches too)", " ({count} hidden nodes match too)"],
       copied: "Link copied.",
       copyThis: "Copy this link:",
       emptyPage: "This page has no node to draw.",
@@ -923,7 +923,9 @@
     $("note").textContent = pick(data.page.note);
     $("note").hidden = !pick(data.page.note);
     $("covers").textContent = coversLine();
-    $("links").replaceChildren(...data.page.links.map((link) => element("a", { href: link.href }, pick(link.title))));
+    // The page's own links (index.html …); a script URL is never made a link.
+    const safeLinks = data.page.links.filter((link) => !/^\s*javascript:/i.test(link.href));
+    $("links").replaceChildren(...safeLinks.map((link) => element("a", { href: link.href }, pick(link.title))));
     $("toggle-filters").textContent = text("filters");
     $("toggle-panel").textContent = text("details");
     $("close-filters").setAttribute("aria-label", text("close"));
