@@ -47,6 +47,7 @@
       layoutStill: "배치 멈춤",
       focusStatus: "초점: {name} ({depth}단계)",
       focusHidden: "초점 {name}은(는) 이 페이지의 그래프에 없습니다",
+      focusFiltered: "초점 노드 자체는 필터·범례에 맞지 않습니다",
       nothingMatches: "필터에 맞는 노드가 없습니다.",
       noPolicyMatches: "필터에 맞는 정책이 없습니다.",
       allKindsHidden: "범례에서 모든 종류를 숨겼습니다.",
@@ -132,6 +133,7 @@
       layoutStill: "layout still",
       focusStatus: "focus: {name} (depth {depth})",
       focusHidden: "the focus {name} is not drawn on this page",
+      focusFiltered: "the focused node itself does not pass the filters or legend",
       nothingMatches: "No node matches the filters.",
       noPolicyMatches: "No policy matches the filters.",
       allKindsHidden: "Every kind is hidden in the legend.",
@@ -549,6 +551,8 @@
     for (const t of Array.from(nodes)) if (hiddenKinds.has(terms[t].k)) nodes.delete(t);
     const focus = state.focus === null ? undefined : indexOfIri.get(state.focus);
     const focusDrawn = focus !== undefined && drawnTerms.includes(focus);
+    // The focused node stays drawn (marked) even when the filters or legend hide it.
+    const focusFiltered = focusDrawn && !nodes.has(focus);
     if (focusDrawn) {
       const around = aggregate ? edgeNeighbours(edges.filter((e) => nodes.has(e.from) && nodes.has(e.to))) : neighbours;
       nodes = focusWalk(focus, nodes, (t) => around.get(t) || [], state.depth);
@@ -564,6 +568,7 @@
       totals: totals,
       policies: policies,
       focus: focusDrawn ? focus : null,
+      focusFiltered: focusFiltered,
       around: edgeNeighbours(edges),
     };
   }
@@ -1203,6 +1208,7 @@
           ? fill("focusHidden", { name: label(focus) })
           : fill("focusStatus", { name: label(focus), depth: state.depth })
       );
+      if (current.focusFiltered) parts.push(text("focusFiltered"));
     }
     if (searchQuery) parts.push(searchSummary());
     const children = [parts.join(" · ")];
