@@ -201,7 +201,7 @@ def test_a_policy_without_a_department_counts_under_its_government(many_graph):
 
 def test_the_overview_of_many_is_governments_by_technologies(many_graph):
     view = api.overview_view(many_graph)
-    assert view.data["graph"]["mode"] == "aggregate"
+    assert view.data["page"]["mode"] == "aggregate"
     weights = _weights(view)
     assert weights == _counted_by_sparql(many_graph, "government")
     assert {g for g, _t in weights} == {"gwangju", "hanbit", "hanbit-nuri", "garam"}

@@ -378,8 +378,8 @@ class PageData:
             if node not in self.catalogue.kinds:
                 self.extra_labels[node] = data
         self._add_terms(network, policies)
+        self.page["mode"] = "network"
         graph = {
-            "mode": "network",
             "nodes": [
                 {"t": self.terms[n], "size": _size(undirected.degree(n), top)}
                 for n in sorted(network)
@@ -414,8 +414,8 @@ class PageData:
                 else "overview.html"
             )
         self._add_terms(network, policies)
+        self.page["mode"] = "aggregate"
         graph = {
-            "mode": "aggregate",
             "rowsBy": rows_by,
             "rows": [self.terms[r] for r in rows],
             "columns": [self.terms[c] for c in columns],
@@ -493,6 +493,8 @@ class PageData:
         ordered = sorted(self.terms, key=self.terms.get)
         kinds_present = {catalogue.kinds.get(i) or self._term(i)["k"] for i in network}
         kinds_present.update(catalogue.kinds.get(p.iri, "policy") for p in policies)
+        counts = _counts(catalogue, network, policies)
+        kinds_present.update(counts)
         governments = sorted(
             {p.government for p in policies if p.government}
             | {n for n in network if catalogue.kinds.get(n) == "government"}
@@ -504,7 +506,7 @@ class PageData:
             "covers": {
                 "governments": [self.terms[g] for g in governments if g in self.terms],
                 "sources": [self.terms[s] for s in sources],
-                "counts": _counts(catalogue, network, policies),
+                "counts": counts,
             },
             "kinds": [
                 {

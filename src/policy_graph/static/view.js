@@ -90,6 +90,7 @@
       narrower: "하위 개념",
       broader: "상위 개념",
       hiddenNote: "(지금 숨겨짐)",
+      drawnOn: "이 정책을 그린 쪽에서 보기 (설명·인용·이웃)",
       policyList: "정책 {count}건",
       answersMissing: "행렬·차트·표 스크립트(assets/answers.js)를 읽지 못했습니다.",
     },
@@ -176,6 +177,7 @@
       narrower: "Narrower",
       broader: "Broader",
       hiddenNote: "(hidden now)",
+      drawnOn: "See it on the page that draws it (description, quote, neighbours)",
       policyList: ["{count} policy", "{count} policies"],
       answersMissing: "The matrix, charts and table script (assets/answers.js) did not load.",
     },
@@ -194,7 +196,7 @@
 
   // ---------------------------------------------------------------------------------------
   // Page data and its indexes
-  const data = JSON.parse($("page-data").textContent);
+  const data = inflate(JSON.parse($("page-data").textContent));
   const terms = data.terms;
   const aggregate = data.page.mode === "aggregate";
   const indexOfIri = new Map(terms.map((term, i) => [term.id, i]));
@@ -205,6 +207,33 @@
 
   const broaderOf = groupPairs(data.broader, 0, 1);
   const narrowerOf = groupPairs(data.broader, 1, 0);
+
+  // A page carries only what each policy and term has (a national page carries tens of
+  // thousands): fill in the rest, null or an empty list, before anything reads them.
+  function inflate(page) {
+    for (const policy of page.policies) {
+      for (const key of ["g", "d", "year", "end", "timeline", "budget", "won", "desc", "quote"]) {
+        if (policy[key] === undefined) policy[key] = null;
+      }
+      for (const key of ["tech", "tg", "pt", "dom", "prog", "src"]) {
+        if (policy[key] === undefined) policy[key] = [];
+      }
+    }
+    for (const term of page.terms) {
+      if (term.g === undefined) term.g = null;
+      if (term.nko === undefined) term.nko = term.ko;
+      if (term.nen === undefined) term.nen = term.en;
+    }
+    if (page.pages === undefined) page.pages = {};
+    return page;
+  }
+
+  // The rows a policy counts under on an aggregate page: its government, or (rows of
+  // departments) its department, or its government where it names none.
+  function rowsOf(policy) {
+    if (data.graph.rowsBy === "government") return [policy.g];
+    return [policy.d !== null ? policy.d : policy.g];
+  }
 
   function groupPairs(pairs, keyAt, valueAt) {
     const grouped = new Map();
@@ -474,7 +503,7 @@
     const totals = new Map();
     for (const i of passing) {
       const policy = data.policies[i];
-      const policyRows = [policy.g, policy.d].filter((r) => r !== null && rows.has(r));
+      const policyRows = rowsOf(policy).filter((r) => r !== null && rows.has(r));
       const policyColumns = new Set();
       for (const tech of policy.tech) for (const up of closure(tech, broaderOf)) if (columns.has(up)) policyColumns.add(up);
       if (!policyRows.length || !policyColumns.size) continue;
@@ -578,7 +607,7 @@
   function policyInView(policy, nodes, focused) {
     if (!focused) return true;
     if (!aggregate) return nodes.has(policy.t);
-    const rowIn = [policy.g, policy.d].some((r) => r !== null && nodes.has(r));
+    const rowIn = rowsOf(policy).some((r) => r !== null && nodes.has(r));
     return rowIn && policy.tech.some((tech) => Array.from(closure(tech, broaderOf)).some((up) => nodes.has(up)));
   }
 
@@ -1333,8 +1362,12 @@
       return;
     }
     const parts = [element("p", { className: "kind" }, kindName(terms[t].k)), element("h3", {}, label(t))];
-    if (!current.nodes.has(t)) parts.push(element("p", { className: "hidden-note" }, text("hiddenNote")));
+    if (!current.nodes.has(t) && !(aggregate && policyOfTerm.has(t))) {
+      parts.push(element("p", { className: "hidden-note" }, text("hiddenNote")));
+    }
     parts.push(panelActions(t));
+    const home = drawnOn(t);
+    if (home) parts.push(element("p", { className: "drawn-on" }, element("a", { id: "drawn-on", href: home }, text("drawnOn"))));
     const kind = terms[t].k;
     if (policyOfTerm.has(t)) parts.push(policyDetails(data.policies[policyOfTerm.get(t)]));
     else if (kind === "department") parts.push(...departmentDetails(t));
@@ -1343,6 +1376,16 @@
     else parts.push(...otherDetails(t));
     parts.push(element("p", { className: "iri" }, text("iri") + ": " + terms[t].id));
     details.replaceChildren(...parts);
+  }
+
+  // An aggregate page draws no policy: its details (description, quote) and its
+  // neighbours are on the page of its government (or the overview, for one government).
+  function drawnOn(t) {
+    if (!aggregate || !policyOfTerm.has(t)) return null;
+    const page = data.pages[String(data.policies[policyOfTerm.get(t)].g)];
+    if (!page) return null;
+    const hash = new URLSearchParams({ sel: terms[t].id, lang: state.lang });
+    return page + "#" + hash.toString();
   }
 
   function panelActions(t) {
