@@ -8,8 +8,7 @@ import networkx as nx
 import pytest
 from rdflib import RDF, URIRef
 
-from policy_graph import api
-from policy_graph import pages
+from policy_graph import api, pages
 from policy_graph.analysis import OVERVIEW_KINDS, export, statistics, to_networkx
 from policy_graph.errors import UsageError
 from policy_graph.vocab import PG, PGID

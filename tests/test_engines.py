@@ -196,9 +196,13 @@ def test_query_and_viz_take_the_engine(tmp_path):
         assert result.exit_code == 0, result.output
     assert "스마트공장 질적 고도화" in answers["rdflib"]
     assert answers["rdflib"].replace(".0,", ",") == answers["oxigraph"].replace(".0,", ",")
-    pages = sorted(p.name for p in (tmp_path / "views-rdflib").iterdir())
+    def files(folder):
+        return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+
+    pages = files(tmp_path / "views-rdflib")
     assert "overview.html" in pages and "query-department-neighbourhood.html" in pages
-    assert pages == sorted(p.name for p in (tmp_path / "views-oxigraph").iterdir())
+    assert "assets/view.js" in pages
+    assert pages == files(tmp_path / "views-oxigraph")
     for page in pages:
         rdflib_page = (tmp_path / "views-rdflib" / page).read_bytes()
         assert rdflib_page == (tmp_path / "views-oxigraph" / page).read_bytes(), page
@@ -224,7 +228,8 @@ def _network(network) -> tuple[list, list]:
 def test_networks_statistics_and_views_are_the_same_on_both_engines_for_many_governments(
     many_stores, lang
 ):
-    from policy_graph.analysis import OVERVIEW_KINDS, department_technology, statistics, to_networkx
+    from policy_graph.analysis import OVERVIEW_KINDS, statistics, to_networkx
+    from policy_graph.catalogue import read_catalogue
     from policy_graph.viz import render
 
     graphs = {name: get_engine(name).view(store) for name, store in many_stores.items()}
@@ -234,14 +239,15 @@ def test_networks_statistics_and_views_are_the_same_on_both_engines_for_many_gov
         made[name] = {
             "network": _network(to_networkx(graph, lang)),
             "overview": _network(to_networkx(graph, lang, OVERVIEW_KINDS, shortcuts=False)),
-            "department-technology": _network(department_technology(graph, lang)),
-            "statistics": statistics(graph, lang),
+            "catalogue": read_catalogue(graph),
+            "statistics": statistics(read_catalogue(graph), lang),
             "pages": [
                 render(view, lang)
                 for view in (
-                    api.overview_view(graph, lang),
-                    api.department_technology_view(graph, lang),
-                    api.focus_view(graph, "hanbit-nuri", 1, lang=lang),
+                    api.overview_view(graph),
+                    *api.government_views(graph),
+                    api.department_technology_view(graph),
+                    api.focus_view(graph, "hanbit-nuri", 1),
                 )
             ],
         }
