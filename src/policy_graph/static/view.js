@@ -601,6 +601,8 @@
       nodes: {
         borderWidth: 1,
         font: { face: FONT, size: 14, color: "#1a202c", strokeWidth: 3, strokeColor: "#ffffff" },
+        // Zoomed out on a big page, labels too small to read are not drawn (a grey haze else).
+        scaling: { label: { drawThreshold: count > 200 ? 9 : 5 } },
       },
       edges: {
         width: 1,
