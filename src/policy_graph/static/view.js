@@ -63,7 +63,7 @@
       hint: "노드를 누르면 여기에 자세한 내용이 나옵니다. 마우스를 올리면 미리 보입니다.",
       coversGovernments: "지방정부 {count}곳: {names}",
       coversSources: "출처 {count}건: {names}",
-      andMore: "외 {count}개",
+      andMore: "외 {count}",
       government: "지방정부",
       department: "담당 부서",
       description: "설명",
@@ -630,6 +630,8 @@
       nodes: {
         borderWidth: 1,
         font: { face: FONT, size: 14, color: "#1a202c", strokeWidth: 3, strokeColor: "#ffffff" },
+        // Zoomed out on a big page, labels too small to read are not drawn (a grey haze else).
+        scaling: { label: { drawThreshold: count > 200 ? 9 : 5 } },
       },
       edges: {
         width: 1,
@@ -1183,6 +1185,7 @@
     for (const tab of TABS) {
       const active = state.tab === tab;
       $("tab-button-" + tab).setAttribute("aria-selected", String(active));
+      $("tab-button-" + tab).tabIndex = active ? 0 : -1;
       $("tab-" + tab).classList.toggle("inactive", !active);
       $("tab-" + tab).setAttribute("aria-hidden", String(!active));
     }
@@ -1625,6 +1628,15 @@
     if (tab === "network" && network) network.redraw();
   }
 
+  // Left and right arrows move between tabs, as in any tab list.
+  function moveTab(event, tab) {
+    const step = { ArrowRight: 1, ArrowLeft: -1 }[event.key];
+    if (!step) return;
+    const next = TABS[(TABS.indexOf(tab) + step + TABS.length) % TABS.length];
+    showTab(next);
+    $("tab-button-" + next).focus();
+  }
+
   function bindControls() {
     $("search-form").addEventListener("submit", (event) => {
       event.preventDefault();
@@ -1636,7 +1648,10 @@
     $("export-png").addEventListener("click", exportPng);
     $("share").addEventListener("click", shareLink);
     $("lang-switch").addEventListener("click", () => setState({ lang: state.lang === "ko" ? "en" : "ko" }));
-    for (const tab of TABS) $("tab-button-" + tab).addEventListener("click", () => showTab(tab));
+    for (const tab of TABS) {
+      $("tab-button-" + tab).addEventListener("click", () => showTab(tab));
+      $("tab-button-" + tab).addEventListener("keydown", (event) => moveTab(event, tab));
+    }
     $("clear-filters").addEventListener("click", () => setState({ filters: emptyFilters() }, { fit: true }));
     $("empty-clear").addEventListener("click", clearFilters);
     $("depth").addEventListener("change", () => setState({ depth: $("depth").value }, { fit: true }));
