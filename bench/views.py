@@ -1,50 +1,40 @@
-"""Benchmark: how long a view of N nodes takes to write, and to settle in Chromium.
+"""Benchmark: `viz --all` on a generated corpus beside `build` of it, and how long the
+largest page takes to draw in Chromium.
 
-    .venv/bin/python bench/views.py [N ...]        # default: 1000 5000
+    .venv/bin/python bench/views.py [TRIPLES ...]      # default: 100000
 
-Prints a Markdown table (median of 3 runs). A benchmark, not a test: the numbers
-depend on the machine, so nothing here passes or fails.
+For each size: generate the corpus, `build --engine oxigraph` it, `viz --all` it (wall
+time and peak memory of each process, by /usr/bin/time), then open the largest page
+from disk in Debian's Chromium and time it until the network is drawn and still
+(window.policyGraphView.settled). Prints a Markdown table. A benchmark, not a test.
 """
 
 from __future__ import annotations
 
-import random
 import shutil
-import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-import networkx as nx
-
-from policy_graph.viz import View, render
-
-KINDS = ["policy", "department", "technology", "target-group", "partner"]
+BIN = Path(sys.executable).parent / "policy-graph"
 
 
-def synthetic(n: int, seed: int = 7) -> nx.DiGraph:
-    """A policy-shaped network: policies linked to a department and a few technologies."""
-    rng = random.Random(seed)
-    network = nx.DiGraph()
-    for i in range(n):
-        kind = KINDS[0] if i % 3 else rng.choice(KINDS[1:])
-        network.add_node(
-            f"urn:n:{i:06d}",
-            kind=kind,
-            label=f"노드 {i}",
-            label_ko=f"노드 {i}",
-            label_en=f"node {i}",
-        )
-    nodes = sorted(network)
-    for i, node in enumerate(nodes):
-        for other in rng.sample(nodes, 2):
-            if other != node:
-                network.add_edge(node, other, relation="uses")
-    return network
+def timed(*args: str, cwd: Path) -> tuple[float, int]:
+    """Wall seconds and peak resident MB of one policy-graph run."""
+    report = cwd / "time.txt"
+    subprocess.run(
+        ["/usr/bin/time", "-f", "%e %M", "-o", str(report), str(BIN), *args],
+        cwd=cwd,
+        check=True,
+        capture_output=True,
+    )
+    seconds, kilobytes = report.read_text().split()[-2:]
+    return float(seconds), int(kilobytes) // 1024
 
 
-def settle_seconds(path: Path) -> float | None:
+def draw_seconds(page: Path) -> float | None:
     chromium = shutil.which("chromium")
     if chromium is None:
         return None
@@ -54,11 +44,16 @@ def settle_seconds(path: Path) -> float | None:
         browser = playwright.chromium.launch(
             executable_path=chromium, args=["--headless", "--no-sandbox", "--disable-gpu"]
         )
-        page = browser.new_page()
+        context = browser.new_context(viewport={"width": 1440, "height": 900})
+        context.route(
+            "**/*",
+            lambda r: r.continue_() if r.request.url.startswith("file://") else r.abort(),
+        )
+        tab = context.new_page()
         started = time.perf_counter()
-        page.goto(path.as_uri())
-        page.wait_for_function(
-            "window.policyGraphView && window.policyGraphView.settled", timeout=120_000
+        tab.goto(page.as_uri())
+        tab.wait_for_function(
+            "window.policyGraphView && window.policyGraphView.settled", timeout=300_000
         )
         took = time.perf_counter() - started
         browser.close()
@@ -66,24 +61,33 @@ def settle_seconds(path: Path) -> float | None:
 
 
 def main() -> None:
-    sizes = [int(a) for a in sys.argv[1:]] or [1000, 5000]
-    print("| nodes | edges | write (s) | settle in Chromium (s) |\n|---|---|---|---|")
-    with tempfile.TemporaryDirectory() as folder:
-        for n in sizes:
-            network = synthetic(n)
-            writes, settles = [], []
-            for run in range(3):
-                started = time.perf_counter()
-                page = render(View("bench", "bench", network))
-                path = Path(folder) / f"bench-{n}-{run}.html"
-                path.write_text(page, encoding="utf-8")
-                writes.append(time.perf_counter() - started)
-                settle = settle_seconds(path)
-                if settle is not None:
-                    settles.append(settle)
-            settle_text = f"{statistics.median(settles):.2f}" if settles else "(no chromium)"
-            write_text = f"{statistics.median(writes):.2f}"
-            print(f"| {n} | {network.number_of_edges()} | {write_text} | {settle_text} |")
+    sizes = [int(a) for a in sys.argv[1:]] or [100_000]
+    print(
+        "| triples | build (s) | build MB | viz --all (s) | viz MB | pages | largest page "
+        "| draw in Chromium (s) |\n|---|---|---|---|---|---|---|---|"
+    )
+    for triples in sizes:
+        with tempfile.TemporaryDirectory() as folder:
+            work = Path(folder)
+            subprocess.run(
+                [str(BIN), "generate", "--out", "corpus", "--triples", str(triples)],
+                cwd=work,
+                check=True,
+                capture_output=True,
+            )
+            graph = "build/graph.ttl"
+            common = ["--data", "corpus", "--engine", "oxigraph"]
+            build = timed("build", *common, "--out", graph, cwd=work)
+            viz = timed("viz", "--all", "--engine", "oxigraph", "--graph-file", graph, cwd=work)
+            pages = sorted((work / "build" / "views").glob("*.html"))
+            largest = max(pages, key=lambda p: p.stat().st_size)
+            draw = draw_seconds(largest)
+            print(
+                f"| {triples:,} | {build[0]:.1f} | {build[1]:,} | {viz[0]:.1f} | {viz[1]:,} "
+                f"| {len(pages):,} | {largest.name}, {largest.stat().st_size / 2**20:.1f} MB "
+                f"| {'-' if draw is None else f'{draw:.2f}'} |",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

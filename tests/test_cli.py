@@ -115,14 +115,19 @@ def test_stats_counts_governments_without_departments_and_names_units_with_them(
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     stand_ins = "가람군, 한빛특별시, 한빛특별시 누리구"
-    heading = "Technologies used by most departments (degree, as tagged):"
+    heading = "Technologies used by most departments (departments, policies; as tagged):"
     assert lines[lines.index(heading) - 1] == (
-        f"Departments below include governments, for their policies without a department: {stand_ins}"
+        "Departments below include 3 governments, for their policies without a department: "
+        + stand_ins
     )
-    assert lines[lines.index(heading) + 1 :][:2] == ["  AI: 5", "  IoT: 4"]
-    assert "  한빛특별시 누리구: 0.8" in lines
-    communities = " ".join(lines[lines.index("Communities of departments (greedy modularity):") :])
-    assert "광주광역시 기획조정실" in communities and "한빛특별시 기획조정실" in communities
+    assert lines[lines.index(heading) + 1 :][:2] == ["  AI: 5, 5", "  IoT: 4, 4"]
+    assert "Departments sharing a technology with most others (of 10 others):" in lines
+    assert "  한빛특별시 누리구: 8" in lines
+    start = lines.index(
+        "Technologies used together (Louvain communities of departments and technologies):"
+    )
+    communities = " ".join(lines[start:])
+    assert "AI" in communities and "departments" in communities
     assert "기획조정실" not in communities.replace("광주광역시 기획조정실", "").replace(
         "한빛특별시 기획조정실", ""
     )

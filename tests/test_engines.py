@@ -196,6 +196,7 @@ def test_query_and_viz_take_the_engine(tmp_path):
         assert result.exit_code == 0, result.output
     assert "스마트공장 질적 고도화" in answers["rdflib"]
     assert answers["rdflib"].replace(".0,", ",") == answers["oxigraph"].replace(".0,", ",")
+
     def files(folder):
         return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
 

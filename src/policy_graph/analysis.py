@@ -273,9 +273,9 @@ def _sharing(holders_of: dict[str, set[str]], uses: dict[str, set[str]]) -> dict
 def _communities(uses: dict[str, set[str]], label) -> list[dict]:
     """Louvain communities (seeded) of the holder–technology graph: technologies used
     together, with how many holders use them and a few of them by name."""
-    bipartite = nx.Graph()
-    for holder, technologies in uses.items():
-        for technology in technologies:
+    bipartite = nx.Graph()  # built in sorted order: Louvain's answer follows the order
+    for holder in sorted(uses):
+        for technology in sorted(uses[holder]):
             bipartite.add_edge(("h", holder), ("t", technology))
     if not bipartite.number_of_edges():
         return []

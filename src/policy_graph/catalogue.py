@@ -200,12 +200,12 @@ def read_catalogue(graph: Graph) -> Catalogue:
         kinds=kinds,
         labels=_texts(graph, RDFS.label, kinds),
         descriptions=_texts(graph, DCTERMS.description, kinds),
-        links=[
+        links=sorted(  # in one order whichever store the graph lives in
             (s, o, key)
             for key, pairs in links_by.items()
             for s, o in pairs
             if s in kinds and o in kinds
-        ],
+        ),
         policies={iri: Policy(iri) for iri, kind in kinds.items() if kind == "policy"},
         unit_government={s: o for s, o in links_by["unitOf"]},
         parents={s: o for s, o in links_by["subOrganizationOf"]},
