@@ -49,7 +49,7 @@ SHAPES = {
 # What a network page draws: a policy's department, technologies, groups, partners and
 # government, and the hierarchies above them.
 NETWORK_KINDS = ("policy", "department", "technology", "target-group", "partner", "government")
-MAX_ROWS = 80  # governments (or departments) drawn at most on an aggregated page
+DRAWN_ROWS = 30  # governments (or departments) an aggregated page draws at a time
 MAX_FOCUS_DEPTH = 4  # a focus page carries this many steps, to deepen on the page
 HUB_KINDS = ("government", "programme", "source", "organisation")
 
@@ -184,31 +184,28 @@ def _is_shortcut(catalogue: Catalogue, subject: str, relation: str) -> bool:
 
 def aggregate_view(catalogue: Catalogue, name: str, title: dict, rows_by: str) -> View:
     """Rows (governments, or departments) × technologies; weight = policies, a policy
-    counting for its technologies and every broader one. At most MAX_ROWS rows drawn,
-    those with most policies; the page says how many it leaves out."""
+    counting for its technologies and every broader one. The page carries every row and
+    draws the DRAWN_ROWS with most policies under its filters, and says so."""
     weights, row_policies = aggregate(catalogue, catalogue.policies.values(), rows_by)
-    ranked = sorted(row_policies, key=lambda r: (-row_policies[r], r))
-    rows = sorted(ranked[:MAX_ROWS])
+    rows = sorted(row_policies)
     columns = sorted({column for (_row, column) in weights})
     network = nx.Graph()
     for node in (*rows, *columns):
         network.add_node(node, kind=catalogue.kinds.get(node, "government"))
     for (row, column), weight in sorted(weights.items()):
-        if row in network:
-            network.add_edge(row, column, weight=weight, relation="usesTechnology")
+        network.add_edge(row, column, weight=weight, relation="usesTechnology")
     for column in columns:
         for parent in catalogue.broader.get(column, []):
             if parent in network:
                 network.add_edge(column, parent, relation="broader")
     note = texts("", "")
-    if len(ranked) > MAX_ROWS:
-        left = len(ranked) - MAX_ROWS
+    if len(rows) > DRAWN_ROWS:
         what = ("지방정부", "governments") if rows_by == "government" else ("부서", "departments")
         note = texts(
-            f"정책이 많은 {what[0]} {MAX_ROWS}곳만 그렸습니다 ({left:,}곳 생략). "
-            "행렬·차트·표와 필터에는 모두 들어 있습니다.",
-            f"The {MAX_ROWS} {what[1]} with most policies are drawn ({left:,} left out); "
-            "the matrix, charts, table and filters hold them all.",
+            f"{what[0]} {len(rows):,}곳 가운데 정책이 많은 {DRAWN_ROWS}곳씩 그립니다: 다른 곳은 "
+            "필터로 고르세요. 행렬·차트·표에는 모두 들어 있습니다.",
+            f"Of {len(rows):,} {what[1]}, the {DRAWN_ROWS} with most policies are drawn at a "
+            "time: choose others with the filters. The matrix, charts and table hold them all.",
         )
     data = PageData(catalogue, name, title, note).aggregate(
         network, list(catalogue.policies.values()), rows, columns, rows_by
@@ -418,6 +415,7 @@ class PageData:
         graph = {
             "rowsBy": rows_by,
             "rows": [self.terms[r] for r in rows],
+            "drawRows": DRAWN_ROWS,
             "columns": [self.terms[c] for c in columns],
             "sizeMeaning": texts(
                 "크기: 정책이 많을수록 큽니다", "Size: the more policies, the larger"

@@ -600,6 +600,7 @@
     // ---- drawing --------------------------------------------------------------------------
 
     const RENDER = { matrix: renderMatrix, charts: renderCharts, table: renderTable };
+    const NEEDS_ECHARTS = new Set(["matrix", "charts"]);
 
     function draw() {
       const tab = view.state.tab;
@@ -607,6 +608,13 @@
       const section = document.getElementById(`tab-${tab}`);
       // Hidden or not laid out yet: the ResizeObserver below draws it once it has a width.
       if (!render || !section || section.hidden || section.clientWidth === 0) return;
+      if (NEEDS_ECHARTS.has(tab) && !window.echarts) {
+        loadECharts(() => {
+          local.stale[tab] = true;
+          draw();
+        });
+        return;
+      }
       if (section.clientWidth !== local.drawnWidth[tab]) local.stale[tab] = true;
       if (!local.stale[tab]) return;
       local.stale[tab] = false;
@@ -649,6 +657,25 @@
       if (section) observer.observe(section);
     }
     draw();
+  }
+
+  // ECharts (1.1 MB) is read only when a chart is first shown: most visits look at the
+  // network, and parsing it would delay the first picture by a fifth of a second. It
+  // sits beside this script (assets/), which works from file:// too.
+  const ECHARTS_SRC = document.currentScript
+    ? document.currentScript.src.replace(/answers\.js(\?.*)?$/, "echarts.min.js")
+    : "assets/echarts.min.js";
+  let echartsLoading = null;
+
+  function loadECharts(then) {
+    if (!echartsLoading) {
+      echartsLoading = [];
+      const script = document.createElement("script");
+      script.src = ECHARTS_SRC;
+      script.onload = () => echartsLoading.splice(0).forEach((callback) => callback());
+      document.head.appendChild(script);
+    }
+    echartsLoading.push(then);
   }
 
   window.PolicyGraphAnswers = { mount };

@@ -23,7 +23,8 @@
       clearAll: "필터 모두 지우기",
       legend: "범례",
       show: "{name} 보이기",
-      aggregateWidth: "선 굵기와 숫자: 정책 수",
+      aggregateWidth: "선에 마우스를 올리면 정책 수가 보입니다",
+      rowsLeftOut: "정책이 많은 {drawn}곳만 그림 ({count}곳은 필터로 고르면 그려짐)",
       focus: "초점",
       noFocus: "초점 없음: 노드를 누르고 '여기에 초점'을 고르세요.",
       depth: "단계",
@@ -110,7 +111,8 @@
       clearAll: "Clear all filters",
       legend: "Legend",
       show: "Show {name}",
-      aggregateWidth: "Line width and number: number of policies",
+      aggregateWidth: "hover a line for its number of policies",
+      rowsLeftOut: "the {drawn} with most policies drawn ({count} more: choose them with a filter)",
       focus: "Focus",
       noFocus: "No focus: click a node and choose 'Focus here'.",
       depth: "Steps",
@@ -191,6 +193,9 @@
   const SHOWN_NAMES = 3; // names listed in the "covers" line before "and N more"
   const FOCUS_BORDER = "#1a202c";
   const DIMMED = "rgba(203, 213, 224, 0.45)";
+  const DRAWN_ROWS = 30; // rows drawn at most on an aggregate page (or graph.drawRows)
+  const ROW_GAP = 44;
+  const COLUMN_GAP = 700;
 
   const $ = (id) => document.getElementById(id);
 
@@ -199,6 +204,7 @@
   const data = inflate(JSON.parse($("page-data").textContent));
   const terms = data.terms;
   const aggregate = data.page.mode === "aggregate";
+  const drawRows = (data.graph && data.graph.drawRows) || DRAWN_ROWS;
   const indexOfIri = new Map(terms.map((term, i) => [term.id, i]));
   const kindInfo = new Map(data.kinds.map((kind) => [kind.kind, kind]));
   const hubs = new Set(data.hubs);
@@ -429,8 +435,13 @@
     return info ? pick(info.name) : kind;
   }
 
+  // One formatter per language: toLocaleString makes a new one on every call, which on a
+  // page of thousands of facet values costs a sixth of a second.
+  const numberFormats = {};
   function formatCount(n) {
-    return n.toLocaleString(state.lang === "ko" ? "ko-KR" : "en-GB");
+    const locale = state.lang === "ko" ? "ko-KR" : "en-GB";
+    if (!numberFormats[locale]) numberFormats[locale] = new Intl.NumberFormat(locale);
+    return numberFormats[locale].format(n);
   }
 
   // ---------------------------------------------------------------------------------------
@@ -515,17 +526,58 @@
         }
       }
     }
+    // Only the rows with most policies under the filters are drawn (a filter brings any
+    // other in); the matrix, charts and table count them all.
+    const ranked = Array.from(totals.keys())
+      .filter((t) => rows.has(t))
+      .sort((a, b) => totals.get(b) - totals.get(a) || a - b);
+    const drawnRows = new Set(ranked.slice(0, drawRows));
+    for (const t of ranked.slice(drawRows)) totals.delete(t);
     const edges = [];
     for (const [key, weight] of weights) {
       const [row, column] = key.split("|").map(Number);
-      edges.push({ id: "w|" + key, from: row, to: column, weight: weight });
+      if (drawnRows.has(row)) edges.push({ id: "w|" + key, from: row, to: column, weight: weight });
     }
     for (const [narrower, broader] of data.broader) {
       if (totals.has(narrower) && totals.has(broader) && columns.has(narrower) && columns.has(broader)) {
         edges.push({ id: "b|" + narrower + "|" + broader, from: narrower, to: broader, relation: "broader" });
       }
     }
-    return { nodes: new Set(totals.keys()), edges: edges, totals: totals };
+    return {
+      nodes: new Set(totals.keys()),
+      edges: edges,
+      totals: totals,
+      rowsLeftOut: ranked.length - drawnRows.size,
+      order: ranked.slice(0, drawRows),
+    };
+  }
+
+  // An aggregate page is a two-column picture, the same at every load: technologies on
+  // the left in their hierarchy's order (broader first, narrower below it), the rows on
+  // the right by number of policies. Dense lines among few nodes never untangle in a
+  // force layout (every government uses most technologies): columns keep them readable.
+  function aggregatePositions(built) {
+    const at = new Map();
+    const columnOrder = hierarchyOrder(Array.from(built.nodes).filter((t) => !built.order.includes(t)));
+    const height = Math.max(built.order.length, columnOrder.length, 2) * ROW_GAP;
+    const place = (list, x) =>
+      list.forEach((t, i) => at.set(t, { x: x, y: list.length > 1 ? (i * height) / (list.length - 1) : height / 2 }));
+    place(columnOrder, 0);
+    place(built.order, COLUMN_GAP);
+    return at;
+  }
+
+  function hierarchyOrder(columns) {
+    const present = new Set(columns);
+    const ordered = [];
+    const visit = (t) => {
+      ordered.push(t);
+      const children = (narrowerOf.get(t) || []).filter((c) => present.has(c) && !ordered.includes(c));
+      children.sort((a, b) => label(a).localeCompare(label(b))).forEach(visit);
+    };
+    const roots = columns.filter((t) => !(broaderOf.get(t) || []).some((b) => present.has(b)));
+    roots.sort((a, b) => label(a).localeCompare(label(b))).forEach(visit);
+    return ordered;
   }
 
   // Nodes within depth steps of start over allowed nodes; a hub other than start is reached
@@ -567,11 +619,15 @@
     let nodes;
     let edges;
     let totals = null;
+    let rowsLeftOut = 0;
+    let positions = null;
     if (aggregate) {
       const built = aggregateGraph(passing);
       nodes = built.nodes;
       edges = built.edges;
       totals = built.totals;
+      rowsLeftOut = built.rowsLeftOut;
+      positions = aggregatePositions(built);
     } else {
       nodes = filteredNetworkNodes(passing);
       edges = graphEdges.map(([from, to, relation], i) => ({ id: "e" + i, from: from, to: to, relation: relation }));
@@ -599,6 +655,8 @@
       focus: focusDrawn ? focus : null,
       focusFiltered: focusFiltered,
       around: edgeNeighbours(edges),
+      rowsLeftOut: rowsLeftOut,
+      positions: positions,
     };
   }
 
@@ -622,11 +680,15 @@
     edgeSet = new vis.DataSet([]);
     updateDataSets();
     if (count > 200) nodeSet.update(seedPositions());
+    // Many lines among few nodes (governments × technologies): vis-network's improved
+    // layout (Kamada-Kawai) and a long stabilisation cost seconds there, and a short
+    // force layout draws the same picture.
+    const dense = edgeSet.length > 3 * Math.max(count, 1);
     const options = {
       autoResize: true,
       height: "100%",
       width: "100%",
-      layout: { improvedLayout: count <= 200, randomSeed: 7 },
+      layout: { improvedLayout: count <= 200 && !dense, randomSeed: 7 },
       nodes: {
         borderWidth: 1,
         font: { face: FONT, size: 14, color: "#1a202c", strokeWidth: 3, strokeColor: "#ffffff" },
@@ -653,7 +715,7 @@
         : {
             solver: "forceAtlas2Based",
             forceAtlas2Based: { gravitationalConstant: -70, springLength: 90, avoidOverlap: 0.2 },
-            stabilization: { iterations: count > 200 ? 150 : 300, updateInterval: 25 },
+            stabilization: { iterations: dense ? 75 : count > 200 ? 150 : 300, updateInterval: 25 },
           },
       interaction: {
         hover: true,
@@ -663,7 +725,13 @@
         multiselect: false,
       },
     };
+    if (aggregate) options.physics = { enabled: false };
     network = new vis.Network($("network"), { nodes: nodeSet, edges: edgeSet }, options);
+    if (aggregate) {
+      // Placed, not laid out: drawn and still at once.
+      network.once("afterDrawing", settle);
+      network.redraw();
+    }
     network.on("stabilizationProgress", (event) => {
       progress = event.iterations + "/" + event.total;
       renderStatus();
@@ -784,7 +852,7 @@
 
   // Aggregate sizes follow the number of policies under the filters.
   function aggregateSize(t) {
-    return 10 + 22 * Math.sqrt((current.totals.get(t) || 0) / current.mostTotal);
+    return 7 + 14 * Math.sqrt((current.totals.get(t) || 0) / current.mostTotal);
   }
 
   const lastNodeKey = new Map();
@@ -810,10 +878,11 @@
         dimmed: selectionShown && !near.has(t),
         size: aggregate && current.nodes.has(t) ? aggregateSize(t) : null,
       };
-      const key = [marks.hidden, marks.focused, marks.dimmed, marks.size, state.lang].join("|");
+      const position = current.positions && current.positions.get(t);
+      const key = [marks.hidden, marks.focused, marks.dimmed, marks.size, state.lang, position && position.x, position && position.y].join("|");
       if (lastNodeKey.get(t) === key) continue;
       lastNodeKey.set(t, key);
-      nodeUpdates.push(Object.assign({ id: terms[t].id }, nodeLook(t, marks)));
+      nodeUpdates.push(Object.assign({ id: terms[t].id }, nodeLook(t, marks), position || {}));
     }
     if (nodeUpdates.length) nodeSet.update(nodeUpdates);
     applyEdges(selectionShown ? selected : null);
@@ -850,11 +919,17 @@
     };
     if (edge.weight) {
       look.width = 1 + 11 * (edge.weight / most);
-      look.label = String(edge.weight);
+      // In two columns every number would sit in one pile midway: width and tooltip say it.
+      if (!aggregate) look.label = String(edge.weight);
       look.title = fill("countPolicies", { count: edge.weight });
+      if (aggregate) look.color.opacity = dimmed ? 0.1 : 0.55;
     } else {
       look.title = pick(data.relations[edge.relation]) || edge.relation;
-      if (aggregate) look.dashes = true;
+      if (aggregate) {
+        // Broader and narrower technologies sit one above the other: a curve shows the link.
+        look.dashes = true;
+        look.smooth = { enabled: true, type: "curvedCCW", roundness: 0.5 };
+      }
     }
     return look;
   }
@@ -1000,7 +1075,7 @@
     const layoutButton = $("layout");
     const moving = layout === "settling" || layout === "running";
     layoutButton.textContent = moving ? text("stopLayout") : text("restartLayout");
-    layoutButton.disabled = !network;
+    layoutButton.disabled = !network || aggregate;
     $("fit").disabled = !network;
     $("export-png").disabled = !network;
   }
@@ -1242,6 +1317,7 @@
       );
       if (current.focusFiltered) parts.push(text("focusFiltered"));
     }
+    if (current.rowsLeftOut) parts.push(fill("rowsLeftOut", { count: current.rowsLeftOut, drawn: drawRows }));
     if (searchQuery) parts.push(searchSummary());
     const children = [parts.join(" · ")];
     const selected = state.selected === null ? undefined : indexOfIri.get(state.selected);
