@@ -332,3 +332,15 @@ def test_a_page_carries_no_markup_from_the_data(views):
     data = text.split('id="page-data">', 1)[1].split("</script>", 1)[0]
     assert "<" not in data
     assert json.loads(data)["page"]["name"] == "overview"
+
+
+def test_an_empty_answer_says_so_and_names_the_parameter(opener, article_graph, tmp_path):
+    nowhere = "<https://w3id.org/policy-graph/id/org/nowhere>"
+    view = api.query_view(article_graph, "department-neighbourhood", params={"department": nowhere})
+    api.write_views([view], tmp_path, "en")
+    page = opener(tmp_path, "query-department-neighbourhood")
+    assert page.errors == [] and page.visible() == set()
+    assert page.js("document.getElementById('status').textContent") == (
+        "This query's answer is empty. Change its parameters: "
+        "policy-graph viz --query department-neighbourhood --param department=…"
+    )
