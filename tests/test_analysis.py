@@ -312,3 +312,24 @@ def test_exports_name_units_with_their_government(many_graph):
     labels = {data["label"] for _n, data in parsed.nodes(data=True)}
     assert {"광주광역시 기획조정실", "한빛특별시 기획조정실", "한빛특별시 인공지능팀"} <= labels
     assert "기획조정실" not in labels
+
+
+def test_a_query_view_past_the_limit_keeps_the_most_connected_and_says_so(article_graph):
+    network = nx.DiGraph()
+    hub = "urn:x:hub"
+    for n in range(pages.MAX_QUERY_NODES + 2):
+        network.add_node(f"urn:x:{n:05d}", kind="other", label_ko=str(n))
+        network.add_edge(f"urn:x:{n:05d}", hub, relation="rel", relation_key="ex:rel")
+    view = pages.query_view(api.catalogue_of(article_graph), network, "big", {"ko": "", "en": ""})
+    assert len(view.network) == pages.MAX_QUERY_NODES and hub in view.network
+    assert view.note["en"] == (
+        "Too many nodes to draw: the 5,000 most connected are shown, 3 left out."
+    )
+    assert view.data["relations"]["ex:rel"] == {"ko": "ex:rel", "en": "ex:rel"}
+    assert {edge[2] for edge in view.data["graph"]["edges"]} == {"ex:rel"}
+
+
+def test_a_query_views_edges_carry_the_relation_keys_the_page_reads(article_graph):
+    view = api.query_view(article_graph, "department-neighbourhood")
+    keys = {edge[2] for edge in view.data["graph"]["edges"]}
+    assert "leadDepartment" in keys and keys <= set(view.data["relations"])

@@ -22,8 +22,9 @@ KIND_NAMES = {kind: (en, ko) for kind, (_cls, en, ko) in KINDS.items()} | {
     "other": ("Other", "기타")
 }
 OVERVIEW_KINDS = ("policy", "department", "technology", "target-group", "partner", "government")
-# Properties drawn as edges, with their names for the edge labels.
+# Properties drawn as edges, with their names for the edge labels, and their keys.
 EDGE_NAMES = {prop: (en, ko) for _key, (prop, en, ko) in RELATIONS.items()}
+EDGE_KEYS = {prop: key for key, (prop, _en, _ko) in RELATIONS.items()}
 
 
 def kind_of(graph: Graph, node: URIRef) -> str | None:
@@ -177,7 +178,12 @@ def to_networkx(
                 continue
             add_node(subject)
             add_node(obj)
-            network.add_edge(str(subject), str(obj), relation=name_ko if lang == "ko" else name_en)
+            network.add_edge(
+                str(subject),
+                str(obj),
+                relation=name_ko if lang == "ko" else name_en,
+                relation_key=EDGE_KEYS.get(predicate, name_en),
+            )
     for subject in sorted(set(graph.subjects(RDF.type, None))):
         if kind(subject):
             add_node(subject)

@@ -50,6 +50,7 @@ SHAPES = {
 # government, and the hierarchies above them.
 NETWORK_KINDS = ("policy", "department", "technology", "target-group", "partner", "government")
 DRAWN_ROWS = 30  # governments (or departments) an aggregated page draws at a time
+MAX_QUERY_NODES = 5000  # a query's answer past this keeps its most connected nodes
 MAX_FOCUS_DEPTH = 4  # a focus page carries this many steps, to deepen on the page
 HUB_KINDS = ("government", "programme", "source", "organisation")
 
@@ -333,10 +334,23 @@ def _ambiguous(catalogue: Catalogue, key: str, matches: list[str]) -> str:
 
 def query_view(catalogue: Catalogue, network: nx.DiGraph, name: str, empty: dict) -> View:
     """A CONSTRUCT or DESCRIBE answer (as networkx: see analysis.to_networkx) drawn;
-    its policies that the catalogue knows carry their facets for the filters."""
+    its policies that the catalogue knows carry their facets for the filters. Past
+    MAX_QUERY_NODES nodes, the most connected are kept and the page says so."""
     title = texts(f"질의: {name}", f"Query: {name}")
+    note = texts("", "")
+    if len(network) > MAX_QUERY_NODES:
+        left = len(network) - MAX_QUERY_NODES
+        ranked = sorted(network, key=lambda n: (-network.degree(n), n))
+        network = network.subgraph(ranked[:MAX_QUERY_NODES]).copy()
+        note = texts(
+            f"노드가 많아 연결이 많은 {MAX_QUERY_NODES:,}개만 그렸습니다 ({left:,}개 생략).",
+            f"Too many nodes to draw: the {MAX_QUERY_NODES:,} most connected are shown, "
+            f"{left:,} left out.",
+        )
     policies = [catalogue.policies[n] for n in sorted(network) if n in catalogue.policies]
-    page = PageData(catalogue, f"query-{name}", title, empty=empty if not len(network) else None)
+    page = PageData(
+        catalogue, f"query-{name}", title, note, empty=empty if not len(network) else None
+    )
     return View(f"query-{name}", title, network, page.network(network, policies))
 
 
@@ -382,7 +396,7 @@ class PageData:
                 for n in sorted(network)
             ],
             "edges": [
-                [self.terms[a], self.terms[b], data.get("relation", "")]
+                [self.terms[a], self.terms[b], _relation_key(data)]
                 for a, b, data in sorted(network.edges(data=True))
             ],
             "sizeMeaning": texts(
@@ -518,10 +532,10 @@ class PageData:
             ],
             "relations": {
                 **{key: texts(ko, en) for key, (_prop, en, ko) in RELATIONS.items()},
-                **{
-                    data.get("relation"): texts(data.get("relation"), data.get("relation"))
+                **{  # a CONSTRUCT's own properties, by their prefixed names
+                    _relation_key(data): texts(_relation_key(data), _relation_key(data))
                     for _a, _b, data in network.edges(data=True)
-                    if data.get("relation") and data.get("relation") not in RELATIONS
+                    if _relation_key(data) not in RELATIONS
                 },
             },
             "upward": list(UPWARD),
@@ -612,6 +626,12 @@ def _facts(catalogue: Catalogue, policy: Policy) -> dict:
     }
     catalogue.cache[("facts", policy.iri)] = kept
     return kept
+
+
+def _relation_key(edge: dict) -> str:
+    """An edge's relation as pages name it: its key ("leadDepartment"), or for a
+    property we do not know (a CONSTRUCT's), its prefixed name."""
+    return edge.get("relation_key") or edge.get("relation", "")
 
 
 def _size(degree: int, top: int) -> float:
