@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import time
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -518,6 +519,53 @@ def write_views(
         pages["index.html"] = index_page(written, stats, lang).encode("utf-8")
     write_folder(out_dir, {**pages, **assets()})
     return {name: out_dir / name for name in pages}
+
+
+def make_views(
+    data_dir=None,
+    graph_file=None,
+    engine: str = DEFAULT_ENGINE,
+    out_dir: Path | str = DEFAULT_VIEWS_DIR,
+    lang: str = "ko",
+    *,
+    all_views: bool = False,
+    focus: tuple[str, int, int] | None = None,
+    dept_tech: bool = False,
+    query: tuple[str, dict] | None = None,
+) -> tuple[list, dict[str, Path]]:
+    """What `policy-graph viz` does: load the graph once, read its catalogue, run the
+    queries that views need, let the store go, then make and write the views one by
+    one (every view and index.html with ``all_views``; else the ones asked, or the
+    overview). Returns the views written (released: see pages.View) and their paths."""
+    graph = load_graph(data_dir, graph_file, engine)
+    catalogue = catalogue_of(graph)
+    from_queries = []
+    if query:
+        from_queries.append(query_view(graph, query[0], params=query[1]))
+    if all_views:
+        from_queries += saved_query_views(graph)
+    # Everything else is made from the catalogue: at national size the store is most
+    # of the memory this run would hold.
+    del graph
+    stats = catalogue_statistics(catalogue, lang) if all_views else None
+    made: Iterable = []
+    if all_views:
+        made = catalogue_views(catalogue)
+    elif dept_tech:
+        made = [department_technology_view(catalogue)]
+    if focus:
+        made = [*made, focus_view(catalogue, *focus)]
+    if not (made or from_queries):
+        made = [overview_view(catalogue)]
+    written: list = []
+
+    def kept(views):
+        for view in views:
+            written.append(view)
+            yield view
+
+    paths = write_views(kept(itertools.chain(made, from_queries)), out_dir, lang, stats)
+    return written, paths
 
 
 def all_views(graph: Graph) -> list:

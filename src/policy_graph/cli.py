@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-import itertools
 import os
 import sys
 import warnings
@@ -460,35 +459,17 @@ def viz(
     params = _parse_params(params)
 
     def make():
-        graph = api.load_graph(data_dir, graph_file, engine)
-        catalogue = api.catalogue_of(graph)
-        views = []
-        if query:
-            views.append(api.query_view(graph, query, params=params))
-        if all_views:
-            views += api.saved_query_views(graph)
-        # Everything else is made from the catalogue: let the store go (at national
-        # size it is most of the memory this run would hold).
-        del graph
-        stats = api.catalogue_statistics(catalogue, lang) if all_views else None
-        made = []
-        if all_views:
-            made = api.catalogue_views(catalogue)
-        elif dept_tech:
-            made = [api.department_technology_view(catalogue)]
-        if focus_key:
-            made = [*made, api.focus_view(catalogue, focus_key, depth, max_nodes)]
-        if not (made or views):
-            made = [api.overview_view(catalogue)]
-        written = []
-
-        def kept(views):  # what was written, to report
-            for view in views:
-                written.append(view)
-                yield view
-
-        paths = api.write_views(kept(itertools.chain(made, views)), out_dir, lang, stats)
-        return written, paths
+        return api.make_views(
+            data_dir,
+            graph_file,
+            engine,
+            out_dir,
+            lang,
+            all_views=all_views,
+            focus=(focus_key, depth, max_nodes) if focus_key else None,
+            dept_tech=dept_tech,
+            query=(query, params) if query else None,
+        )
 
     views, written = _run(make)
     governments = [view.name for view in views if view.name.startswith("government-")]
