@@ -344,3 +344,33 @@ def test_an_empty_answer_says_so_and_names_the_parameter(opener, article_graph, 
         "This query's answer is empty. Change its parameters: "
         "policy-graph viz --query department-neighbourhood --param department=…"
     )
+
+
+def test_search_lists_every_visible_match_with_its_government_and_no_hidden_one(
+    opener, views, many_views
+):
+    page = opener(views[0], "overview")
+
+    def search(text: str) -> list[str]:
+        page.page.fill("#search", text)
+        page.page.click("#search-go")
+        return page.js(
+            "Array.from(document.querySelectorAll('#match-list [data-iri]'))"
+            ".map(b => b.dataset.iri)"
+        )
+
+    everywhere = search("국")  # 인공지능산업국, 복지건강국, …
+    bureau = next(iri for iri in everywhere if "/org/" in iri)
+    page.js(f"policyGraphView.setState({{filters: {{d: [{bureau!r}]}}}})")
+    filtered = search("국")
+    assert bureau in filtered and set(filtered) <= page.visible()
+    assert set(everywhere) - set(filtered)  # departments the filter hides are not found
+    # a name that two governments' units have: both listed, each with its government
+    many = opener(many_views[0], "government-hanbit")
+    many.page.fill("#search", "AI")
+    many.page.click("#search-go")
+    listed = many.js("document.getElementById('match-list').innerText")
+    found = many.js(
+        "Array.from(document.querySelectorAll('#match-list [data-iri]')).map(b => b.dataset.iri)"
+    )
+    assert set(found) <= many.visible() and "Hanbit Special City" in listed
