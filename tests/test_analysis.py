@@ -113,12 +113,16 @@ def test_focus_keeps_its_policies_and_their_concepts_not_every_department(articl
 
 
 def _term(view, iri: str) -> int:
-    return [t["id"] for t in view.data["terms"]].index(iri)
+    return [pages.term_iri(view.data, t) for t in view.data["terms"]].index(iri)
 
 
 def test_a_page_carries_its_policies_with_their_facts(article_graph):
     view = api.overview_view(article_graph)
-    policy = next(p for p in view.data["policies"] if view.data["terms"][p["t"]]["id"] == FACTORY)
+    terms = view.data["terms"]
+    policy = next(
+        p for p in view.data["policies"] if pages.term_iri(view.data, terms[p["t"]]) == FACTORY
+    )
+    assert terms[policy["t"]]["id"] == "policy/gwangju-smart-factory"  # carried short
     assert policy["budget"] == {"ko": "200억 원", "en": "KRW 20 billion"}
     assert policy["won"] == 20_000_000_000 and policy["end"] == "2025" and policy["year"] == 2021
     assert policy["quote"].startswith("일자리경제실은 관내 중소·중견 제조기업 100개사를")
@@ -212,7 +216,8 @@ def test_the_overview_of_many_is_governments_by_technologies(many_graph):
 
 
 def test_units_are_named_with_their_government_when_several_are_shown(many_graph):
-    terms = {t["id"]: t for t in api.overview_view(many_graph).data["terms"]}
+    data = api.overview_view(many_graph).data
+    terms = {pages.term_iri(data, t): t for t in data["terms"]}
     unit = terms[_org("hanbit-planning-coordination")]
     assert (unit["ko"], unit["nko"]) == ("한빛특별시 기획조정실", "기획조정실")
     assert unit["en"] == "Hanbit Special City Planning and Coordination Office"

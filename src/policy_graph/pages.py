@@ -19,7 +19,9 @@ import networkx as nx
 from .analysis import KIND_NAMES
 from .catalogue import RELATIONS, UPWARD, Catalogue, Policy
 from .errors import UsageError
+from .vocab import PGID
 
+BASE = str(PGID)  # IRIs under it are carried without it
 COLOURS = {
     "policy": "#4C78A8",
     "department": "#F58518",
@@ -490,7 +492,10 @@ class PageData:
         policy = catalogue.policies.get(iri)
         if policy is not None:
             government = policy.government
-        term = {"id": iri, "k": kind, "ko": shown["ko"], "en": shown["en"]}
+        # IRIs under our base are carried without it (a national page has tens of
+        # thousands of terms); the page script puts it back ("base").
+        short = iri[len(BASE) :] if iri.startswith(BASE) else iri
+        term = {"id": short, "k": kind, "ko": shown["ko"], "en": shown["en"]}
         if government in self.terms:
             term["g"] = self.terms[government]
         # Own names only where they differ (a unit's, without its government): a
@@ -514,6 +519,7 @@ class PageData:
         sources = sorted({s for p in policies for s in p.sources})
         return {
             "page": self.page,
+            "base": BASE,
             "several": catalogue.several_governments,
             "covers": {
                 "governments": [self.terms[g] for g in governments if g in self.terms],
@@ -626,6 +632,11 @@ def _facts(catalogue: Catalogue, policy: Policy) -> dict:
     }
     catalogue.cache[("facts", policy.iri)] = kept
     return kept
+
+
+def term_iri(data: dict, term: dict) -> str:
+    """The IRI of one of a page's ``terms`` (carried without the page's base)."""
+    return term["id"] if ":" in term["id"] else data["base"] + term["id"]
 
 
 def _relation_key(edge: dict) -> str:

@@ -226,6 +226,7 @@
       }
     }
     for (const term of page.terms) {
+      if (page.base && !term.id.includes(":")) term.id = page.base + term.id;
       if (term.g === undefined) term.g = null;
       if (term.nko === undefined) term.nko = term.ko;
       if (term.nen === undefined) term.nen = term.en;
@@ -248,6 +249,14 @@
       grouped.get(pair[keyAt]).push(pair[valueAt]);
     }
     return grouped;
+  }
+
+  // A concept and every broader one, worked out once per concept: an aggregate page asks
+  // it for each of tens of thousands of policies on every change.
+  const broaderClosures = new Map();
+  function broaderClosure(concept) {
+    if (!broaderClosures.has(concept)) broaderClosures.set(concept, Array.from(closure(concept, broaderOf)));
+    return broaderClosures.get(concept);
   }
 
   // Everything reachable from start through step (start included); cycles are harmless.
@@ -301,7 +310,7 @@
       if (policy.year !== null) bump("year", policy.year);
       for (const facet of CONCEPT_FACETS) {
         const reached = new Set();
-        for (const value of policy[facet]) for (const up of closure(value, broaderOf)) reached.add(up);
+        for (const value of policy[facet]) for (const up of broaderClosure(value)) reached.add(up);
         for (const value of reached) bump(facet, value);
       }
     }
@@ -516,7 +525,7 @@
       const policy = data.policies[i];
       const policyRows = rowsOf(policy).filter((r) => r !== null && rows.has(r));
       const policyColumns = new Set();
-      for (const tech of policy.tech) for (const up of closure(tech, broaderOf)) if (columns.has(up)) policyColumns.add(up);
+      for (const tech of policy.tech) for (const up of broaderClosure(tech)) if (columns.has(up)) policyColumns.add(up);
       if (!policyRows.length || !policyColumns.size) continue;
       for (const t of policyRows.concat(Array.from(policyColumns))) totals.set(t, (totals.get(t) || 0) + 1);
       for (const row of policyRows) {
@@ -666,7 +675,7 @@
     if (!focused) return true;
     if (!aggregate) return nodes.has(policy.t);
     const rowIn = rowsOf(policy).some((r) => r !== null && nodes.has(r));
-    return rowIn && policy.tech.some((tech) => Array.from(closure(tech, broaderOf)).some((up) => nodes.has(up)));
+    return rowIn && policy.tech.some((tech) => broaderClosure(tech).some((up) => nodes.has(up)));
   }
 
   // ---------------------------------------------------------------------------------------
