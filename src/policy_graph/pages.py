@@ -360,7 +360,7 @@ def query_view(catalogue: Catalogue, network: nx.DiGraph, name: str, empty: dict
 
 
 class PageData:
-    """The JSON that a page carries (see the contract in viz.py's template)."""
+    """The JSON that a page carries: docs/page-data.md describes it."""
 
     def __init__(
         self,
