@@ -39,6 +39,10 @@ def __getattr__(name: str):
         from . import errors
 
         return getattr(errors, name)
+    if name == "list_queries":  # reads .rq headers only: no rdflib
+        from .queries import list_queries
+
+        return list_queries
     if name in __all__:
         from . import api
 

@@ -25,6 +25,9 @@ from .outputs import (
     write_folder,
 )
 from .progress import Report
+
+# Defined beside the catalogue, so that `policy-graph queries` lists it without rdflib.
+from .queries import list_queries
 from .quotes import check_quotes, check_stated
 from .record_format import excerpt
 from .records import Records
@@ -307,13 +310,6 @@ def _load_graph_file(
 def _format_of(path: Path) -> str:
     """The RDF format of a graph file, by its suffix (Turtle when unknown)."""
     return next((f.name for f in RDF_FORMATS.values() if f.suffix == path.suffix), "ttl")
-
-
-def list_queries() -> list:
-    """The saved queries (``queries/*.rq``), each with its name, titles and parameters."""
-    from .queries import saved_queries
-
-    return list(saved_queries().values())
 
 
 def resolve_query(query: str | None = None, text: str | None = None):

@@ -285,9 +285,10 @@ def query(query, text, params, lang, fmt, endpoint, data_dir, graph_file, engine
 @cli.command()
 def queries() -> None:
     """List the saved queries with their titles and parameters."""
-    from . import api
+    # Not through api, which loads rdflib and the build: only the .rq headers are read.
+    from .queries import list_queries
 
-    for saved in _run(api.list_queries):
+    for saved in _run(list_queries):
         click.echo(f"{saved.name}")
         click.echo(f"    {saved.title} · {saved.title_ko}")
         for parameter in saved.parameters:

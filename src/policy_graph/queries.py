@@ -93,6 +93,11 @@ def saved_queries(directory: Path | None = None) -> dict[str, SavedQuery]:
     return {p.stem: read_saved_query(p) for p in sorted(directory.glob("*.rq"))}
 
 
+def list_queries() -> list[SavedQuery]:
+    """The saved queries (``queries/*.rq``), each with its name, titles and parameters."""
+    return list(saved_queries().values())
+
+
 def find_saved_query(name: str, directory: Path | None = None) -> SavedQuery:
     """The saved query called ``name``; a UsageError lists the known ones otherwise."""
     catalogue = saved_queries(directory)
