@@ -27,16 +27,34 @@ def test_help_lists_the_commands_and_exit_codes(tmp_path):
     ) in help_text
 
 
-def test_help_does_not_import_the_heavy_libraries():
+HEAVY = ("rdflib", "pyoxigraph", "oxrdflib", "networkx", "pyshacl", "yaml", "jinja2", "pyvis")
+
+
+def _heavy_modules_after(*args: str) -> tuple[str, str]:
+    """What `policy-graph ARGS` printed, and which heavy libraries it imported, in a
+    process of its own (the list goes to stderr, after the command's output)."""
     code = (
         "import sys; from policy_graph.cli import cli\n"
-        "heavy = sorted(m for m in ('rdflib', 'pyshacl', 'yaml') if m in sys.modules)\n"
-        "print(','.join(heavy))"
+        f"try: cli({list(args)!r}, prog_name='policy-graph')\n"
+        "except SystemExit: pass\n"
+        f"print(','.join(m for m in {HEAVY!r} if m in sys.modules), file=sys.stderr)"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
-    assert result.stdout.strip() == ""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    return result.stdout, result.stderr.strip()
+
+
+def test_help_does_not_import_the_heavy_libraries():
+    # Start-up (issue 14): --help and each command's --help answer without them.
+    for args in (["--help"], ["query", "--help"], ["build", "--help"], ["viz", "--help"]):
+        out, heavy = _heavy_modules_after(*args)
+        assert out.startswith("Usage: policy-graph "), args
+        assert heavy == "", args
+
+
+def test_queries_lists_without_importing_the_heavy_libraries():
+    out, heavy = _heavy_modules_after("queries")
+    assert "policies-per-department\n    Policies per department · " in out
+    assert heavy == ""
 
 
 def test_build_writes_the_graph_and_prints_the_summary(tmp_path):
