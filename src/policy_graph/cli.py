@@ -7,19 +7,33 @@ from __future__ import annotations
 import os
 import sys
 import warnings
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from . import __version__
-from .progress import TerminalProgress
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+
+class _PathValue:
+    """click.Path's ``path_type``: a value comes out as a pathlib.Path, and pathlib
+    (with urllib.parse and ipaddress under it) is imported when a command gets a path,
+    not for ``--help`` (start-up time: issue 14)."""
+
+    def __new__(cls, value) -> Path:
+        from pathlib import Path
+
+        return Path(value)
+
 
 FORMAT_NAMES = ("ttl", "nt", "jsonld", "xml", "trig")  # outputs.RDF_FORMATS, kept light for --help
 
 _data_option = click.option(
     "--data",
     "data_dir",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(file_okay=False, path_type=_PathValue),
     help="Records folder (default: ./data, else the bundled Gwangju records).",
 )
 
@@ -27,7 +41,7 @@ _data_option = click.option(
 _graph_file_option = click.option(
     "--graph-file",
     "graph_file",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(dir_okay=False, path_type=_PathValue),
     help="A graph file: read, rebuilt from its own records when they changed, or built "
     "when missing; never replaced by a graph of other records. Default: "
     "build/policy-graph.ttl when up to date, else a graph kept in the cache folder.",
@@ -130,7 +144,7 @@ def cli() -> None:
 _sources_option = click.option(
     "--sources",
     "sources_dir",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(file_okay=False, path_type=_PathValue),
     help="Folder of source texts (<source-id>.txt): also check every quote is verbatim.",
 )
 _strict_option = click.option(
@@ -144,8 +158,8 @@ _strict_option = click.option(
 @_data_option
 @click.option(
     "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=Path("build/policy-graph.ttl"),
+    type=click.Path(dir_okay=False, path_type=_PathValue),
+    default="build/policy-graph.ttl",
     show_default=True,
     help="Output file; with several formats, each takes its own suffix.",
 )
@@ -163,6 +177,7 @@ _strict_option = click.option(
 def build(data_dir, out, formats, sources_dir, strict, engine, full_shacl) -> None:
     """Load, check, convert and validate the records; write the graph."""
     from . import api
+    from .progress import TerminalProgress
 
     with TerminalProgress() as report:
         result = _run(
@@ -192,6 +207,7 @@ def build(data_dir, out, formats, sources_dir, strict, engine, full_shacl) -> No
 def validate(data_dir, sources_dir, strict, engine, full_shacl) -> None:
     """Do every check of build and write nothing."""
     from . import api
+    from .progress import TerminalProgress
 
     with TerminalProgress() as report:
         result = _run(
@@ -432,8 +448,8 @@ _lang_option = click.option(
 @_lang_option
 @click.option(
     "--out-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("build/views"),
+    type=click.Path(file_okay=False, path_type=_PathValue),
+    default="build/views",
     show_default=True,
     help="Where the HTML views go.",
 )
@@ -544,7 +560,7 @@ def _first(names: list[str], count: int = 10) -> str:
 )
 @click.option(
     "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(dir_okay=False, path_type=_PathValue),
     help="Default: build/policy-graph.FORMAT",
 )
 @_lang_option
@@ -553,6 +569,8 @@ def _first(names: list[str], count: int = 10) -> str:
 @_engine_option
 def export(fmt, out, lang, data_dir, graph_file, engine) -> None:
     """Export the network of the graph as GraphML or GEXF."""
+    from pathlib import Path
+
     from . import api
 
     out = out or Path(f"build/policy-graph.{fmt}")
@@ -567,7 +585,7 @@ def export(fmt, out, lang, data_dir, graph_file, engine) -> None:
 @cli.command()
 @click.option(
     "--out",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(file_okay=False, path_type=_PathValue),
     required=True,
     help="A new or empty records folder.",
 )
@@ -591,6 +609,7 @@ def generate(out, cities, triples, policies_per_city, seed) -> None:
     """Write a synthetic corpus of N governments' records (for benchmarks), with source texts."""
     from .generate import cities_for, describe
     from .generate import generate as write_corpus
+    from .progress import TerminalProgress
 
     if not cities and not triples:
         raise click.UsageError("give --cities N or --triples N")
