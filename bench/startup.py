@@ -4,8 +4,9 @@
 
 Runs each command ``--runs`` times, each in a fresh process (the commands in turn,
 so that a busy moment of the machine falls on all of them alike), and prints a
-Markdown table of the median wall time beside the target. By default it runs the
-installed console script beside this Python (``policy-graph``, what a user types),
+Markdown table of the median wall time beside the target, and the median CPU time
+(user + system), which depends less on what else the machine runs. By default it
+runs the installed console script beside this Python (``policy-graph``, what a user types),
 else ``python -m policy_graph``; PYTHONPATH is passed on, so that
 ``PYTHONPATH=src .venv/bin/python bench/startup.py`` measures a checkout.
 
@@ -52,24 +53,36 @@ def default_script() -> list[str]:
     return [str(script)] if script.is_file() else [sys.executable, "-m", "policy_graph"]
 
 
-def seconds(command: list[str], env: dict[str, str]) -> float:
-    """Wall time of one run of ``command``, in a process of its own."""
+def seconds(command: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall time and CPU time (user + system) of one run of ``command``, in a process
+    of its own. CPU time hardly depends on what else the machine runs; wall time does."""
     started = time.perf_counter()
-    subprocess.run(
-        command, check=True, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    process = subprocess.Popen(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
-    return time.perf_counter() - started
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode:
+        raise subprocess.CalledProcessError(process.returncode, command)
+    return wall, usage.ru_utime + usage.ru_stime
 
 
-def medians(commands: dict[str, list[str]], env: dict[str, str], runs: int) -> dict[str, float]:
-    """The median wall time of each command, run in turn ``runs`` times after a warm-up."""
+def medians(
+    commands: dict[str, list[str]], env: dict[str, str], runs: int
+) -> dict[str, tuple[float, float]]:
+    """The median wall and CPU time of each command, run in turn ``runs`` times after a
+    warm-up."""
     for command in commands.values():
         seconds(command, env)
-    times: dict[str, list[float]] = {name: [] for name in commands}
+    times: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
     for _ in range(runs):
         for name, command in commands.items():
             times[name].append(seconds(command, env))
-    return {name: statistics.median(values) for name, values in times.items()}
+    return {
+        name: (statistics.median(w for w, _ in values), statistics.median(c for _, c in values))
+        for name, values in times.items()
+    }
 
 
 def main() -> None:
@@ -88,12 +101,14 @@ def main() -> None:
     bytecode = "not written" if as_is.get("PYTHONDONTWRITEBYTECODE") else "as found"
     print(f"Start-up of `{' '.join(script)}`, median of {args.runs} runs; {describe()}.\n")
     print(
-        f"| command | median (s), bytecode {bytecode} | median (s), bytecode cached | target (s) |"
+        f"| command | wall (s), bytecode {bytecode} | wall (s), bytecode cached "
+        "| CPU (s), bytecode cached | target (s) |"
     )
-    print("|---|---:|---:|---:|")
+    print("|---|---:|---:|---:|---:|")
     for name in commands:
         target = f"{TARGET}" if name.startswith("policy-graph") else "(floor)"
-        print(f"| `{name}` | {plain[name]:.3f} | {warm[name]:.3f} | {target} |")
+        row = f"{plain[name][0]:.3f} | {warm[name][0]:.3f} | {warm[name][1]:.3f}"
+        print(f"| `{name}` | {row} | {target} |")
 
 
 if __name__ == "__main__":
