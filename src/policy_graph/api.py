@@ -26,7 +26,7 @@ from .outputs import (
 )
 from .progress import Report
 
-# Defined beside the catalogue, so that `policy-graph queries` lists it without rdflib.
+# Part of the API, defined beside the catalogue: `policy-graph queries` lists them without rdflib.
 from .queries import list_queries
 from .quotes import check_quotes, check_stated
 from .record_format import excerpt
