@@ -418,20 +418,70 @@ _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _MAX_DIGITS = 100
 
 
+_STR, _MAP, _SEQ = (f"tag:yaml.org,2002:{kind}" for kind in ("str", "map", "seq"))
+# Keys whose tags make flatten_mapping do something: merge keys (refused before
+# loading) and '=' (PyYAML's value key, read as a text).
+_SPECIAL_KEYS = ("tag:yaml.org,2002:merge", "tag:yaml.org,2002:value")
+
+
 class _LineLoader(_BaseLoader):
     depth = 0  # how deep the mapping or sequence being built is
+    special_keys = False  # whether a scalar resolved to one of _SPECIAL_KEYS
 
-    # The hooks below run for every value of every file: they stay lean.
+    # The hooks below run for every value of every file: they stay lean. Most values
+    # are texts and ids, which skip PyYAML's general machinery (half of the time of
+    # reading records went to it).
+
+    def __init__(self, stream) -> None:
+        super().__init__(stream)
+        # The first characters for which an implicit resolver may claim a plain
+        # scalar (digits, 'n' for null, 't' for true …); None: any (then no shortcut).
+        self.claimable = set(self.yaml_implicit_resolvers)
+        self.shortcut = None not in self.claimable and not self.yaml_path_resolvers
+
+    def resolve(self, kind, value, implicit):  # noqa: D102 (PyYAML's hook)
+        # What PyYAML's resolve would find, in one test or two: a quoted scalar, or a
+        # plain one that no resolver can claim by its first character, is a text; a
+        # mapping's or sequence's tag is its kind's (no path resolvers).
+        if self.shortcut:
+            if kind is yaml.ScalarNode:
+                if not implicit[0] or (value and value[0] not in self.claimable):
+                    return _STR
+            elif kind is yaml.MappingNode:
+                return _MAP
+            else:
+                return _SEQ
+        tag = super().resolve(kind, value, implicit)
+        if tag in _SPECIAL_KEYS:
+            self.special_keys = True
+        return tag
+
+    def construct_document(self, node):  # noqa: D102 (PyYAML's hook)
+        # Records need no aliases, anchors or tags (refused before loading), so
+        # PyYAML's bookkeeping of constructed objects and generators is not needed.
+        return self.value_of(node)
+
+    def value_of(self, node):
+        """The Python value of ``node``: texts at once, mappings and sequences by our
+        hooks, other scalars (numbers, dates, null) by PyYAML's constructors."""
+        if node.tag == _STR and isinstance(node, yaml.ScalarNode):
+            return node.value
+        if isinstance(node, yaml.MappingNode):
+            return self.construct_mapping(node)
+        if isinstance(node, yaml.SequenceNode):
+            return self.construct_sequence(node)
+        return self.construct_object(node, deep=True)
 
     def construct_mapping(self, node, deep=False):  # noqa: D102 (PyYAML's hook)
         self.depth += 1
         if self.depth > MAX_DEPTH:
             raise _Unreadable(_TOO_DEEP, node.start_mark.line + 1)
-        self.flatten_mapping(node)
+        if self.special_keys:
+            self.flatten_mapping(node)
         mapping = _Mapping()
         mapping.line = node.start_mark.line + 1
         for key_node, value_node in node.value:
-            key = self.construct_object(key_node, deep=True)
+            key = self.value_of(key_node)
             line = key_node.start_mark.line + 1
             if isinstance(key, (list, dict)):
                 kind = "a list" if isinstance(key, list) else "a mapping"
@@ -439,7 +489,7 @@ class _LineLoader(_BaseLoader):
             if key in mapping:
                 mapping.duplicates.append((key, line, mapping.key_lines[key]))
                 continue
-            mapping[key] = self.construct_object(value_node, deep=True)
+            mapping[key] = self.value_of(value_node)
             mapping.key_lines[key] = line
         self.depth -= 1
         return mapping
@@ -448,7 +498,7 @@ class _LineLoader(_BaseLoader):
         self.depth += 1
         if self.depth > MAX_DEPTH:
             raise _Unreadable(_TOO_DEEP, node.start_mark.line + 1)
-        sequence = _Sequence(self.construct_object(child, deep=True) for child in node.value)
+        sequence = _Sequence(self.value_of(child) for child in node.value)
         sequence.item_lines = [child.start_mark.line + 1 for child in node.value]
         self.depth -= 1
         return sequence
