@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import cached_property
 from typing import Any
 
 from .amounts import parse_amount_text
@@ -384,7 +385,12 @@ class Section:
     example: str = ""
 
     def field(self, name: str) -> Field | None:
-        return next((f for f in self.fields if f.name == name), None)
+        return self.by_name.get(name)
+
+    @cached_property
+    def by_name(self) -> dict[str, Field]:
+        """Its fields by name (looked up for every key of every record)."""
+        return {f.name: f for f in self.fields}
 
 
 def _id(meaning: str, example: str) -> Field:

@@ -402,6 +402,7 @@ class _Mapping(dict):
     """A YAML mapping that remembers its line, its keys' lines and duplicate keys."""
 
     line = 0
+    holds_duplicates = False  # whether it or a mapping inside it has duplicate keys
 
     def __init__(self) -> None:
         super().__init__()
@@ -438,6 +439,7 @@ class _LineLoader(_BaseLoader):
         # scalar (digits, 'n' for null, 't' for true …); None: any (then no shortcut).
         self.claimable = set(self.yaml_implicit_resolvers)
         self.shortcut = None not in self.claimable and not self.yaml_path_resolvers
+        self.building: list[_Mapping] = []  # the mappings being built, outermost first
 
     def resolve(self, kind, value, implicit):  # noqa: D102 (PyYAML's hook)
         # What PyYAML's resolve would find, in one test or two: a quoted scalar, or a
@@ -480,6 +482,7 @@ class _LineLoader(_BaseLoader):
             self.flatten_mapping(node)
         mapping = _Mapping()
         mapping.line = node.start_mark.line + 1
+        self.building.append(mapping)
         for key_node, value_node in node.value:
             key = self.value_of(key_node)
             line = key_node.start_mark.line + 1
@@ -488,9 +491,12 @@ class _LineLoader(_BaseLoader):
                 raise _Unreadable(f"{kind} where a field name belongs: write a name", line)
             if key in mapping:
                 mapping.duplicates.append((key, line, mapping.key_lines[key]))
+                for holder in self.building:  # so that records without any skip the search
+                    holder.holds_duplicates = True
                 continue
             mapping[key] = self.value_of(value_node)
             mapping.key_lines[key] = line
+        self.building.pop()
         self.depth -= 1
         return mapping
 
@@ -614,7 +620,7 @@ class _Fields:
             for number, line in enumerate(getattr(value, "item_lines", ()), 1):
                 lines[f"{key}.{number}"] = line
         self.origin = Origin(file, mapping.line, lines)
-        for key, line, first in _duplicate_keys(mapping):
+        for key, line, first in _duplicate_keys(mapping) if mapping.holds_duplicates else ():
             self.problem(excerpt(key), f"duplicate key (first at line {first})", line)
 
     def _line(self, key: Any) -> int:
@@ -630,7 +636,7 @@ class _Fields:
         required one left out (unless it was found indented under another field)."""
         values = {f.key: self._take(f, read_nested) for f in self.section.fields}
         for name in self.mapping:
-            if self.section.field(str(name)) is None:
+            if str(name) not in self.section.by_name:
                 known = [f.name for f in self.section.fields]
                 hint = did_you_mean(str(name), known)
                 self.problem(excerpt(str(name)), f"unknown field{hint}", self._line(name))
