@@ -103,8 +103,16 @@ def validate_graph(graph: Graph, records: Mapping[URIRef, object] | None = None)
     """
     from pyshacl import validate
 
+    # In place: in advanced mode pyshacl would otherwise copy the graph first (a third
+    # of its time), in case SHACL rules add triples; our shapes have none, and without
+    # inference nothing is added.
     conforms, report, _text = validate(
-        graph, shacl_graph=load_shapes(), inference="none", advanced=True, allow_warnings=True
+        graph,
+        shacl_graph=load_shapes(),
+        inference="none",
+        advanced=True,
+        allow_warnings=True,
+        inplace=True,
     )
     if conforms:
         return []
