@@ -12,6 +12,7 @@ import errno
 import os
 import re
 import stat
+import sys
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, fields, replace
@@ -419,6 +420,8 @@ _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _MAX_DIGITS = 100
 
 
+# The longest text that is interned (ids are at most MAX_ID_CHARS = 100).
+_INTERNED_CHARS = 100
 _STR, _MAP, _SEQ = (f"tag:yaml.org,2002:{kind}" for kind in ("str", "map", "seq"))
 # Keys whose tags make flatten_mapping do something: merge keys (refused before
 # loading) and '=' (PyYAML's value key, read as a text).
@@ -467,7 +470,11 @@ class _LineLoader(_BaseLoader):
         """The Python value of ``node``: texts at once, mappings and sequences by our
         hooks, other scalars (numbers, dates, null) by PyYAML's constructors."""
         if node.tag == _STR and isinstance(node, yaml.ScalarNode):
-            return node.value
+            # Field names and ids (of governments, concepts, sources) repeat on every
+            # record: one object each, so that records take less memory and less time
+            # to pass between processes (pickle writes an object once).
+            text = node.value
+            return sys.intern(text) if len(text) <= _INTERNED_CHARS else text
         if isinstance(node, yaml.MappingNode):
             return self.construct_mapping(node)
         if isinstance(node, yaml.SequenceNode):
@@ -618,7 +625,7 @@ class _Fields:
         lines = {str(k): v for k, v in mapping.key_lines.items()}
         for key, value in mapping.items():
             for number, line in enumerate(getattr(value, "item_lines", ()), 1):
-                lines[f"{key}.{number}"] = line
+                lines[sys.intern(f"{key}.{number}")] = line  # as field names are
         self.origin = Origin(file, mapping.line, lines)
         for key, line, first in _duplicate_keys(mapping) if mapping.holds_duplicates else ():
             self.problem(excerpt(key), f"duplicate key (first at line {first})", line)
