@@ -86,6 +86,10 @@ class LongNumber(str):
 
 
 def parse_string(value: Any) -> str:
+    if type(value) is str:  # the usual case, checked first: it runs for every text
+        text = value.strip()
+        if text and len(text) <= MAX_TEXT_CHARS:
+            return text
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise InvalidValue(f"expected a text, got {describe(value)}")
     text = str(value).strip()
@@ -117,6 +121,8 @@ def parse_slug(value: Any) -> str:
 def parse_references(value: Any) -> tuple[str, ...]:
     items = value if isinstance(value, list) else [value]
     references = tuple(parse_string(item) for item in items if item is not None)
+    if len(set(references)) == len(references):
+        return references
     repeated = sorted({r for r in references if references.count(r) > 1})
     if repeated:
         raise InvalidValue(f"lists {', '.join(map(describe, repeated))} more than once")
