@@ -489,20 +489,21 @@ class _LineLoader(_BaseLoader):
             self.flatten_mapping(node)
         mapping = _Mapping()
         mapping.line = node.start_mark.line + 1
+        key_lines, value_of = mapping.key_lines, self.value_of
         self.building.append(mapping)
         for key_node, value_node in node.value:
-            key = self.value_of(key_node)
+            key = value_of(key_node)
             line = key_node.start_mark.line + 1
             if isinstance(key, (list, dict)):
                 kind = "a list" if isinstance(key, list) else "a mapping"
                 raise _Unreadable(f"{kind} where a field name belongs: write a name", line)
-            if key in mapping:
-                mapping.duplicates.append((key, line, mapping.key_lines[key]))
+            if key in key_lines:
+                mapping.duplicates.append((key, line, key_lines[key]))
                 for holder in self.building:  # so that records without any skip the search
                     holder.holds_duplicates = True
                 continue
-            mapping[key] = self.value_of(value_node)
-            mapping.key_lines[key] = line
+            mapping[key] = value_of(value_node)
+            key_lines[key] = line
         self.building.pop()
         self.depth -= 1
         return mapping
@@ -511,7 +512,8 @@ class _LineLoader(_BaseLoader):
         self.depth += 1
         if self.depth > MAX_DEPTH:
             raise _Unreadable(_TOO_DEEP, node.start_mark.line + 1)
-        sequence = _Sequence(self.value_of(child) for child in node.value)
+        value_of = self.value_of
+        sequence = _Sequence([value_of(child) for child in node.value])
         sequence.item_lines = [child.start_mark.line + 1 for child in node.value]
         self.depth -= 1
         return sequence
