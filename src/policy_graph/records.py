@@ -1184,7 +1184,7 @@ def read_records(data_dir: Path | str, report=None) -> tuple[Records, list[Probl
     if not paths:  # and where folders could not be listed, they say so
         no_records = Problem(str(data_dir), message="no records (*.yaml) in this folder")
         raise InputError(problems or [no_records])
-    with _without_cycle_collection():
+    with without_cycle_collection():
         records, file_problems, unread = _read_files(paths, report)
         problems += file_problems
         _check_unique(problems, records)
@@ -1198,10 +1198,11 @@ def read_records(data_dir: Path | str, report=None) -> tuple[Records, list[Probl
 
 
 @contextmanager
-def _without_cycle_collection() -> Iterator[None]:
-    """Python's cycle collector paused: reading makes millions of objects, none in a
-    cycle (reference counting frees them all), and as they pile up the collector
-    walks all of them again and again: 8 s of 44 at 1M triples, for nothing."""
+def without_cycle_collection() -> Iterator[None]:
+    """Python's cycle collector paused: reading records (or making their triples)
+    makes millions of objects, none in a cycle (reference counting frees them all),
+    and as they pile up the collector walks all of them again and again: 8 s of 44
+    at 1M triples, for nothing."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
