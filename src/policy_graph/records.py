@@ -1199,10 +1199,10 @@ def read_records(data_dir: Path | str, report=None) -> tuple[Records, list[Probl
 
 @contextmanager
 def without_cycle_collection() -> Iterator[None]:
-    """Python's cycle collector paused: reading records (or making their triples)
-    makes millions of objects, none in a cycle (reference counting frees them all),
-    and as they pile up the collector walks all of them again and again: 8 s of 44
-    at 1M triples, for nothing."""
+    """Python's cycle collector paused: reading records (or indexing them by IRI,
+    see validate.py) makes millions of objects, none in a cycle (reference counting
+    frees them all), and as they pile up the collector walks all of them again and
+    again: 8 s of 44 at 1M triples, for nothing."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
