@@ -406,3 +406,31 @@ def test_records_read_in_parallel_are_the_records_read_in_turn(tmp_path, monkeyp
         loaded.append(records_module.load_records(tmp_path / "c"))
     assert len(loaded[0].policies) == 24
     assert loaded[0] == loaded[1]
+
+
+def test_texts_that_n_triples_escapes_reach_the_oxigraph_store_unchanged(tmp_path):
+    # The Oxigraph engine loads the records' triples as N-Triples lines: quotes,
+    # backslashes and line breaks must be escaped, and nothing else changed.
+    import shutil
+
+    from conftest import MINIMAL
+
+    shutil.copytree(MINIMAL, tmp_path / "data")
+    policies = tmp_path / "data" / "policies.yaml"
+    # YAML's double-quoted form: \" \\ \t \n \r \u2028 are YAML's escapes.
+    awkward = r'"a \"quoted\" \\u0041 back\\slash,\ttab,\nnew line,\r\nCRLF, \u2028 and 😀"'
+    text = policies.read_text(encoding="utf-8").replace(
+        "en: Smart factory upgrade}", f"en: {awkward}}}", 1
+    )
+    policies.write_text(text, encoding="utf-8")
+    expected = 'a "quoted" \\u0041 back\\slash,\ttab,\nnew line,\r\nCRLF, \u2028 and 😀'
+    graphs = {}
+    for engine in ("rdflib", "oxigraph"):
+        result = api.validate(tmp_path / "data", engine=engine)
+        graphs[engine] = result.engine.to_rdflib(result.graph)
+    factory = URIRef("https://w3id.org/policy-graph/id/policy/gwangju-smart-factory")
+    label = URIRef("http://www.w3.org/2000/01/rdf-schema#label")
+    for graph in graphs.values():
+        assert Literal(expected, lang="en") in set(graph.objects(factory, label))
+    assert len(graphs["oxigraph"]) > 100
+    assert isomorphic(*(_decimals_canonical(graphs[engine]) for engine in ("rdflib", "oxigraph")))

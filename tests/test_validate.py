@@ -65,3 +65,14 @@ def test_a_year_that_is_not_a_gyear_is_reported_without_records():
         "pgpolicy:gwangju-smart-factory: pg:plannedEnd: has at most one planned end, an xsd:gYear "
         "(found '2025-12-31')"
     )
+
+
+def test_validation_leaves_the_graph_as_it_was():
+    # pyshacl runs in place (no copy): right only while the shapes hold no SHACL rules,
+    # which would add triples to the graph itself.
+    records, graph = _minimal()
+    before = set(graph)
+    graph.remove((FACTORY, PG.usesTechnology, None))
+    removed = before - set(graph)
+    assert removed and validate_graph(graph, record_index(records))
+    assert set(graph) == before - removed

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, PROV, RDF, RDFS, SDO, SKOS, XSD
 
@@ -30,6 +32,91 @@ CONCEPT_KINDS: dict[str, tuple[URIRef, str, Text]] = {
         Text("기관 유형", "Organisation types"),
     ),
 }
+
+# Every class, property and datatype the graph uses, by a short name. Each graph's
+# Terms makes them once, in the classes of its store (rdflib's or Oxigraph's): not
+# once per triple (rdflib's namespaces build a new URIRef on every attribute read).
+VOCABULARY: dict[str, URIRef] = {
+    "type": RDF.type,
+    "label": RDFS.label,
+    "pref_label": SKOS.prefLabel,
+    "alt_label": SKOS.altLabel,
+    "definition": SKOS.definition,
+    "concept_scheme": SKOS.ConceptScheme,
+    "concept": SKOS.Concept,
+    "in_scheme": SKOS.inScheme,
+    "broader": SKOS.broader,
+    "narrower": SKOS.narrower,
+    "top_concept_of": SKOS.topConceptOf,
+    "has_top_concept": SKOS.hasTopConcept,
+    "organization": ORG.Organization,
+    "formal_organization": ORG.FormalOrganization,
+    "organizational_unit": ORG.OrganizationalUnit,
+    "classification": ORG.classification,
+    "sub_organization_of": ORG.subOrganizationOf,
+    "has_sub_organization": ORG.hasSubOrganization,
+    "unit_of": ORG.unitOf,
+    "has_unit": ORG.hasUnit,
+    "entity": PROV.Entity,
+    "was_derived_from": PROV.wasDerivedFrom,
+    "title": DCTERMS.title,
+    "description": DCTERMS.description,
+    "publisher": DCTERMS.publisher,
+    "issued": DCTERMS.issued,
+    "creator": DCTERMS.creator,
+    "is_part_of": DCTERMS.isPartOf,
+    "has_part": DCTERMS.hasPart,
+    "url": SDO.url,
+    "policy": PG.Policy,
+    "programme": PG.Programme,
+    "government": PG.government,
+    "lead_department": PG.leadDepartment,
+    "uses_technology": PG.usesTechnology,
+    "target_group": PG.targetGroup,
+    "partner_institution": PG.partnerInstitution,
+    "policy_domain": PG.policyDomain,
+    "budget_krw": PG.budgetKRW,
+    "planned_end": PG.plannedEnd,
+    "timeline": PG.timeline,
+    "source_quote": PG.sourceQuote,
+    "date": XSD.date,
+    "decimal": XSD.decimal,
+    "g_year": XSD.gYear,
+}
+
+
+class Terms:
+    """Makes the terms of the graph as rdflib's classes. A store with classes of its own
+    (Oxigraph's) subclasses it, so that each term is made once, in its own classes."""
+
+    def __init__(self) -> None:
+        make = self.constant
+        self.vocabulary = SimpleNamespace(**{n: make(t) for n, t in VOCABULARY.items()})
+        self.concept_classes = {kind: make(cls) for kind, (cls, _s, _l) in CONCEPT_KINDS.items()}
+        self.source_classes = {
+            name: make(SDO[cls.removeprefix("schema:")])
+            for name, (cls, _ko, _en) in SOURCE_TYPES.items()
+        }
+
+    def constant(self, term: URIRef):
+        """A term of the vocabulary."""
+        return term
+
+    def iri(self, kind: str, slug: str):
+        """The IRI of a resource of ours (see :func:`.vocab.iri`)."""
+        return iri(kind, slug)
+
+    def url(self, text: str):
+        """An IRI given in a record (a source's url)."""
+        return URIRef(text)
+
+    def text(self, value: str, lang: str):
+        """A literal in a language."""
+        return Literal(value, lang=lang)
+
+    def typed(self, lexical: str, datatype):
+        """A literal of ``datatype`` (a term of the vocabulary) in its canonical form."""
+        return Literal(lexical, datatype=datatype)
 
 
 def source_label(source: Source, publisher: Organisation | Government | None) -> Text:
@@ -77,173 +164,184 @@ def build_graph(records: Records, report=None) -> Graph:
     return add_records(bind_prefixes(Graph(identifier=GRAPH_IRI)), records, report)
 
 
-def add_records(graph, records: Records, report=None):
+def add_records(graph, records: Records, report=None, terms: Terms | None = None):
     """Add the triples of ``records`` to ``graph``: an rdflib Graph, or any sink with
-    ``add((s, p, o))`` (the Oxigraph engine's, which writes them straight to its store).
-    ``report(step, done, total)`` hears of every thousandth policy."""
-    _add_schemes(graph)
+    ``add((s, p, o))`` of the terms that ``terms`` makes (the Oxigraph engine's, which
+    writes them straight to its store). ``report(step, done, total)`` hears of every
+    thousandth policy."""
+    write = _Writer(graph, terms or Terms())
+    write.schemes()
     for concept in records.concepts:
-        _add_concept(graph, concept)
+        write.concept(concept)
     for organisation in records.organisations:
-        _add_organisation(graph, organisation)
+        write.organisation(organisation)
     for government in records.governments:
-        _add_government(graph, government)
+        write.government(government)
     publishers = {o.id: o for o in [*records.organisations, *records.governments]}
     for source in records.sources:
-        _add_source(graph, source, publishers)
+        write.source(source, publishers)
     for programme in records.programmes:
-        _add_programme(graph, programme)
+        write.programme(programme)
     total = len(records.policies)
     for number, policy in enumerate(records.policies, 1):
-        _add_policy(graph, policy)
+        write.policy(policy)
         if report and (number % 1000 == 0 or number == total):
             report("converting to RDF (policies)", number, total)
     return graph
 
 
-def _add_labels(graph: Graph, subject: URIRef, label: Text, alt_labels=None, concept=False) -> None:
-    for lang in ("ko", "en"):
-        literal = Literal(getattr(label, lang), lang=lang)
-        graph.add((subject, RDFS.label, literal))
-        if concept:
-            graph.add((subject, SKOS.prefLabel, literal))
-    for lang, labels in (alt_labels or {}).items():
-        for alt in labels:
-            graph.add((subject, SKOS.altLabel, Literal(alt, lang=lang)))
+class _Writer:
+    """Adds the triples of records to a graph, in the terms that ``terms`` makes."""
+
+    def __init__(self, graph, terms: Terms) -> None:
+        self.add = graph.add
+        self.terms = terms
+        self.v = terms.vocabulary
+
+    def labels(self, subject, label: Text, alt_labels=None, concept=False) -> None:
+        add, v, terms = self.add, self.v, self.terms
+        for lang in ("ko", "en"):
+            literal = terms.text(getattr(label, lang), lang)
+            add((subject, v.label, literal))
+            if concept:
+                add((subject, v.pref_label, literal))
+        for lang, labels in (alt_labels or {}).items():
+            for alt in labels:
+                add((subject, v.alt_label, terms.text(alt, lang)))
+
+    def texts(self, subject, predicate, text: Text | None) -> None:
+        if text is not None:
+            self.add((subject, predicate, self.terms.text(text.ko, "ko")))
+            self.add((subject, predicate, self.terms.text(text.en, "en")))
+
+    def schemes(self) -> None:
+        for _cls, slug, label in CONCEPT_KINDS.values():
+            scheme = self.terms.iri("scheme", slug)
+            self.add((scheme, self.v.type, self.v.concept_scheme))
+            self.labels(scheme, label)
+
+    def concept(self, concept: Concept) -> None:
+        add, v, terms = self.add, self.v, self.terms
+        subject = terms.iri(concept.kind, concept.id)
+        scheme = terms.iri("scheme", CONCEPT_KINDS[concept.kind][1])
+        add((subject, v.type, terms.concept_classes[concept.kind]))
+        add((subject, v.type, v.concept))
+        add((subject, v.in_scheme, scheme))
+        self.labels(subject, concept.label, concept.alt_labels, concept=True)
+        self.texts(subject, v.definition, concept.definition)
+        for broader in concept.broader:
+            add((subject, v.broader, terms.iri(concept.kind, broader)))
+            add((terms.iri(concept.kind, broader), v.narrower, subject))
+        if not concept.broader:
+            add((subject, v.top_concept_of, scheme))
+            add((scheme, v.has_top_concept, subject))
+
+    def organisation(self, organisation: Organisation) -> None:
+        subject = self.terms.iri("org", organisation.id)
+        self.add((subject, self.v.type, self.v.organization))
+        self.labels(subject, organisation.label, organisation.alt_labels)
+        kind = self.terms.iri("organisation-type", organisation.kind)
+        self.add((subject, self.v.classification, kind))
+
+    def government(self, government: Government) -> None:
+        add, v, terms = self.add, self.v, self.terms
+        subject = terms.iri("org", government.id)
+        add((subject, v.type, v.organization))
+        add((subject, v.type, v.formal_organization))
+        self.labels(subject, government.label, government.alt_labels)
+        add((subject, v.classification, terms.iri("organisation-type", government.kind)))
+        if government.part_of:
+            add((subject, v.sub_organization_of, terms.iri("org", government.part_of)))
+        for unit in government.units:
+            self.unit(unit, subject)
+
+    def unit(self, unit: Unit, government) -> None:
+        add, v, terms = self.add, self.v, self.terms
+        subject = terms.iri("org", f"{unit.government}-{unit.id}")
+        add((subject, v.type, v.organizational_unit))
+        self.labels(subject, unit.label, unit.alt_labels)
+        add((subject, v.classification, terms.iri("organisation-type", unit.unit_type)))
+        add((subject, v.unit_of, government))
+        add((government, v.has_unit, subject))
+        if unit.part_of:
+            holder = terms.iri("org", f"{unit.government}-{unit.part_of}")
+            add((subject, v.sub_organization_of, holder))
+            add((holder, v.has_sub_organization, subject))
+
+    def source(self, source: Source, publishers: dict) -> None:
+        add, v, terms = self.add, self.v, self.terms
+        subject = terms.iri("source", source.id)
+        add((subject, v.type, v.entity))
+        add((subject, v.type, terms.source_classes[source.type]))
+        if source.title:
+            self.labels(subject, Text(source.title, source.title_en))
+            add((subject, v.title, terms.text(source.title, "ko")))
+            add((subject, v.title, terms.text(source.title_en, "en")))
+        else:
+            self.labels(subject, source_label(source, publishers.get(source.publisher)))
+        add((subject, v.publisher, terms.iri("org", source.publisher)))
+        add((subject, v.issued, terms.typed(source.issued.isoformat(), v.date)))
+        if source.author:
+            add((subject, v.creator, terms.text(source.author, "ko")))
+        if source.url:
+            add((subject, v.url, terms.url(source.url)))
+
+    def provenance(self, subject, record: Policy | Programme) -> None:
+        add, v, terms = self.add, self.v, self.terms
+        add((subject, v.government, terms.iri("org", record.government)))
+        if record.budget_krw is not None:
+            add((subject, v.budget_krw, terms.typed(_decimal(record.budget_krw), v.decimal)))
+        if record.planned_end is not None:
+            add((subject, v.planned_end, terms.typed(str(record.planned_end), v.g_year)))
+        if record.timeline:
+            add((subject, v.timeline, terms.text(record.timeline, "ko")))
+        for quote in record.quotes:
+            add((subject, v.source_quote, terms.text(quote, "ko")))
+        for source in record.sources:
+            add((subject, v.was_derived_from, terms.iri("source", source)))
+
+    def programme(self, programme: Programme) -> None:
+        add, v, terms = self.add, self.v, self.terms
+        subject = terms.iri("programme", f"{programme.government}-{programme.id}")
+        add((subject, v.type, v.programme))
+        self.labels(subject, programme.title)
+        self.texts(subject, v.description, programme.description)
+        if programme.part_of:
+            whole = terms.iri("programme", f"{programme.government}-{programme.part_of}")
+            add((subject, v.is_part_of, whole))
+            add((whole, v.has_part, subject))
+        self.provenance(subject, programme)
+
+    def policy(self, policy: Policy) -> None:
+        add, v, terms = self.add, self.v, self.terms
+        government = policy.government
+        subject = terms.iri("policy", f"{government}-{policy.id}")
+        add((subject, v.type, v.policy))
+        self.labels(subject, policy.title)
+        self.texts(subject, v.description, policy.description)
+        if policy.lead_department:
+            department = terms.iri("org", f"{government}-{policy.lead_department}")
+            add((subject, v.lead_department, department))
+        if policy.programme:
+            programme = terms.iri("programme", f"{government}-{policy.programme}")
+            add((subject, v.is_part_of, programme))
+            add((programme, v.has_part, subject))
+        for predicate, kind, ids in (
+            (v.uses_technology, "technology", policy.technologies),
+            (v.target_group, "target-group", policy.target_groups),
+            (v.partner_institution, "org", policy.partners),
+            (v.policy_domain, "domain", policy.domains),
+        ):
+            for slug in ids:
+                add((subject, predicate, terms.iri(kind, slug)))
+        self.provenance(subject, policy)
 
 
-def _add_texts(graph: Graph, subject: URIRef, predicate: URIRef, text: Text | None) -> None:
-    if text is not None:
-        graph.add((subject, predicate, Literal(text.ko, lang="ko")))
-        graph.add((subject, predicate, Literal(text.en, lang="en")))
-
-
-def _add_schemes(graph: Graph) -> None:
-    for _cls, slug, label in CONCEPT_KINDS.values():
-        scheme = iri("scheme", slug)
-        graph.add((scheme, RDF.type, SKOS.ConceptScheme))
-        _add_labels(graph, scheme, label)
-
-
-def _add_concept(graph: Graph, concept: Concept) -> None:
-    subject = record_iri(concept)
-    cls, scheme_slug, _label = CONCEPT_KINDS[concept.kind]
-    scheme = iri("scheme", scheme_slug)
-    graph.add((subject, RDF.type, cls))
-    graph.add((subject, RDF.type, SKOS.Concept))
-    graph.add((subject, SKOS.inScheme, scheme))
-    _add_labels(graph, subject, concept.label, concept.alt_labels, concept=True)
-    _add_texts(graph, subject, SKOS.definition, concept.definition)
-    for broader in concept.broader:
-        graph.add((subject, SKOS.broader, iri(concept.kind, broader)))
-        graph.add((iri(concept.kind, broader), SKOS.narrower, subject))
-    if not concept.broader:
-        graph.add((subject, SKOS.topConceptOf, scheme))
-        graph.add((scheme, SKOS.hasTopConcept, subject))
-
-
-def _add_organisation(graph: Graph, organisation: Organisation) -> None:
-    subject = record_iri(organisation)
-    graph.add((subject, RDF.type, ORG.Organization))
-    _add_labels(graph, subject, organisation.label, organisation.alt_labels)
-    graph.add((subject, ORG.classification, iri("organisation-type", organisation.kind)))
-
-
-def _add_government(graph: Graph, government: Government) -> None:
-    subject = record_iri(government)
-    graph.add((subject, RDF.type, ORG.Organization))
-    graph.add((subject, RDF.type, ORG.FormalOrganization))
-    _add_labels(graph, subject, government.label, government.alt_labels)
-    graph.add((subject, ORG.classification, iri("organisation-type", government.kind)))
-    if government.part_of:
-        graph.add((subject, ORG.subOrganizationOf, iri("org", government.part_of)))
-    for unit in government.units:
-        _add_unit(graph, unit, subject)
-
-
-def _add_unit(graph: Graph, unit: Unit, government: URIRef) -> None:
-    subject = record_iri(unit)
-    graph.add((subject, RDF.type, ORG.OrganizationalUnit))
-    _add_labels(graph, subject, unit.label, unit.alt_labels)
-    graph.add((subject, ORG.classification, iri("organisation-type", unit.unit_type)))
-    graph.add((subject, ORG.unitOf, government))
-    graph.add((government, ORG.hasUnit, subject))
-    if unit.part_of:
-        holder = unit_iri(unit.government, unit.part_of)
-        graph.add((subject, ORG.subOrganizationOf, holder))
-        graph.add((holder, ORG.hasSubOrganization, subject))
-
-
-def _add_source(graph: Graph, source: Source, publishers: dict) -> None:
-    subject = record_iri(source)
-    graph.add((subject, RDF.type, PROV.Entity))
-    graph.add((subject, RDF.type, SDO[SOURCE_TYPES[source.type][0].removeprefix("schema:")]))
-    if source.title:
-        _add_labels(graph, subject, Text(source.title, source.title_en))
-        graph.add((subject, DCTERMS.title, Literal(source.title, lang="ko")))
-        graph.add((subject, DCTERMS.title, Literal(source.title_en, lang="en")))
-    else:
-        _add_labels(graph, subject, source_label(source, publishers.get(source.publisher)))
-    graph.add((subject, DCTERMS.publisher, iri("org", source.publisher)))
-    graph.add((subject, DCTERMS.issued, Literal(source.issued, datatype=XSD.date)))
-    if source.author:
-        graph.add((subject, DCTERMS.creator, Literal(source.author, lang="ko")))
-    if source.url:
-        graph.add((subject, SDO.url, URIRef(source.url)))
-
-
-def _add_provenance(graph: Graph, subject: URIRef, record: Policy | Programme) -> None:
-    graph.add((subject, PG.government, iri("org", record.government)))
-    if record.budget_krw is not None:
-        graph.add((subject, PG.budgetKRW, _decimal(record.budget_krw)))
-    if record.planned_end is not None:
-        graph.add((subject, PG.plannedEnd, Literal(str(record.planned_end), datatype=XSD.gYear)))
-    if record.timeline:
-        graph.add((subject, PG.timeline, Literal(record.timeline, lang="ko")))
-    for quote in record.quotes:
-        graph.add((subject, PG.sourceQuote, Literal(quote, lang="ko")))
-    for source in record.sources:
-        graph.add((subject, PROV.wasDerivedFrom, iri("source", source)))
-
-
-def _decimal(amount) -> Literal:
-    """An xsd:decimal in canonical form ("20000000000.0"), as Turtle writes and reads it."""
+def _decimal(amount) -> str:
+    """An xsd:decimal's canonical form ("20000000000.0"), as Turtle writes and reads it
+    (and as rdflib would make it of this text: it keeps it)."""
     text = format(amount, "f")
-    return Literal(text if "." in text else f"{text}.0", datatype=XSD.decimal)
-
-
-def _add_programme(graph: Graph, programme: Programme) -> None:
-    subject = record_iri(programme)
-    graph.add((subject, RDF.type, PG.Programme))
-    _add_labels(graph, subject, programme.title)
-    _add_texts(graph, subject, DCTERMS.description, programme.description)
-    if programme.part_of:
-        whole = programme_iri(programme.government, programme.part_of)
-        graph.add((subject, DCTERMS.isPartOf, whole))
-        graph.add((whole, DCTERMS.hasPart, subject))
-    _add_provenance(graph, subject, programme)
-
-
-def _add_policy(graph: Graph, policy: Policy) -> None:
-    subject = record_iri(policy)
-    graph.add((subject, RDF.type, PG.Policy))
-    _add_labels(graph, subject, policy.title)
-    _add_texts(graph, subject, DCTERMS.description, policy.description)
-    if policy.lead_department:
-        graph.add((subject, PG.leadDepartment, unit_iri(policy.government, policy.lead_department)))
-    if policy.programme:
-        programme = programme_iri(policy.government, policy.programme)
-        graph.add((subject, DCTERMS.isPartOf, programme))
-        graph.add((programme, DCTERMS.hasPart, subject))
-    for predicate, kind, ids in (
-        (PG.usesTechnology, "technology", policy.technologies),
-        (PG.targetGroup, "target-group", policy.target_groups),
-        (PG.partnerInstitution, "org", policy.partners),
-        (PG.policyDomain, "domain", policy.domains),
-    ):
-        for slug in ids:
-            graph.add((subject, predicate, iri(kind, slug)))
-    _add_provenance(graph, subject, policy)
+    return text if "." in text else f"{text}.0"
 
 
 __all__ = ["build_graph", "record_iri"]

@@ -80,7 +80,6 @@ class OxigraphEngine:
 
         self.ox = pyoxigraph
         self.graph_name = pyoxigraph.NamedNode(str(GRAPH_IRI))
-        self._iris: dict[str, object] = {}
         self._prefixes: dict[str, str] | None = None  # ours, declared on every query
         self.formats = {
             "ttl": pyoxigraph.RdfFormat.TURTLE,
@@ -93,29 +92,13 @@ class OxigraphEngine:
     def new_store(self):
         return self.ox.Store()
 
-    def _term(self, term):
-        if isinstance(term, URIRef):
-            node = self._iris.get(term)
-            if node is None:
-                node = self._iris[term] = self.ox.NamedNode(str(term))
-            return node
-        if isinstance(term, Literal):
-            if term.language:
-                return self.ox.Literal(str(term), language=term.language)
-            if term.datatype:
-                return self.ox.Literal(str(term), datatype=self._term(term.datatype))
-            return self.ox.Literal(str(term))
-        if isinstance(term, BNode):
-            return self.ox.BlankNode(str(term))
-        raise TypeError(f"not an RDF term: {term!r}")
-
     def store_records(self, records, report=None):
-        """The records' triples, converted one by one into the store, in batches."""
+        """The records' triples, written as N-Triples and loaded in batches."""
         from .build import add_records
 
         store = self.new_store()
         sink = _OxigraphSink(self, store)
-        add_records(sink, records, report)
+        add_records(sink, records, report, terms=_ntriples_terms(self.ox))
         sink.flush()
         return store
 
@@ -254,18 +237,70 @@ class OxigraphView(Graph):
 
 
 class _OxigraphSink:
-    """What build.add_records writes to: converts each triple and loads them in batches."""
+    """What build.add_records writes to, in the terms of :func:`_ntriples_terms`: the
+    triples as N-Triples lines, loaded in batches by Oxigraph's parser. Faster than
+    Python objects of Oxigraph's terms: pyoxigraph takes 4-10 µs to make a Quad of a
+    literal, its parser a fraction of that (storing the 1M corpus's records: 9.9 s
+    instead of 16.6 as Quads)."""
 
     def __init__(self, engine: OxigraphEngine, store, batch: int = 100_000):
-        self.engine, self.store, self.batch, self.quads = engine, store, batch, []
+        self.engine, self.store, self.batch, self.lines = engine, store, batch, []
 
     def add(self, triple) -> None:
-        term = self.engine._term
-        s, p, o = triple
-        self.quads.append(self.engine.ox.Quad(term(s), term(p), term(o), self.engine.graph_name))
-        if len(self.quads) >= self.batch:
+        self.lines.append("%s %s %s .\n" % triple)  # noqa: UP031 (the fastest here)
+        if len(self.lines) >= self.batch:
             self.flush()
 
     def flush(self) -> None:
-        self.store.bulk_extend(self.quads)
-        self.quads = []
+        data = "".join(self.lines).encode()
+        self.lines = []
+        self.store.bulk_load(
+            data, format=self.engine.ox.RdfFormat.N_TRIPLES, to_graph=self.engine.graph_name
+        )
+
+
+def _nt_escaped(text: str) -> str:
+    """A literal's text as N-Triples writes it between quotes: these four characters
+    escaped, any other as itself. (str.replace returns the text itself when it holds
+    none, as most do: far quicker than str.translate.)"""
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+
+
+def _ntriples_terms(ox):
+    """build.Terms that makes each term as N-Triples writes it (for _OxigraphSink).
+    Each IRI is checked once by Oxigraph (a NamedNode is made of it), as it was when
+    the terms were Oxigraph's objects: what it refuses is refused the same way, and
+    nothing that is not an IRI reaches the lines."""
+    from .build import Terms
+    from .vocab import KIND_PREFIXES, PGID
+
+    def checked(text: str) -> str:
+        return f"<{ox.NamedNode(text).value}>"
+
+    class NTriplesTerms(Terms):
+        def __init__(self) -> None:
+            # kind → slug → its IRI: the same concepts, units and sources are named
+            # by many policies.
+            self.nodes: dict[str, dict[str, str]] = {kind: {} for kind in KIND_PREFIXES}
+            super().__init__()
+
+        def constant(self, term: URIRef) -> str:
+            return checked(str(term))
+
+        def iri(self, kind: str, slug: str) -> str:
+            nodes = self.nodes[kind]
+            node = nodes.get(slug)
+            if node is None:
+                node = nodes[slug] = checked(f"{PGID}{kind}/{slug}")
+            return node
+
+        def url(self, text: str) -> str:
+            return checked(text)
+
+        def text(self, value: str, lang: str) -> str:
+            return f'"{_nt_escaped(value)}"@{lang}'
+
+        def typed(self, lexical: str, datatype: str) -> str:
+            return f'"{_nt_escaped(lexical)}"^^{datatype}'
+
+    return NTriplesTerms()

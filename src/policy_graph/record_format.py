@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import cached_property
 from typing import Any
 
 from .amounts import parse_amount_text
@@ -85,6 +86,10 @@ class LongNumber(str):
 
 
 def parse_string(value: Any) -> str:
+    if type(value) is str:  # the usual case, checked first: it runs for every text
+        text = value.strip()
+        if text and len(text) <= MAX_TEXT_CHARS:
+            return text
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise InvalidValue(f"expected a text, got {describe(value)}")
     text = str(value).strip()
@@ -116,6 +121,8 @@ def parse_slug(value: Any) -> str:
 def parse_references(value: Any) -> tuple[str, ...]:
     items = value if isinstance(value, list) else [value]
     references = tuple(parse_string(item) for item in items if item is not None)
+    if len(set(references)) == len(references):
+        return references
     repeated = sorted({r for r in references if references.count(r) > 1})
     if repeated:
         raise InvalidValue(f"lists {', '.join(map(describe, repeated))} more than once")
@@ -384,7 +391,12 @@ class Section:
     example: str = ""
 
     def field(self, name: str) -> Field | None:
-        return next((f for f in self.fields if f.name == name), None)
+        return self.by_name.get(name)
+
+    @cached_property
+    def by_name(self) -> dict[str, Field]:
+        """Its fields by name (looked up for every key of every record)."""
+        return {f.name: f for f in self.fields}
 
 
 def _id(meaning: str, example: str) -> Field:

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import gc
 import os
 import re
 import stat
+import sys
 import unicodedata
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, replace
 from decimal import Decimal
 from pathlib import Path
@@ -402,6 +405,7 @@ class _Mapping(dict):
     """A YAML mapping that remembers its line, its keys' lines and duplicate keys."""
 
     line = 0
+    holds_duplicates = False  # whether it or a mapping inside it has duplicate keys
 
     def __init__(self) -> None:
         super().__init__()
@@ -418,29 +422,91 @@ _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _MAX_DIGITS = 100
 
 
+# The longest text that is interned (ids are at most MAX_ID_CHARS = 100).
+_INTERNED_CHARS = 100
+_STR, _MAP, _SEQ = (f"tag:yaml.org,2002:{kind}" for kind in ("str", "map", "seq"))
+# Keys whose tags make flatten_mapping do something: merge keys (refused before
+# loading) and '=' (PyYAML's value key, read as a text).
+_SPECIAL_KEYS = ("tag:yaml.org,2002:merge", "tag:yaml.org,2002:value")
+
+
 class _LineLoader(_BaseLoader):
     depth = 0  # how deep the mapping or sequence being built is
+    special_keys = False  # whether a scalar resolved to one of _SPECIAL_KEYS
 
-    # The hooks below run for every value of every file: they stay lean.
+    # The hooks below run for every value of every file: they stay lean. Most values
+    # are texts and ids, which skip PyYAML's general machinery (half of the time of
+    # reading records went to it).
+
+    def __init__(self, stream) -> None:
+        super().__init__(stream)
+        # The first characters for which an implicit resolver may claim a plain
+        # scalar (digits, 'n' for null, 't' for true …); None: any (then no shortcut).
+        self.claimable = set(self.yaml_implicit_resolvers)
+        self.shortcut = None not in self.claimable and not self.yaml_path_resolvers
+        self.building: list[_Mapping] = []  # the mappings being built, outermost first
+
+    def resolve(self, kind, value, implicit):  # noqa: D102 (PyYAML's hook)
+        # What PyYAML's resolve would find, in one test or two: a quoted scalar, or a
+        # plain one that no resolver can claim by its first character, is a text; a
+        # mapping's or sequence's tag is its kind's (no path resolvers).
+        if self.shortcut:
+            if kind is yaml.ScalarNode:
+                if not implicit[0] or (value and value[0] not in self.claimable):
+                    return _STR
+            elif kind is yaml.MappingNode:
+                return _MAP
+            else:
+                return _SEQ
+        tag = super().resolve(kind, value, implicit)
+        if tag in _SPECIAL_KEYS:
+            self.special_keys = True
+        return tag
+
+    def construct_document(self, node):  # noqa: D102 (PyYAML's hook)
+        # Records need no aliases, anchors or tags (refused before loading), so
+        # PyYAML's bookkeeping of constructed objects and generators is not needed.
+        return self.value_of(node)
+
+    def value_of(self, node):
+        """The Python value of ``node``: texts at once, mappings and sequences by our
+        hooks, other scalars (numbers, dates, null) by PyYAML's constructors."""
+        if node.tag == _STR and isinstance(node, yaml.ScalarNode):
+            # Field names and ids (of governments, concepts, sources) repeat on every
+            # record: one object each, so that records take less memory and less time
+            # to pass between processes (pickle writes an object once).
+            text = node.value
+            return sys.intern(text) if len(text) <= _INTERNED_CHARS else text
+        if isinstance(node, yaml.MappingNode):
+            return self.construct_mapping(node)
+        if isinstance(node, yaml.SequenceNode):
+            return self.construct_sequence(node)
+        return self.construct_object(node, deep=True)
 
     def construct_mapping(self, node, deep=False):  # noqa: D102 (PyYAML's hook)
         self.depth += 1
         if self.depth > MAX_DEPTH:
             raise _Unreadable(_TOO_DEEP, node.start_mark.line + 1)
-        self.flatten_mapping(node)
+        if self.special_keys:
+            self.flatten_mapping(node)
         mapping = _Mapping()
         mapping.line = node.start_mark.line + 1
+        key_lines, value_of = mapping.key_lines, self.value_of
+        self.building.append(mapping)
         for key_node, value_node in node.value:
-            key = self.construct_object(key_node, deep=True)
+            key = value_of(key_node)
             line = key_node.start_mark.line + 1
             if isinstance(key, (list, dict)):
                 kind = "a list" if isinstance(key, list) else "a mapping"
                 raise _Unreadable(f"{kind} where a field name belongs: write a name", line)
-            if key in mapping:
-                mapping.duplicates.append((key, line, mapping.key_lines[key]))
+            if key in key_lines:
+                mapping.duplicates.append((key, line, key_lines[key]))
+                for holder in self.building:  # so that records without any skip the search
+                    holder.holds_duplicates = True
                 continue
-            mapping[key] = self.construct_object(value_node, deep=True)
-            mapping.key_lines[key] = line
+            mapping[key] = value_of(value_node)
+            key_lines[key] = line
+        self.building.pop()
         self.depth -= 1
         return mapping
 
@@ -448,7 +514,8 @@ class _LineLoader(_BaseLoader):
         self.depth += 1
         if self.depth > MAX_DEPTH:
             raise _Unreadable(_TOO_DEEP, node.start_mark.line + 1)
-        sequence = _Sequence(self.construct_object(child, deep=True) for child in node.value)
+        value_of = self.value_of
+        sequence = _Sequence([value_of(child) for child in node.value])
         sequence.item_lines = [child.start_mark.line + 1 for child in node.value]
         self.depth -= 1
         return sequence
@@ -562,9 +629,9 @@ class _Fields:
         lines = {str(k): v for k, v in mapping.key_lines.items()}
         for key, value in mapping.items():
             for number, line in enumerate(getattr(value, "item_lines", ()), 1):
-                lines[f"{key}.{number}"] = line
+                lines[sys.intern(f"{key}.{number}")] = line  # as field names are
         self.origin = Origin(file, mapping.line, lines)
-        for key, line, first in _duplicate_keys(mapping):
+        for key, line, first in _duplicate_keys(mapping) if mapping.holds_duplicates else ():
             self.problem(excerpt(key), f"duplicate key (first at line {first})", line)
 
     def _line(self, key: Any) -> int:
@@ -580,7 +647,7 @@ class _Fields:
         required one left out (unless it was found indented under another field)."""
         values = {f.key: self._take(f, read_nested) for f in self.section.fields}
         for name in self.mapping:
-            if self.section.field(str(name)) is None:
+            if str(name) not in self.section.by_name:
                 known = [f.name for f in self.section.fields]
                 hint = did_you_mean(str(name), known)
                 self.problem(excerpt(str(name)), f"unknown field{hint}", self._line(name))
@@ -1117,16 +1184,32 @@ def read_records(data_dir: Path | str, report=None) -> tuple[Records, list[Probl
     if not paths:  # and where folders could not be listed, they say so
         no_records = Problem(str(data_dir), message="no records (*.yaml) in this folder")
         raise InputError(problems or [no_records])
-    records, file_problems, unread = _read_files(paths, report)
-    problems += file_problems
-    _check_unique(problems, records)
-    _check_references(problems, records, unread)
-    _check_hierarchies(problems, records)
-    _check_part_of_chains(problems, records)
+    with without_cycle_collection():
+        records, file_problems, unread = _read_files(paths, report)
+        problems += file_problems
+        _check_unique(problems, records)
+        _check_references(problems, records, unread)
+        _check_hierarchies(problems, records)
+        _check_part_of_chains(problems, records)
     if not records.policies and not problems:
         read = f"{records.files} record file{'s' if records.files != 1 else ''} read"
         problems.append(Problem(str(data_dir), message=f"no policies in these records ({read})"))
     return records, problems
+
+
+@contextmanager
+def without_cycle_collection() -> Iterator[None]:
+    """Python's cycle collector paused: reading records (or indexing them by IRI,
+    see validate.py) makes millions of objects, none in a cycle (reference counting
+    frees them all), and as they pile up the collector walks all of them again and
+    again: 8 s of 44 at 1M triples, for nothing."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 # Past this many files, YAML is read by a process per core (libyaml and the checks
