@@ -255,14 +255,14 @@
   // it for each of tens of thousands of policies on every change.
   const broaderClosures = new Map();
   function broaderClosure(concept) {
-    if (!broaderClosures.has(concept)) broaderClosures.set(concept, Array.from(closure(concept, broaderOf)));
+    if (!broaderClosures.has(concept)) broaderClosures.set(concept, Array.from(closure([concept], broaderOf)));
     return broaderClosures.get(concept);
   }
 
-  // Everything reachable from start through step (start included); cycles are harmless.
-  function closure(start, step) {
-    const seen = new Set([start]);
-    const queue = [start];
+  // Everything reachable from the starts through step (starts included); cycles are harmless.
+  function closure(starts, step) {
+    const seen = new Set(starts);
+    const queue = Array.from(seen);
     while (queue.length) {
       for (const next of step.get(queue.pop()) || []) {
         if (!seen.has(next)) {
@@ -468,7 +468,7 @@
     for (const iri of chosen) {
       const i = indexOfIri.get(iri);
       if (i === undefined) continue;
-      if (CONCEPT_FACETS.includes(facet)) for (const down of closure(i, narrowerOf)) set.add(down);
+      if (CONCEPT_FACETS.includes(facet)) for (const down of closure([i], narrowerOf)) set.add(down);
       else set.add(i);
     }
     return set;
@@ -502,15 +502,8 @@
         if (terms[next].k !== "policy" || passingTerms.has(next)) visible.add(next);
       }
     }
-    const queue = Array.from(visible).filter((t) => terms[t].k !== "policy");
-    while (queue.length) {
-      for (const up of upwardFrom.get(queue.pop()) || []) {
-        if (!visible.has(up)) {
-          visible.add(up);
-          queue.push(up);
-        }
-      }
-    }
+    const starts = Array.from(visible).filter((t) => terms[t].k !== "policy");
+    for (const up of closure(starts, upwardFrom)) visible.add(up);
     return visible;
   }
 
@@ -1568,7 +1561,7 @@
 
   // Policies using the technology or a narrower one, grouped by department (or government).
   function technologyDetails(t) {
-    const within = closure(t, narrowerOf);
+    const within = closure([t], narrowerOf);
     const users = data.policies.map((p, i) => (p.tech.some((x) => within.has(x)) ? i : -1)).filter((i) => i >= 0);
     const groups = new Map();
     for (const i of users) {
