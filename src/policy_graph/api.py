@@ -366,9 +366,14 @@ def run_query(
     """Answer a saved query (by name), a ``.rq`` file or inline ``text``, on ``graph``
     (an rdflib Graph, or the store of ``engine``; default: the built graph, opened
     with ``engine``) or on a SPARQL 1.1 ``endpoint``. Returns an rdflib Result."""
+    query_text, saved = resolve_query(query, text)
+    return _answer(query_text, saved, params, lang, graph, endpoint, engine)
+
+
+def _answer(query_text: str, saved, params, lang, graph=None, endpoint=None, engine=None):
+    """:func:`run_query` of a query already found (its text, and its SavedQuery if saved)."""
     from . import sparql
 
-    query_text, saved = resolve_query(query, text)
     bindings = query_bindings(saved, params or {}, lang)
     if endpoint:
         return sparql.run_remote(endpoint, query_text, bindings)
@@ -468,17 +473,22 @@ def department_technology_view(graph: Graph):
 def query_view(graph: Graph, query: str | None = None, text: str | None = None, params=None):
     """A CONSTRUCT or DESCRIBE query's answer, drawn as a view; an empty answer's page
     names the parameters to change."""
+    query_text, saved = resolve_query(query, text)
+    name = Path(query).stem if query else "query"
+    return _query_view(graph, query_text, saved, name, params)
+
+
+def _query_view(graph: Graph, query_text: str, saved, name: str, params=None):
+    """:func:`query_view` of a query already found (its text, and its SavedQuery)."""
     from .analysis import to_networkx
     from .pages import query_view as view
     from .pages import texts
 
-    saved = resolve_query(query, text)[1]
-    result = run_query(query, text=text, params=params, graph=graph)
+    result = _answer(query_text, saved, params, None, graph)
     if result.type not in ("CONSTRUCT", "DESCRIBE"):
         raise UsageError(
             f"a view needs a CONSTRUCT or DESCRIBE query; this is a {result.type} query"
         )
-    name = Path(query).stem if query else "query"
     parameters = [p.name for p in saved.parameters if p.name != "lang"] if saved else []
     wanted = " ".join(f"--param {p}=…" for p in parameters)
     empty = texts(
@@ -584,8 +594,8 @@ def saved_query_views(graph: Graph) -> list:
     """A view of each saved CONSTRUCT (or DESCRIBE) query's answer."""
     from .sparql_text import form_of
 
-    return [
-        query_view(graph, saved.name)
+    return [  # each read once, by list_queries
+        _query_view(graph, saved.text, saved, saved.name)
         for saved in list_queries()
         if form_of(saved.text) in ("CONSTRUCT", "DESCRIBE")
     ]
