@@ -9,7 +9,7 @@ import pytest
 from rdflib import RDF, URIRef
 
 from policy_graph import api, pages
-from policy_graph.analysis import OVERVIEW_KINDS, export, statistics, to_networkx
+from policy_graph.analysis import export, statistics, to_networkx
 from policy_graph.errors import UsageError
 from policy_graph.vocab import PG, PGID
 
@@ -18,9 +18,10 @@ FACTORY = str(PGID["policy/gwangju-smart-factory"])
 
 
 def test_overview_nodes_are_the_six_kinds(article_graph):
-    network = to_networkx(article_graph, "ko", OVERVIEW_KINDS, shortcuts=False)
+    view = api.overview_view(article_graph)
+    network = view.network
     kinds = nx.get_node_attributes(network, "kind")
-    counts = {k: list(kinds.values()).count(k) for k in OVERVIEW_KINDS}
+    counts = {k: list(kinds.values()).count(k) for k in pages.NETWORK_KINDS}
     assert counts == {
         "policy": 30,
         "department": 23,
@@ -31,14 +32,14 @@ def test_overview_nodes_are_the_six_kinds(article_graph):
     }
     assert str(PGID["org/asiae"]) not in network  # a publisher is not a partner
     # one government: labels as they are; every department drawn to it, no policy
-    assert network.nodes[PLANNING]["label"] == "기획조정실"
+    assert view.data["terms"][_term(view, PLANNING)]["ko"] == "기획조정실"
     assert set(network.predecessors(str(PGID["org/gwangju"]))) == {
         n for n, kind in kinds.items() if kind == "department"
     }
 
 
 def test_edges_follow_the_properties(article_graph):
-    network = to_networkx(article_graph, "ko", OVERVIEW_KINDS)
+    network = to_networkx(article_graph, "ko")
     assert (
         network.edges[FACTORY, PLANNING.replace("planning-coordination", "jobs-economy")][
             "relation"
@@ -239,12 +240,14 @@ def test_units_are_named_with_their_government_when_several_are_shown(many_graph
 
 
 def test_a_government_page_draws_its_policies_and_no_policy_floats(many_graph):
-    network = to_networkx(many_graph, "ko", OVERVIEW_KINDS, shortcuts=False)
+    catalogue = api.catalogue_of(many_graph)
+    everything = list(catalogue.policies.values())
+    network = pages.network_view(catalogue, "all", pages.texts("", ""), everything).network
     kinds = dict(network.nodes(data="kind"))
     assert {n for n, kind in kinds.items() if kind == "government"} == {
         _org(g) for g in ("gwangju", "hanbit", "hanbit-nuri", "garam")
     }
-    upward = {"담당 부서", "지방정부", "소속", "상위 조직"}
+    upward = {"leadDepartment", "government", "unitOf", "subOrganizationOf"}
     up = {
         (a.rsplit("/", 1)[-1], b.rsplit("/", 1)[-1])
         for a, b, relation in network.edges(data="relation")

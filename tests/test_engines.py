@@ -229,7 +229,8 @@ def _network(network) -> tuple[list, list]:
 def test_networks_statistics_and_views_are_the_same_on_both_engines_for_many_governments(
     many_stores, lang
 ):
-    from policy_graph.analysis import OVERVIEW_KINDS, statistics, to_networkx
+    from policy_graph import pages
+    from policy_graph.analysis import statistics, to_networkx
     from policy_graph.catalogue import read_catalogue
     from policy_graph.viz import render
 
@@ -239,8 +240,15 @@ def test_networks_statistics_and_views_are_the_same_on_both_engines_for_many_gov
     for name, graph in graphs.items():
         made[name] = {
             "network": _network(to_networkx(graph, lang)),
-            "overview": _network(to_networkx(graph, lang, OVERVIEW_KINDS, shortcuts=False)),
             "catalogue": read_catalogue(graph),
+            "overview": _network(
+                pages.network_view(
+                    read_catalogue(graph),
+                    "all",
+                    pages.texts("", ""),
+                    list(read_catalogue(graph).policies.values()),
+                ).network
+            ),
             "statistics": statistics(read_catalogue(graph), lang),
             "pages": [
                 render(view, lang)

@@ -14,32 +14,23 @@ import networkx as nx
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, PROV, RDF, RDFS
 
-from .catalogue import KINDS, RELATIONS
+from .catalogue import KINDS, RELATIONS, kind_from_types
 from .errors import UsageError
 from .vocab import PG
 
 KIND_NAMES = {kind: (en, ko) for kind, (_cls, en, ko) in KINDS.items()} | {
     "other": ("Other", "기타")
 }
-OVERVIEW_KINDS = ("policy", "department", "technology", "target-group", "partner", "government")
 # Properties drawn as edges, with their names for the edge labels, and their keys.
 EDGE_NAMES = {prop: (en, ko) for _key, (prop, en, ko) in RELATIONS.items()}
 EDGE_KEYS = {prop: key for key, (prop, _en, _ko) in RELATIONS.items()}
 
 
 def kind_of(graph: Graph, node: URIRef) -> str | None:
-    """The kind of a resource: the first of KINDS whose class it has; an organisation
-    is a partner only where some policy names it as one."""
-    types = set(graph.objects(node, RDF.type))
-    for kind, (cls, _en, _ko) in KINDS.items():
-        if cls not in types:
-            continue
-        if kind == "partner" and (
-            ORG.FormalOrganization in types or (None, PG.partnerInstitution, node) not in graph
-        ):
-            continue
-        return kind
-    return None
+    """The kind of a resource of ``graph`` (see :func:`.catalogue.kind_from_types`)."""
+    types = {str(t) for t in graph.objects(node, RDF.type)}
+    named = (None, PG.partnerInstitution, node) in graph
+    return kind_from_types(str(node), types, {str(node)} if named else set())
 
 
 def _text(graph: Graph, node, predicate, lang: str) -> str:
@@ -132,18 +123,15 @@ def _government_names(graph: Graph, node: URIRef, kind: str, lang: str, names: d
 def to_networkx(
     graph: Graph,
     lang: str = "ko",
-    kinds: tuple[str, ...] | None = None,
     any_property: bool = False,
-    shortcuts: bool = True,
 ) -> nx.DiGraph:
-    """The resources of ``graph`` (of ``kinds``; all known kinds by default) and the
-    object properties between them, with labels in ``lang`` and facts as attributes.
-    Where ``graph`` holds several governments, a unit is named with its government.
+    """The resources of ``graph`` and the object properties between them, with labels
+    in ``lang`` and facts as attributes (for exports and CONSTRUCT answers; the views
+    draw from the catalogue: see pages.py). Where ``graph`` holds several governments,
+    a unit is named with its government.
 
     With ``any_property`` (for the graphs of CONSTRUCT queries), every property
     between two IRIs is an edge, and a resource of no known kind is of kind "other".
-    Without ``shortcuts`` (the overview), an edge that a longer path already draws
-    is left out (see :func:`_is_shortcut`).
     """
     if lang not in ("ko", "en"):
         raise UsageError(f"unknown language {lang!r}; expected ko or en")
@@ -156,7 +144,7 @@ def to_networkx(
             found = kind_of(graph, node) if isinstance(node, URIRef) else None
             if found is None and any_property and isinstance(node, URIRef):
                 found = "other"
-            kind_cache[node] = None if (found and kinds and found not in kinds) else found
+            kind_cache[node] = found
         return kind_cache[node]
 
     def add_node(node) -> None:
@@ -174,8 +162,6 @@ def to_networkx(
         for subject, obj in sorted(graph.subject_objects(predicate)):
             if not (kind(subject) and kind(obj)):
                 continue
-            if not shortcuts and _is_shortcut(graph, subject, predicate):
-                continue
             add_node(subject)
             add_node(obj)
             network.add_edge(
@@ -188,17 +174,6 @@ def to_networkx(
         if kind(subject):
             add_node(subject)
     return network
-
-
-def _is_shortcut(graph: Graph, subject: URIRef, predicate: URIRef) -> bool:
-    """Whether the edge is drawn by a longer path too: a policy's government where the
-    policy has a lead department (policy → department → government), a unit's
-    government where the unit sits in another unit (unit → unit → government)."""
-    if predicate == PG.government:
-        return (subject, PG.leadDepartment, None) in graph
-    if predicate == ORG.unitOf:
-        return (subject, ORG.subOrganizationOf, None) in graph
-    return False
 
 
 @dataclass

@@ -195,7 +195,9 @@ def read_catalogue(graph: Graph) -> Catalogue:
             types[subject].add(obj)
     links_by = {key: list(_iri_pairs(graph, prop)) for key, (prop, _en, _ko) in RELATIONS.items()}
     partners = {o for _s, o in links_by["partnerInstitution"]}
-    kinds = {iri: kind for iri, found in types.items() if (kind := _kind(iri, found, partners))}
+    kinds = {
+        iri: kind for iri, found in types.items() if (kind := kind_from_types(iri, found, partners))
+    }
     catalogue = Catalogue(
         kinds=kinds,
         labels=_texts(graph, RDFS.label, kinds),
@@ -223,7 +225,10 @@ def _iri_pairs(graph: Graph, predicate: URIRef):
     return ((s, o) for s, o in _pairs(graph, predicate) if isinstance(o, str))
 
 
-def _kind(iri: str, types: set[str], partners: set[str]) -> str | None:
+def kind_from_types(iri: str, types: set[str], partners: set[str]) -> str | None:
+    """The kind of a resource with the class IRIs ``types``: the first of KINDS whose
+    class it has; an organisation is a partner only where some policy names it as one
+    (``partners``: the IRIs named so)."""
     for kind, (cls, _en, _ko) in KINDS.items():
         if str(cls) not in types:
             continue
