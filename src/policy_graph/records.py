@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import functools
 import gc
 import os
 import re
@@ -242,10 +243,11 @@ class _Unreadable(Exception):  # noqa: N818 - a signal inside this module, never
         self.message, self.line, self.sections = message, line, sections
 
 
-def _read_text(path: Path) -> str:
-    """A records file's text, or _Unreadable: not a regular file, gone, unreadable, too
-    large or not UTF-8."""
-    data = _read_bytes(path)
+def _read_text(path: Path, data: bytes | None = None) -> str:
+    """A records file's text (of ``data``, its bytes when already read), or
+    _Unreadable: not a regular file, gone, unreadable, too large or not UTF-8."""
+    if data is None:
+        data = _read_bytes(path)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -696,12 +698,17 @@ _BLANK = re.compile(r"(?:\s++|#[^\n]*+)*+")
 
 
 def _read_file(
-    path: Path, records: Records, problems: list[Problem], unread: list[_UnreadFile]
+    path: Path,
+    records: Records,
+    problems: list[Problem],
+    unread: list[_UnreadFile],
+    data: bytes | None = None,
 ) -> bool:
-    """Read the records of one file into ``records``; False when it could not be read."""
+    """Read the records of one file (of ``data``, its bytes when already read) into
+    ``records``; False when it could not be read."""
     shown = _shown(path)
     try:
-        text = _read_text(path)
+        text = _read_text(path, data)
         document = _load_yaml(text)
     except _Unreadable as error:
         problem = Problem(shown, error.line, message=error.message)
@@ -924,9 +931,11 @@ class _References:
             self._add(words, records.concepts_of(concept_kind))
         for government in records.governments:
             self._add(f"department of {government.id}", government.units)
-        for government in records.governments:
-            programmes = [p for p in records.programmes if p.government == government.id]
-            self._add(f"programme of {government.id}", programmes)
+        programmes: dict[str, list[Programme]] = {g.id: [] for g in records.governments}
+        for programme in records.programmes:
+            programmes.get(programme.government, []).append(programme)
+        for government, theirs in programmes.items():
+            self._add(f"programme of {government}", theirs)
 
     def _add(self, what: str, items) -> None:
         self.known[what] = {item.id: item.id for item in items}
@@ -1177,6 +1186,19 @@ def read_records(data_dir: Path | str, report=None) -> tuple[Records, list[Probl
     (quotes) still report on records with problems. ``Records.files`` is how many
     files were read."""
     data_dir = Path(data_dir)
+    paths, problems = files_to_read(data_dir)
+    with without_cycle_collection():
+        records, file_problems, unread = _read_files(paths, report)
+        problems += file_problems
+        check_together(problems, records, unread)
+    if not records.policies and not problems:
+        problems.append(no_policies(data_dir, records))
+    return records, problems
+
+
+def files_to_read(data_dir: Path) -> tuple[list[Path], list[Problem]]:
+    """The records files of ``data_dir`` (anything named like one, in a stable order)
+    and the problems of listing them; InputError when there is nothing to read."""
     if not data_dir.is_dir():
         raise InputError([Problem(str(data_dir), message="no such records folder")])
     problems: list[Problem] = []
@@ -1184,17 +1206,24 @@ def read_records(data_dir: Path | str, report=None) -> tuple[Records, list[Probl
     if not paths:  # and where folders could not be listed, they say so
         no_records = Problem(str(data_dir), message="no records (*.yaml) in this folder")
         raise InputError(problems or [no_records])
-    with without_cycle_collection():
-        records, file_problems, unread = _read_files(paths, report)
-        problems += file_problems
-        _check_unique(problems, records)
-        _check_references(problems, records, unread)
-        _check_hierarchies(problems, records)
-        _check_part_of_chains(problems, records)
-    if not records.policies and not problems:
-        read = f"{records.files} record file{'s' if records.files != 1 else ''} read"
-        problems.append(Problem(str(data_dir), message=f"no policies in these records ({read})"))
-    return records, problems
+    return paths, problems
+
+
+def check_together(problems: list[Problem], records: Records, unread: list[_UnreadFile]) -> None:
+    """Add to ``problems`` (those of reading each file) the problems that only the
+    records of every file together show: ids declared twice, references to nothing,
+    cycles (``unread``: the files that could not be read, which may hold what others
+    name: their problems say how many references they leave unchecked)."""
+    _check_unique(problems, records)
+    _check_references(problems, records, unread)
+    _check_hierarchies(problems, records)
+    _check_part_of_chains(problems, records)
+
+
+def no_policies(data_dir: Path, records: Records) -> Problem:
+    """The problem of a records folder whose files, all read, hold no policy."""
+    read = f"{records.files} record file{'s' if records.files != 1 else ''} read"
+    return Problem(str(data_dir), message=f"no policies in these records ({read})")
 
 
 @contextmanager
@@ -1224,14 +1253,21 @@ _Chunk = tuple[Records, list[Problem], list[_UnreadFile], int]
 
 def _read_files(files: list[Path], report=None) -> tuple[Records, list[Problem], list[_UnreadFile]]:
     """The records and problems of ``files``, in file order, whatever reads them."""
+    return _gather(map_in_chunks(_read_chunk, files), len(files), report)
+
+
+def map_in_chunks(function: Callable[[list], Any], files: list) -> Iterator[Any]:
+    """``function`` of each chunk of ``files`` (a few dozen), in order: by a process per
+    core when there are many files (``function`` must then be picklable), else here."""
     chunks = [files[i : i + _CHUNK] for i in range(0, len(files), _CHUNK)]
     workers = min(os.cpu_count() or 1, len(chunks))
     if len(files) < PARALLEL_FROM_FILES or workers < 2:
-        return _gather(map(_read_chunk, chunks), len(files), report)
+        yield from map(function, chunks)
+        return
     from concurrent.futures import ProcessPoolExecutor
 
     with ProcessPoolExecutor(workers, initializer=die_with, initargs=(os.getpid(),)) as pool:
-        return _gather(pool.map(_read_chunk, chunks), len(files), report)
+        yield from pool.map(function, chunks)
 
 
 def _read_chunk(paths: list[Path]) -> _Chunk:
@@ -1256,7 +1292,16 @@ def _gather(results, total: int, report) -> tuple[Records, list[Problem], list[_
 def _shown(path: Path) -> str:
     """A path as the user will recognise it: relative to the working directory if inside
     it, under its own name (a symbolic link's, not its target's)."""
+    folder = _shown_folder(str(path.parent), os.getcwd())
+    return str(path) if folder is None else os.path.join(folder, path.name)
+
+
+@functools.lru_cache(maxsize=256)
+def _shown_folder(folder: str, cwd: str) -> str | None:
+    """A folder relative to ``cwd`` (both resolved; "" for cwd itself); None when it is
+    outside or cannot be resolved (remembered: the files of a folder are many)."""
     try:
-        return str((path.parent.resolve() / path.name).relative_to(Path.cwd().resolve()))
+        shown = str(Path(folder).resolve().relative_to(Path(cwd).resolve()))
     except (ValueError, OSError, RuntimeError):  # outside; or a folder in a link loop
-        return str(path)
+        return None
+    return "" if shown == "." else shown
