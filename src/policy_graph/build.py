@@ -164,30 +164,44 @@ def build_graph(records: Records, report=None) -> Graph:
     return add_records(bind_prefixes(Graph(identifier=GRAPH_IRI)), records, report)
 
 
+# The kinds of records whose triples each record makes from itself alone (so that a
+# records file's can be made apart from the others'), in the order a graph gets them:
+# the sources' triples (named by their publishers, from any file) come between.
+OWN_KINDS = ("concepts", "organisations", "governments", "programmes", "policies")
+BEFORE_SOURCES = 3  # OWN_KINDS[:3] come before the sources
+
+
 def add_records(graph, records: Records, report=None, terms: Terms | None = None):
     """Add the triples of ``records`` to ``graph``: an rdflib Graph, or any sink with
     ``add((s, p, o))`` of the terms that ``terms`` makes (the Oxigraph engine's, which
     writes them straight to its store). ``report(step, done, total)`` hears of every
-    thousandth policy."""
+    thousandth policy.
+
+    Oxigraph writes Turtle in the order its store got the triples: the order here
+    (:data:`OWN_KINDS` with the schemes first and the sources between) is kept by
+    every way of building, for the same files byte for byte."""
     write = _Writer(graph, terms or Terms())
     write.schemes()
-    for concept in records.concepts:
-        write.concept(concept)
-    for organisation in records.organisations:
-        write.organisation(organisation)
-    for government in records.governments:
-        write.government(government)
-    publishers = {o.id: o for o in [*records.organisations, *records.governments]}
-    for source in records.sources:
-        write.source(source, publishers)
-    for programme in records.programmes:
-        write.programme(programme)
-    total = len(records.policies)
-    for number, policy in enumerate(records.policies, 1):
-        write.policy(policy)
-        if report and (number % 1000 == 0 or number == total):
-            report("converting to RDF (policies)", number, total)
+    write.own(records, OWN_KINDS[:BEFORE_SOURCES])
+    write.sources(records)
+    write.own(records, OWN_KINDS[BEFORE_SOURCES:], report)
     return graph
+
+
+def add_own_triples(graph, records: Records, kind: str, terms: Terms | None = None) -> None:
+    """The triples of ``records``' records of ``kind`` (one of :data:`OWN_KINDS`):
+    those of one records file can be made, and kept, apart from the others'."""
+    _Writer(graph, terms or Terms()).own(records, (kind,))
+
+
+def add_shared_triples(graph, records: Records, kind: str, terms: Terms | None = None) -> None:
+    """The triples that no one records file makes alone: the concept schemes'
+    (``kind`` "schemes") or the sources' ("sources")."""
+    write = _Writer(graph, terms or Terms())
+    if kind == "schemes":
+        write.schemes()
+    else:
+        write.sources(records)
 
 
 class _Writer:
@@ -213,6 +227,32 @@ class _Writer:
         if text is not None:
             self.add((subject, predicate, self.terms.text(text.ko, "ko")))
             self.add((subject, predicate, self.terms.text(text.en, "en")))
+
+    def own(self, records: Records, kinds: tuple[str, ...], report=None) -> None:
+        """The triples of the records of ``kinds`` (of :data:`OWN_KINDS`), kind by kind."""
+        for kind in kinds:
+            if kind == "governments":
+                for government in records.governments:
+                    self.government(government)
+            elif kind == "policies":
+                total = len(records.policies)
+                for number, policy in enumerate(records.policies, 1):
+                    self.policy(policy)
+                    if report and (number % 1000 == 0 or number == total):
+                        report("converting to RDF (policies)", number, total)
+            else:
+                write = {
+                    "concepts": self.concept,
+                    "organisations": self.organisation,
+                    "programmes": self.programme,
+                }[kind]
+                for record in getattr(records, kind):
+                    write(record)
+
+    def sources(self, records: Records) -> None:
+        publishers = {o.id: o for o in [*records.organisations, *records.governments]}
+        for source in records.sources:
+            self.source(source, publishers)
 
     def schemes(self) -> None:
         for _cls, slug, label in CONCEPT_KINDS.values():

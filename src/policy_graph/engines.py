@@ -92,13 +92,28 @@ class OxigraphEngine:
     def new_store(self):
         return self.ox.Store()
 
-    def store_records(self, records, report=None):
-        """The records' triples, written as N-Triples and loaded in batches."""
-        from .build import add_records
+    def store_records(self, records, report=None, own_triples: list | None = None):
+        """The records' triples, written as N-Triples and loaded in batches; with
+        ``own_triples`` (each a records file's :func:`own_ntriples`, made as the files
+        were read, or kept from an earlier build), only the shared ones are made here,
+        and the store gets every triple in the order :func:`.build.add_records` gives."""
+        from .build import BEFORE_SOURCES, OWN_KINDS, add_records, add_shared_triples
 
         store = self.new_store()
         sink = _OxigraphSink(self, store)
-        add_records(sink, records, report, terms=_ntriples_terms(self.ox))
+        terms = _ntriples_terms(self.ox)
+        if own_triples is None:
+            add_records(sink, records, report, terms=terms)
+        else:
+            add_shared_triples(sink, records, "schemes", terms)
+            for number, kind in enumerate(OWN_KINDS):
+                if number == BEFORE_SOURCES:
+                    add_shared_triples(sink, records, "sources", terms)
+                last = number == len(OWN_KINDS) - 1  # policies: most of the triples
+                for done, parts in enumerate(own_triples, 1):
+                    sink.add_lines(parts[number])
+                    if last and report and (done % 100 == 0 or done == len(own_triples)):
+                        report("storing triples (files)", done, len(own_triples))
         sink.flush()
         return store
 
@@ -245,18 +260,63 @@ class _OxigraphSink:
 
     def __init__(self, engine: OxigraphEngine, store, batch: int = 100_000):
         self.engine, self.store, self.batch, self.lines = engine, store, batch, []
+        self.ready: list[bytes] = []  # lines written elsewhere, to load with the next batch
+        self.ready_bytes = 0
 
     def add(self, triple) -> None:
         self.lines.append("%s %s %s .\n" % triple)  # noqa: UP031 (the fastest here)
         if len(self.lines) >= self.batch:
             self.flush()
 
+    def add_lines(self, data: bytes) -> None:
+        """Triples already written as N-Triples lines (:func:`own_ntriples`), after
+        those added before (the store keeps the order it gets them in)."""
+        if self.lines:
+            self.ready.append("".join(self.lines).encode())
+            self.lines = []
+        self.ready.append(data)
+        self.ready_bytes += len(data)
+        if self.ready_bytes >= self.batch * 100:  # as many bytes as a batch's lines, about
+            self.flush()
+
     def flush(self) -> None:
-        data = "".join(self.lines).encode()
-        self.lines = []
+        data = b"".join([*self.ready, "".join(self.lines).encode()])
+        self.lines, self.ready, self.ready_bytes = [], [], 0
         self.store.bulk_load(
             data, format=self.engine.ox.RdfFormat.N_TRIPLES, to_graph=self.engine.graph_name
         )
+
+
+class _LinesSink:
+    """Collects N-Triples lines (what :func:`own_ntriples` writes to)."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def add(self, triple) -> None:
+        self.lines.append("%s %s %s .\n" % triple)  # noqa: UP031 (the fastest here)
+
+
+def own_ntriples(records) -> tuple[bytes, ...]:
+    """The triples that ``records`` (one file's) make from themselves alone, kind by
+    kind of :data:`.build.OWN_KINDS`, as N-Triples lines: what a reader process makes
+    of each file it reads, for :meth:`OxigraphEngine.store_records` to load."""
+    global _own_terms
+    if _own_terms is None:  # once per process: it remembers the IRIs it has checked
+        import pyoxigraph
+
+        _own_terms = _ntriples_terms(pyoxigraph)
+    from .build import OWN_KINDS, add_own_triples
+
+    parts = []
+    for kind in OWN_KINDS:
+        sink = _LinesSink()
+        add_own_triples(sink, records, kind, terms=_own_terms)
+        parts.append("".join(sink.lines).encode())
+    return tuple(parts)
+
+
+_own_terms = None
 
 
 def _nt_escaped(text: str) -> str:
