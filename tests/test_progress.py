@@ -20,9 +20,16 @@ def test_a_build_reports_every_step_it_takes(tmp_path):
     api.build(DATA, tmp_path / "graph.ttl", ["ttl", "nt"], report=lambda *a: heard.append(a))
     steps = [step for step, _done, _total in heard]
     assert steps[0] == "reading records" and heard[-1] == ("serialising nt", 1, 2)
-    assert ("converting to RDF (policies)", 30, 30) in heard
     files = len(record_files(DATA))
     assert files > 5 and ("reading records", files, files) in heard
+    # The reader processes made each file's triples: they are stored file by file.
+    assert ("storing triples (files)", files, files) in heard
+
+
+def test_the_rdflib_engine_reports_converting_policy_by_policy(tmp_path):
+    heard = []
+    api.build(DATA, tmp_path / "graph.ttl", engine="rdflib", report=lambda *a: heard.append(a))
+    assert ("converting to RDF (policies)", 30, 30) in heard
 
 
 def test_counts_are_drawn_on_a_terminal_and_erased_at_the_end():

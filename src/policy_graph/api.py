@@ -14,6 +14,7 @@ from rdflib import Graph
 
 from . import graph_files, paths
 from .build import build_graph as _graph_of
+from .compiled import cache_folder, read_compiled
 from .engines import ENGINE_NAMES, OxigraphView, get_engine
 from .errors import FileError, GraphNote, InputError, UsageError
 from .outputs import (
@@ -32,7 +33,6 @@ from .quotes import check_quotes, check_stated
 from .record_format import excerpt
 from .records import Records
 from .records import load_records as _load_records
-from .records import read_records as _read_records
 from .validate import record_index, validate_graph, validate_records
 
 DEFAULT_ENGINE = ENGINE_NAMES[0]  # oxigraph: see docs/benchmarks.md
@@ -74,6 +74,7 @@ class BuildResult:
     written: dict[str, Path] = field(default_factory=dict)
     seconds: float = 0.0
     warnings: list = field(default_factory=list)  # Problems that --strict would make errors
+    reused: int = 0  # records files not read again: unchanged since a run kept them
 
 
 COUNT_QUERY = """
@@ -107,17 +108,21 @@ def validate(
     full_shacl: bool = False,
     report: Report | None = None,
     strict: bool = False,
+    reuse: bool = True,
 ) -> BuildResult:
     """Every check of ``build`` (records and references as they load, SHACL on the
-    whole graph or, on large corpora, a sample of cities), and quotes against
-    ``sources_dir`` when given; writes nothing. Raises InputError listing every
-    problem, quotes included even when records have problems. A budget, end year or
-    timeline that no quote states is a warning (in ``BuildResult.warnings``), an
-    error when ``strict``. ``report(step, done, total)`` hears how long steps advance
-    (see :mod:`.progress`)."""
+    whole graph or, on large corpora, a sample of cities and every city of a file
+    changed since the last run), and quotes against ``sources_dir`` when given; writes
+    nothing but what it keeps of each records file to reuse while the file is
+    unchanged (unless not ``reuse``: see :mod:`.compiled`). Raises InputError listing
+    every problem, quotes included even when records have problems. A budget, end
+    year or timeline that no quote states is a warning (in ``BuildResult.warnings``),
+    an error when ``strict``. ``report(step, done, total)`` hears how long steps
+    advance (see :mod:`.progress`)."""
     started = time.perf_counter()
     data_dir = Path(data_dir) if data_dir else default_data_dir()
-    records, problems = _read_records(data_dir, report)
+    compiled = read_compiled(data_dir, report, cache_folder(data_dir) if reuse else None)
+    records, problems = compiled.records, compiled.problems
     problems += check_stated(records)
     if sources_dir is not None:
         problems += check_quotes(records, sources_dir)
@@ -127,9 +132,16 @@ def validate(
     if len(warnings) < len(problems):
         raise InputError(problems)
     chosen = get_engine(engine)
-    store = chosen.store_records(records, report)
+    if chosen.name == "oxigraph" and None not in compiled.triples:
+        # The triples that the reader processes made (or kept): loaded, not made again.
+        store = chosen.store_records(records, report, own_triples=compiled.triples)
+    else:
+        store = chosen.store_records(records, report)
+    del compiled.triples
+    # Files read again since a build that reused others: SHACL sees their cities too.
+    fresh = compiled.reread_governments if compiled.reused else set()
     shacl_problems, shacl = validate_records(
-        records, lambda: chosen.to_rdflib(store), full_shacl, report
+        records, lambda: chosen.to_rdflib(store), full_shacl, report, also=fresh
     )
     if shacl_problems:
         raise InputError(shacl_problems + warnings)
@@ -142,6 +154,7 @@ def validate(
         shacl,
         warnings=warnings,
         seconds=time.perf_counter() - started,
+        reused=compiled.reused,
     )
 
 
@@ -154,9 +167,11 @@ def build(
     report: Report | None = None,
     sources_dir: Path | str | None = None,
     strict: bool = False,
+    reuse: bool = True,
 ) -> BuildResult:
     """Load, check (quotes too, against ``sources_dir`` when given), convert and
-    validate the records, then write the graph in each format.
+    validate the records, then write the graph in each format. Records files unchanged
+    since an earlier run are not read again (unless not ``reuse``: see :func:`validate`).
 
     Nothing is written unless everything passes; the files are replaced together (a
     failed run leaves every old one as it was: see :mod:`.outputs`) and each (but
@@ -171,7 +186,7 @@ def build(
     data_dir = Path(data_dir) if data_dir else default_data_dir()
     # Digested before loading: a record edited meanwhile makes the next command rebuild.
     origin = graph_files.origin_of(data_dir)
-    result = validate(data_dir, sources_dir, engine, full_shacl, report, strict)
+    result = validate(data_dir, sources_dir, engine, full_shacl, report, strict, reuse)
     _write_graph(result, output_paths(Path(out), formats), origin, report)
     result.seconds = time.perf_counter() - started
     return result

@@ -53,6 +53,12 @@ _full_shacl_option = click.option(
     is_flag=True,
     help="SHACL on every city even past 2,000 policies (default there: a sample of 3 cities).",
 )
+_fresh_option = click.option(
+    "--fresh",
+    is_flag=True,
+    help="Read every records file again, reusing nothing kept from earlier runs "
+    "(by default a file unchanged since then is not read again).",
+)
 ENGINE_NAMES = ("oxigraph", "rdflib")  # engines.ENGINE_NAMES, kept light for --help
 _engine_option = click.option(
     "--engine",
@@ -174,7 +180,8 @@ _strict_option = click.option(
 @_strict_option
 @_engine_option
 @_full_shacl_option
-def build(data_dir, out, formats, sources_dir, strict, engine, full_shacl) -> None:
+@_fresh_option
+def build(data_dir, out, formats, sources_dir, strict, engine, full_shacl, fresh) -> None:
     """Load, check, convert and validate the records; write the graph."""
     from . import api
     from .progress import TerminalProgress
@@ -190,11 +197,12 @@ def build(data_dir, out, formats, sources_dir, strict, engine, full_shacl) -> No
             report,
             sources_dir=sources_dir,
             strict=strict,
+            reuse=not fresh,
         )
     _echo_warnings(result)
     written = ", ".join(str(p) for p in result.written.values())
     checked = " (quotes checked)" if sources_dir else ""
-    click.echo(f"Built {written} from {result.data_dir} ({result.files} record files){checked}")
+    click.echo(f"Built {written} from {result.data_dir} ({_files(result)}){checked}")
     _echo_counts(result)
 
 
@@ -204,19 +212,35 @@ def build(data_dir, out, formats, sources_dir, strict, engine, full_shacl) -> No
 @_strict_option
 @_engine_option
 @_full_shacl_option
-def validate(data_dir, sources_dir, strict, engine, full_shacl) -> None:
-    """Do every check of build and write nothing."""
+@_fresh_option
+def validate(data_dir, sources_dir, strict, engine, full_shacl, fresh) -> None:
+    """Do every check of build and write no graph."""
     from . import api
     from .progress import TerminalProgress
 
     with TerminalProgress() as report:
         result = _run(
-            api.validate, data_dir, sources_dir, engine, full_shacl, report, strict=strict
+            api.validate,
+            data_dir,
+            sources_dir,
+            engine,
+            full_shacl,
+            report,
+            strict=strict,
+            reuse=not fresh,
         )
     _echo_warnings(result)
     checked = " and quotes" if sources_dir else ""
-    click.echo(f"Valid: {result.data_dir} ({result.files} record files){checked}")
+    click.echo(f"Valid: {result.data_dir} ({_files(result)}){checked}")
     _echo_counts(result)
+
+
+def _files(result) -> str:
+    """How many records files were read, and how many of them were reused unchanged."""
+    files = f"{result.files:,} record file{'s' if result.files != 1 else ''}"
+    if result.reused:
+        return f"{files}, {result.reused:,} unchanged since the last run"
+    return files
 
 
 def _echo_warnings(result) -> None:

@@ -65,16 +65,22 @@ SHACL_SAMPLE_CITIES = 3
 
 
 def validate_records(
-    records: Records, whole_graph: Callable[[], Graph], full: bool = False, report=None
+    records: Records,
+    whole_graph: Callable[[], Graph],
+    full: bool = False,
+    report=None,
+    also: set[str] = frozenset(),
 ):
     """SHACL where it pays: on ``whole_graph()`` (an rdflib Graph) for corpora of up to
-    SHACL_WHOLE_UP_TO policies; past that city by city, on a sample of cities or, when
+    SHACL_WHOLE_UP_TO policies; past that city by city, on a sample of cities and the
+    cities ``also`` names (those of files changed since the last build) or, when
     ``full``, on every city. Returns the problems and what was covered."""
     index = record_index(records)
     if len(records.policies) <= SHACL_WHOLE_UP_TO:
         return validate_graph(whole_graph(), index), "the whole graph"
     governments = sorted(g.id for g in records.governments)
-    chosen = governments if full else _sample(governments, SHACL_SAMPLE_CITIES)
+    sample = set(_sample(governments, SHACL_SAMPLE_CITIES)) | (set(governments) & set(also))
+    chosen = governments if full else sorted(sample)
     problems = []
     for number, government in enumerate(chosen, 1):
         problems += validate_graph(build_graph(records.of_government(government)), index)
@@ -82,9 +88,12 @@ def validate_records(
             report("SHACL, city by city", number, len(chosen))
     if len(chosen) == len(governments):
         return problems, f"every city ({len(chosen)}), one by one"
+    changed = len(set(chosen) & set(also))
+    changed_words = f", {changed} of them changed since the last build" if changed else ""
     return (
         problems,
-        f"a sample of {len(chosen)} of {len(governments)} cities (--full-shacl for all)",
+        f"a sample of {len(chosen)} of {len(governments)} cities{changed_words} "
+        "(--full-shacl for all)",
     )
 
 

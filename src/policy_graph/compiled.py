@@ -1,0 +1,240 @@
+"""Records files read and turned into triples, each kept by its content.
+
+Most of a build is reading each records file (YAML into checked records) and making
+the triples its records state. Both depend on that one file alone: the triples of a
+record are made of its own fields and of ids (IRIs are made of ids, never looked up).
+So a reader process does both for each file it reads, and the result (the file's
+records, its problems, its triples as N-Triples lines) is kept in the cache folder
+under a digest of the file's bytes, its name as shown in messages and policy-graph's
+own code; the next build reads only the files that changed and reuses the rest.
+
+What depends on several files is done again on every run, on every record: unique
+ids, references, hierarchies (records.check_together), the triples of sources (a
+source without a title is named by its publisher) and of the concept schemes, and
+SHACL. A changed vocabulary therefore invalidates nothing kept here: the references
+to it are checked afresh.
+
+The kept results are pickles, read only from the cache folder the user's own runs
+write (see :func:`.graph_files.cache_dir`): trust them as one trusts that folder.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import Problem
+from .records import (
+    Records,
+    _read_bytes,
+    _read_file,
+    _shown,
+    _Unreadable,
+    _UnreadFile,
+    check_together,
+    files_to_read,
+    map_in_chunks,
+    no_policies,
+    without_cycle_collection,
+)
+
+
+@dataclass
+class FileResult:
+    """What reading one records file gives."""
+
+    records: Records
+    problems: list[Problem]
+    unread: list[_UnreadFile]
+    # N-Triples of what its records state alone, by kind (build.OWN_KINDS); None when
+    # not made (the file has problems, or names what cannot be an IRI)
+    triples: tuple[bytes, ...] | None
+
+
+@dataclass
+class Compiled:
+    """Every record of a records folder, every problem, and each file's triples."""
+
+    records: Records
+    problems: list[Problem]
+    triples: list[tuple[bytes, ...] | None]  # each file's FileResult.triples, in file order
+    files: int  # how many files there are
+    reused: int = 0  # how many files' results were kept from an earlier run
+    reread_governments: set[str] = field(default_factory=set)  # of the files read this run
+
+
+def read_compiled(data_dir: Path | str, report=None, cache: Path | None = None) -> Compiled:
+    """Read (or reuse from ``cache``, a folder) every records file of ``data_dir``, then
+    check the records together. Problems and records are those of
+    :func:`.records.read_records`, in the same order."""
+    data_dir = Path(data_dir)
+    paths, problems = files_to_read(data_dir)
+    kept = _Kept(cache, code_digest()) if cache is not None else None
+    results: list[FileResult | None] = [None] * len(paths)
+    to_read = []
+    for index, path in enumerate(paths):
+        found = kept.find(path) if kept else None
+        if found is None:
+            to_read.append(index)
+        results[index] = found
+    reused = len(paths) - len(to_read)
+    with without_cycle_collection():
+        done = reused
+        folder = kept.folder if kept else None
+        read = functools.partial(_read_chunk, folder, kept.code if kept else "")
+        chunks = map_in_chunks(read, [paths[i] for i in to_read])
+        indices = iter(to_read)
+        for chunk in chunks:
+            for key, data in chunk:
+                results[next(indices)] = pickle.loads(data)
+                if kept and key:
+                    kept.used.add(key)
+            done += len(chunk)
+            if report:
+                report("reading records", done, len(paths))
+        compiled = _together(data_dir, results, problems, reused)
+    compiled.reread_governments = _governments_of([results[i] for i in to_read])
+    if kept:
+        kept.forget_the_rest()
+    return compiled
+
+
+def _together(data_dir: Path, results: list, problems: list[Problem], reused: int) -> Compiled:
+    records, unread, triples = Records(), [], []
+    for result in results:
+        records.extend(result.records)
+        records.files += result.records.files
+        problems += result.problems
+        unread += result.unread
+        triples.append(result.triples)
+    check_together(problems, records, unread)
+    if not records.policies and not problems:
+        problems.append(no_policies(data_dir, records))
+    return Compiled(records, problems, triples, len(results), reused)
+
+
+def _governments_of(results: list[FileResult]) -> set[str]:
+    governments = set()
+    for result in results:
+        governments.update(g.id for g in result.records.governments)
+        governments.update(p.government for p in result.records.policies)
+        governments.update(p.government for p in result.records.programmes)
+    return governments
+
+
+def _read_chunk(folder: Path | None, code: str, paths: list[Path]) -> list[tuple[str, bytes]]:
+    """Read each file (in a reader process), keep its result in ``folder`` and give
+    it back pickled, with the key it is kept under ('' when it was not kept)."""
+    answers = []
+    for path in paths:
+        try:
+            data = _read_bytes(path)
+        except _Unreadable:
+            data = None  # read again below, to report it as the reader does
+        records, problems, unread = Records(), [], []
+        records.files = int(_read_file(path, records, problems, unread, data))
+        triples = _triples_of(records) if not problems else None
+        result = pickle.dumps(FileResult(records, problems, unread, triples), protocol=5)
+        key = _key(code, path, data) if data is not None else ""
+        if key and folder is not None:
+            _keep(folder, key, result)
+        answers.append((key, result))
+    return answers
+
+
+def _triples_of(records: Records) -> tuple[bytes, ...] | None:
+    """:func:`.engines.own_ntriples` of a file's records; None when they name what
+    cannot be an IRI (an id that a check across files refuses: the build stops there
+    before it would store triples; else it makes them itself and says why it fails)."""
+    from .engines import own_ntriples
+
+    try:
+        return own_ntriples(records)
+    except ValueError:
+        return None
+
+
+def _key(code: str, path: Path, data: bytes) -> str:
+    digest = hashlib.sha256(f"{code}\0{_shown(path)}\0".encode())
+    digest.update(data)
+    return digest.hexdigest()
+
+
+def _keep(folder: Path, key: str, result: bytes) -> None:
+    """Write a result whole or not at all (a temporary file renamed); a folder that
+    cannot be written only means the next build reads the file again."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")
+        with os.fdopen(handle, "wb") as file:
+            file.write(result)
+        os.replace(temporary, folder / f"{key}.pickle")
+    except OSError:
+        pass
+
+
+class _Kept:
+    """The results kept for one records folder: one file each, named by its key."""
+
+    def __init__(self, folder: Path, code: str) -> None:
+        self.folder, self.code = folder, code
+        self.used: set[str] = set()
+
+    def find(self, path: Path) -> FileResult | None:
+        try:
+            data = _read_bytes(path)
+        except _Unreadable:
+            return None
+        key = _key(self.code, path, data)
+        try:
+            result = pickle.loads((self.folder / f"{key}.pickle").read_bytes())
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
+            return None  # not kept, or unreadable: read the file again
+        self.used.add(key)
+        return result
+
+    def forget_the_rest(self) -> None:
+        """Remove the results of files that are no longer as they were (so that the
+        folder holds about one result per records file)."""
+        try:
+            entries = list(os.scandir(self.folder))
+        except OSError:
+            return
+        for entry in entries:
+            key = entry.name.removesuffix(".pickle")
+            if entry.name.endswith(".pickle") and key not in self.used:
+                try:
+                    os.unlink(entry.path)
+                except OSError:
+                    pass
+
+
+@functools.cache
+def code_digest() -> str:
+    """A digest of what makes a file's result: policy-graph's own modules, and the
+    versions of Python, PyYAML and pyoxigraph (which read the YAML and check IRIs)."""
+    import pyoxigraph
+    import yaml
+
+    digest = hashlib.sha256(
+        f"{sys.version}\0{yaml.__version__}\0{pyoxigraph.__version__}\0".encode()
+    )
+    package = Path(__file__).parent
+    for path in sorted(package.glob("*.py")):
+        digest.update(f"{path.name}\0".encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def cache_folder(data_dir: Path) -> Path:
+    """Where the results of ``data_dir``'s files are kept."""
+    from .graph_files import cache_dir
+
+    name = hashlib.sha256(str(Path(data_dir).resolve()).encode()).hexdigest()[:32]
+    return cache_dir() / "records" / name

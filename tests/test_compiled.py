@@ -1,0 +1,175 @@
+"""Rebuilds: each records file's records and triples are kept by its content, and a
+rebuild reads only the files that changed, yet gives what a clean build gives."""
+
+from __future__ import annotations
+
+import pickle
+import shutil
+
+import pytest
+
+from conftest import MANY
+from policy_graph import api
+from policy_graph import records as records_module
+from policy_graph import validate as validate_module
+from policy_graph.compiled import cache_folder, read_compiled
+from policy_graph.errors import InputError
+from policy_graph.generate import generate
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("POLICY_GRAPH_CACHE_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture
+def in_processes(monkeypatch):
+    """Files read by reader processes, a few per chunk, as a national corpus's are."""
+    monkeypatch.setattr(records_module, "PARALLEL_FROM_FILES", 2)
+    monkeypatch.setattr(records_module, "_CHUNK", 3)
+
+
+def _graph(path) -> bytes:
+    """A graph file without its header (which names the file and the time)."""
+    return b"".join(
+        line for line in path.read_bytes().splitlines(True) if not line.startswith(b"#")
+    )
+
+
+def _edit(path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _build_both_ways(data, tmp_path, name: str):
+    """A build reusing what earlier builds kept, and a clean one, of ``data``."""
+    rebuilt = api.build(data, tmp_path / name / "g.ttl", ["ttl", "nt"])
+    clean = api.build(data, tmp_path / f"{name}-clean" / "g.ttl", ["ttl", "nt"], reuse=False)
+    return rebuilt, clean
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_a_rebuild_after_one_city_changes_reads_it_alone_and_equals_a_clean_build(
+    tmp_path, cache, in_processes, engine
+):
+    data = tmp_path / "corpus"
+    generate(data, cities=6, policies_per_city=5, seed=3)
+    files = len(records_module.record_files(data))
+    first = api.build(data, tmp_path / "first" / "g.ttl", ["ttl"], engine=engine)
+    assert first.reused == 0 and first.files == files > 6
+    city = sorted((data / "governments").iterdir())[2] / "policies.yaml"
+    title = city.read_text(encoding="utf-8").split("\n    en: ")[1].split("\n")[0]
+    _edit(city, f"\n    en: {title}\n", f"\n    en: {title} (revised)\n")
+
+    rebuilt = api.build(data, tmp_path / "rebuilt" / "g.ttl", ["ttl", "nt"], engine=engine)
+    clean = api.build(data, tmp_path / "clean" / "g.ttl", ["ttl", "nt"], engine=engine, reuse=False)
+
+    assert (rebuilt.reused, clean.reused) == (files - 1, 0)
+    for suffix in ("ttl", "nt"):
+        assert _graph(tmp_path / "rebuilt" / f"g.{suffix}") == _graph(
+            tmp_path / "clean" / f"g.{suffix}"
+        )
+    assert f"{title} (revised)".encode() in _graph(tmp_path / "rebuilt" / "g.nt")
+    assert rebuilt.counts == clean.counts and rebuilt.counts["policies"] == 30
+
+
+def test_a_rebuild_of_the_article_is_byte_for_byte_the_first_build(tmp_path, cache):
+    data = shutil.copytree(MANY, tmp_path / "many")
+    first = api.build(data, tmp_path / "first" / "g.ttl", ["ttl", "nt"])
+    again = api.build(data, tmp_path / "again" / "g.ttl", ["ttl", "nt"])
+    assert (first.reused, again.reused) == (0, first.files)
+    for suffix in ("ttl", "nt"):
+        assert _graph(tmp_path / "first" / f"g.{suffix}") == _graph(
+            tmp_path / "again" / f"g.{suffix}"
+        )
+
+
+def test_a_changed_vocabulary_is_checked_against_every_kept_file(tmp_path, cache):
+    data = shutil.copytree(MANY, tmp_path / "many")
+    api.validate(data)
+    # A technology that kept (unchanged) files name disappears from the vocabulary.
+    vocabularies = data / "vocabularies.yaml"
+    text = vocabularies.read_text(encoding="utf-8")
+    start = text.index("  - id: big-data")
+    end = text.index("\n  - id:", start + 1)
+    vocabularies.write_text(text[:start] + text[end + 1 :], encoding="utf-8")
+
+    with pytest.raises(InputError) as raised:
+        api.validate(data)
+
+    messages = [str(problem) for problem in raised.value.problems]
+    expected = f"{data / 'garam.yaml'}:13: policy smart-farm-control: technologies: unknown "
+    assert any(m.startswith(f"{expected}technology 'big-data'") for m in messages), messages
+
+
+def test_a_kept_files_problems_are_reported_again_where_the_user_stands(
+    tmp_path, cache, monkeypatch
+):
+    data = shutil.copytree(MANY, tmp_path / "many")
+    _edit(data / "garam.yaml", "budget_krw: 1200000000", "budget_krw: lots")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(InputError) as first:
+        api.validate(data)
+    with pytest.raises(InputError) as again:
+        api.validate(data)
+    assert list(map(str, again.value.problems)) == list(map(str, first.value.problems))
+    assert str(first.value.problems[0]).startswith("many/garam.yaml:")
+
+    monkeypatch.chdir(data)  # the same files, seen from elsewhere: named as seen from here
+    with pytest.raises(InputError) as elsewhere:
+        api.validate(data)
+    assert str(elsewhere.value.problems[0]).startswith("garam.yaml:")
+    assert [str(p).removeprefix("garam.yaml") for p in elsewhere.value.problems] == [
+        str(p).removeprefix("many/garam.yaml") for p in first.value.problems
+    ]
+
+
+def test_the_cache_keeps_one_result_per_file_and_a_damaged_one_is_read_again(tmp_path, cache):
+    data = shutil.copytree(MANY, tmp_path / "many")
+    api.build(data, tmp_path / "first" / "g.nt", ["nt"])
+    kept = cache_folder(data)
+    files = len(records_module.record_files(data))
+    assert len(list(kept.glob("*.pickle"))) == files
+    _edit(data / "hanbit.yaml", "en: ", "en: Revised ")
+    api.build(data, tmp_path / "second" / "g.nt", ["nt"])
+    assert len(list(kept.glob("*.pickle"))) == files  # the old result of hanbit.yaml is gone
+
+    for entry in kept.glob("*.pickle"):
+        entry.write_bytes(b"not a pickle")
+    damaged = api.build(data, tmp_path / "third" / "g.nt", ["nt"])
+    assert damaged.reused == 0
+    assert _graph(tmp_path / "third" / "g.nt") == _graph(tmp_path / "second" / "g.nt")
+    assert pickle.loads(next(kept.glob("*.pickle")).read_bytes()).records.files == 1
+
+
+def test_fresh_reads_every_file_and_an_unwritable_cache_only_means_reading_again(
+    tmp_path, monkeypatch
+):
+    data = shutil.copytree(MANY, tmp_path / "many")
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    monkeypatch.setenv("POLICY_GRAPH_CACHE_DIR", str(blocked))
+    first = read_compiled(data, cache=cache_folder(data))
+    again = read_compiled(data, cache=cache_folder(data))
+    assert (first.reused, again.reused) == (0, 0)
+    assert again.records == first.records and not again.problems
+
+
+def test_shacl_of_a_rebuild_covers_the_cities_of_changed_files(
+    tmp_path, cache, in_processes, monkeypatch
+):
+    monkeypatch.setattr(validate_module, "SHACL_WHOLE_UP_TO", 10)
+    monkeypatch.setattr(validate_module, "SHACL_SAMPLE_CITIES", 2)
+    data = tmp_path / "corpus"
+    generate(data, cities=6, policies_per_city=5, seed=3)
+    assert api.validate(data).shacl == "a sample of 2 of 6 cities (--full-shacl for all)"
+    # The sample is the first and the last government: change one in between.
+    city = sorted((data / "governments").iterdir())[2] / "policies.yaml"
+    _edit(city, "\n    en: ", "\n    en: Revised ")
+    rebuilt = api.validate(data)
+    assert rebuilt.shacl == (
+        "a sample of 3 of 6 cities, 1 of them changed since the last build (--full-shacl for all)"
+    )
