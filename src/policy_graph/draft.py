@@ -1,0 +1,450 @@
+"""A report's text → draft policy records for a curator to review (``policy-graph draft``).
+
+A passage states a project when it names a technology of our vocabulary (or a
+technology word the vocabulary lacks) together with an act of building, introducing,
+running or supporting. Its fields come from the passage alone; each is a guess that
+says what it is based on (``Guess.why``), written beside it as a ``# draft:`` comment
+(see :mod:`.draft_yaml`). ``validate`` warns while such marks remain
+(:func:`draft_marks`).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from .amounts import end_years_stated, won_stated
+from .draft_text import (
+    Lexicon,
+    Passage,
+    Term,
+    new_technology_entries,
+    object_phrases,
+    passages,
+    quoted_names,
+    timelines_stated,
+)
+from .errors import Problem
+
+DRAFT_MARK = "# draft:"
+
+
+@dataclass(frozen=True)
+class Guess:
+    """A drafted value and what it is based on."""
+
+    value: Any
+    why: str
+
+
+@dataclass
+class DraftPolicy:
+    """The fields of one candidate policy, each a Guess (None: the passage says nothing)."""
+
+    passages: list[Passage]
+    lead_department: Guess | None = None
+    title: Guess | None = None
+    technologies: Guess | None = None
+    target_groups: Guess | None = None
+    partners: Guess | None = None
+    domains: Guess | None = None
+    budget_krw: Guess | None = None
+    planned_end: Guess | None = None
+    timeline: Guess | None = None
+
+    @property
+    def quotes(self) -> list[str]:
+        return [p.text for p in self.passages]
+
+
+@dataclass
+class Draft:
+    """What ``draft`` proposes for one source: policies, new vocabulary (kind → words →
+    the passages that use them) and the passages about the policies as a whole."""
+
+    government: str
+    source: str
+    policies: list[DraftPolicy] = field(default_factory=list)
+    proposals: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    general: list[str] = field(default_factory=list)
+    government_known: bool = True
+    source_known: bool = True
+
+    def propose(self, kind: str, words: str, passage: Passage) -> None:
+        quotes = self.proposals.setdefault(kind, {}).setdefault(words, [])
+        if passage.text not in quotes:
+            quotes.append(passage.text)
+
+
+# Sentences that go on about the project before them ('특히 …': in particular), and
+# those that add another of the same department ('또 …', '더불어 …').
+_GOES_ON = ("특히", "이를 위해", "이를 통해")
+_ADDS = ("또", "또한", "더불어", "아울러", "이와 함께", "이 밖에도", "이밖에도", "특히", "이를")
+# The vocabulary's rule (data/vocabularies/technologies.yaml): a general digital means
+# (플랫폼, 디지털, 온라인) is a technology only where the source names nothing else.
+GENERAL_MEANS = frozenset(("플랫폼", "디지털", "온라인"))
+# Suffixes of the names of departments and agencies ('…과', '…국', '…센터').
+_UNIT_SUFFIX = "실|국|과|팀|본부|센터|정책관|담당관|관|원|청|단|사업소"
+_PROPOSED_UNIT = re.compile(rf"^(?:.*\s)?([가-힣]{{2,}}(?:{_UNIT_SUFFIX}))(?:은|는|이|가)\s")
+_PROPOSED_PARTNER = re.compile(r"([가-힣A-Za-z]{2,})(?:와|과)\s+(?:함께|협력|협업|공동으로|손잡고)")
+_PROPOSED_GROUP = re.compile(r"(?<!\S)([가-힣]{2,})(?:을|를)\s*대상으로|(?<!\S)([가-힣]{2,})에게\s")
+
+
+def draft_records(text: str, records, government: str, source_id: str) -> Draft:
+    """The draft records that ``text`` (the source ``source_id``) suggests for
+    ``government``, with our vocabularies from ``records`` (a :class:`Records`)."""
+    vocabulary = _Vocabulary(records, government)
+    draft = Draft(
+        government,
+        source_id,
+        government_known=any(g.id == government for g in records.governments),
+        source_known=any(s.id == source_id for s in records.sources),
+    )
+    current_unit: Term | None = None
+    for passage in passages(text):
+        terms = vocabulary.lexicon.find(passage.text, passage.start)
+        current_unit = _unit_of(passage, terms, current_unit)
+        _consider(draft, vocabulary, passage, terms, current_unit)
+    return draft
+
+
+def _consider(draft: Draft, vocabulary, passage: Passage, terms: list[Term], unit) -> None:
+    named = [t for t in terms if t.kind in ("technology", "new-technology")]
+    if not named or not _states_an_act(passage):
+        return
+    if _about_policies_in_general(passage, named):
+        draft.general.append(passage.text)
+        return
+    if _reported_speech(passage):
+        return
+    previous = draft.policies[-1] if draft.policies else None
+    if previous and passage.first_in_sentence and passage.text.startswith(_GOES_ON):
+        previous.passages.append(passage)
+        _fill(previous, draft, vocabulary, previous.lead_department)
+        return
+    policy = DraftPolicy([passage])
+    lead = Guess(unit.id, _unit_why(unit, passage)) if unit else None
+    _fill(policy, draft, vocabulary, lead)
+    draft.policies.append(policy)
+
+
+def _states_an_act(passage: Passage) -> bool:
+    from .draft_text import acts_in
+
+    return bool(acts_in(passage.tokens)) or passage.sentence_acts
+
+
+def _about_policies_in_general(passage: Passage, named: list[Term]) -> bool:
+    """'AI 정책' (AI policies), '1AI 정책': the passage is about the policies as a whole
+    (a programme), not one project."""
+    return any(re.match(r"\s?정책", passage.text[t.end - passage.start :]) for t in named)
+
+
+def _reported_speech(passage: Passage) -> bool:
+    """Someone's words in double quotation marks ('…”며', '…”고 말했다')."""
+    return bool(re.search(r"[”\"]\s*(?:며|고|라고|라며)", passage.sentence_text))
+
+
+# --- the department that leads -------------------------------------------------------
+
+
+def _unit_of(passage: Passage, terms: list[Term], current: Term | None) -> Term | None:
+    """The department of a passage: a unit of the government that is its subject
+    ('기획조정실은 …', '▲도시재생국 ‘…’'), else the one of the passage before when
+    this one goes on from it (a later clause of its sentence, '더불어 …', '또 …'); none
+    when the government itself is the subject ('시는 …') or a new sentence starts."""
+    for term in terms:
+        if term.kind in ("unit", "proposed-unit", "government") and _is_subject(passage, term):
+            return None if term.kind == "government" else term
+    if not passage.first_in_sentence and not passage.list_item:
+        return current
+    if passage.text.startswith(_ADDS):
+        return current
+    return None
+
+
+def _is_subject(passage: Passage, term: Term) -> bool:
+    after = passage.text[term.end - passage.start : term.end - passage.start + 2]
+    at_start = term.start == passage.start
+    return (at_start and passage.list_item) or bool(re.match(r"(?:은|는|이|가)\s", after))
+
+
+def _unit_why(unit: Term, passage: Passage) -> str:
+    if unit.kind == "proposed-unit":
+        return f"{unit.written}: not a unit of the government yet (proposed below)"
+    if unit.start >= passage.start:
+        return f"{unit.written}, the subject of the passage"
+    return f"{unit.written}, the subject of the passage before"
+
+
+# --- the fields ----------------------------------------------------------------------
+
+
+def _fill(policy: DraftPolicy, draft: Draft, vocabulary, lead: Guess | None) -> None:
+    """Every field of ``policy`` from its passages (again, when one is added)."""
+    terms = [t for p in policy.passages for t in vocabulary.lexicon.find(p.text, p.start)]
+    quotes = " ".join(policy.quotes)
+    policy.lead_department = lead
+    policy.technologies = vocabulary.technologies(terms, draft, policy.passages)
+    policy.target_groups = vocabulary.narrowest(terms, "target-group", "target groups named")
+    policy.partners = vocabulary.named(terms, "organisation", "partners named")
+    policy.domains = vocabulary.named(terms, "domain", "domain words")
+    policy.budget_krw = _first_stated(won_stated(quotes), "won")
+    policy.planned_end = _first_stated(end_years_stated(quotes), "year")
+    times = timelines_stated(quotes)
+    if times:
+        policy.timeline = Guess(times[0][0], "the passage's own words of when")
+    policy.title = _title(policy.passages[0], terms)
+    for passage in policy.passages:
+        _propose_others(draft, vocabulary, passage, terms)
+
+
+def _first_stated(stated: list[tuple[str, Any]], what: str) -> Guess | None:
+    if not stated:
+        return None
+    written, value = stated[0]
+    value = int(value) if isinstance(value, Decimal) else value
+    others = f"; the passage also states {', '.join(w for w, _ in stated[1:])}" if stated[1:] else ""
+    return Guess(value, f"{written}{others}")
+
+
+def _title(passage: Passage, terms: list[Term]) -> Guess:
+    """The project's Korean name: a quoted name ('‘디지털 조직도’') that names a
+    technology or is the item of a list; else the object of an act ('AI 스마트 교차로를
+    선보이고'), one that names a technology first; else the passage itself."""
+    techs = [t for t in terms if t.kind in ("technology", "new-technology")]
+
+    def names_technology(start: int, end: int) -> bool:
+        return any(start <= t.start and t.end <= end for t in techs)
+
+    for name, start, end in quoted_names(passage.text, passage.start):
+        if passage.list_item or names_technology(start, end):
+            return Guess(name, "the quoted name")
+    blocked = _blocked_tokens(passage, terms)
+    phrases = object_phrases(passage.tokens, blocked)
+    with_technology = [span for span in phrases if names_technology(*span)]
+    for start, end in with_technology[:1] or phrases[-1:]:
+        return Guess(passage.text[start - passage.start : end - passage.start], "the noun phrase of the act")
+    return Guess(passage.text, "no name found: the whole passage")
+
+
+def _blocked_tokens(passage: Passage, terms: list[Term]) -> set[int]:
+    """Starts of morphemes no name runs through: time words, amounts, end years, the
+    units and governments the passage names."""
+    spans = [(t.start, t.end) for t in terms if t.kind in ("unit", "government", "proposed-unit")]
+    for _, start, end in timelines_stated(passage.text):
+        spans.append((passage.start + start, passage.start + end))
+    for written, _ in [*won_stated(passage.text), *end_years_stated(passage.text)]:
+        at = passage.text.find(written)
+        spans.append((passage.start + at, passage.start + at + len(written)))
+    return {t.start for t in passage.tokens if any(a <= t.start < b for a, b in spans)}
+
+
+def _propose_others(draft: Draft, vocabulary, passage: Passage, terms: list[Term]) -> None:
+    """Words of target groups, partners and units that our records lack."""
+    known = [(t.start, t.end) for t in terms]
+
+    def unknown(match: re.Match, group: int) -> bool:
+        start, end = passage.start + match.start(group), passage.start + match.end(group)
+        return not any(a < end and start < b for a, b in known)
+
+    for match in _PROPOSED_GROUP.finditer(passage.text):
+        group = 1 if match.group(1) else 2
+        if unknown(match, group):
+            draft.propose("target_groups", match.group(group), passage)
+    for match in _PROPOSED_PARTNER.finditer(passage.text):
+        if unknown(match, 1):
+            draft.propose("organisations", match.group(1), passage)
+    for term in terms:
+        if term.kind == "proposed-unit":
+            draft.propose("units", term.written, passage)
+
+
+class _Vocabulary:
+    """The records' concepts, units and organisations, as a lexicon and hierarchies."""
+
+    def __init__(self, records, government: str):
+        self.broader = {(c.kind, c.id): c.broader for c in records.concepts}
+        self.labels = {(c.kind, c.id): c.label.ko for c in records.concepts}
+        entries = [
+            (c.kind, c.id, label)
+            for c in records.concepts
+            if c.kind in ("technology", "target-group", "domain")
+            for label in _labels(c)
+        ]
+        units = [u for g in records.governments if g.id == government for u in g.units]
+        entries += [("unit", u.id, label) for u in units for label in _labels(u)]
+        entries += [("organisation", o.id, label) for o in records.organisations for label in _labels(o)]
+        entries += [("government", g.id, label) for g in records.governments for label in _labels(g)]
+        entries += new_technology_entries()
+        self.lexicon = _UnitProposingLexicon(entries)
+
+    def _ancestors(self, kind: str, id_: str) -> set[str]:
+        found, todo = set(), list(self.broader.get((kind, id_), ()))
+        while todo:
+            parent = todo.pop()
+            if parent not in found:
+                found.add(parent)
+                todo += self.broader.get((kind, parent), ())
+        return found
+
+    def narrowest(self, terms: list[Term], kind: str, what: str) -> Guess | None:
+        """The ids of ``kind`` named, without one whose narrower concept is named too."""
+        named = _unique(t for t in terms if t.kind == kind)
+        if not named:
+            return None
+        ids = [t.id for t in named]
+        covered = set().union(*(self._ancestors(kind, i) for i in ids))
+        kept = [t for t in named if t.id not in covered]
+        why = f"{what}: " + ", ".join(t.written for t in kept)
+        dropped = [t.written for t in named if t.id in covered]
+        if dropped:
+            why += f" ({', '.join(dropped)} left out: a narrower one is named)"
+        return Guess([t.id for t in kept], why)
+
+    def named(self, terms: list[Term], kind: str, what: str) -> Guess | None:
+        named = _unique(t for t in terms if t.kind == kind)
+        if not named:
+            return None
+        return Guess([t.id for t in named], f"{what}: " + ", ".join(t.written for t in named))
+
+    def technologies(self, terms: list[Term], draft: Draft, passages_: list[Passage]) -> Guess:
+        new = _unique(t for t in terms if t.kind == "new-technology")
+        for term in new:
+            draft.propose("technologies", term.written, _passage_of(term, passages_))
+        guess = self.narrowest(terms, "technology", "technologies named")
+        if guess is None:
+            names = ", ".join(t.written for t in new)
+            return Guess([], f"no technology of the vocabulary; proposed below: {names}")
+        ids = guess.value
+        general = [i for i in ids if self.labels[("technology", i)] in GENERAL_MEANS]
+        if general and len(general) < len(ids):
+            kept = [i for i in ids if i not in general]
+            words = ", ".join(self.labels[("technology", i)] for i in general)
+            guess = Guess(kept, f"{guess.why}; {words} left out: a general means beside a specific one")
+        if new:
+            guess = Guess(guess.value, f"{guess.why}; also {', '.join(t.written for t in new)} (proposed below)")
+        return guess
+
+
+class _UnitProposingLexicon(Lexicon):
+    """A lexicon that also finds the unknown department that is a passage's subject,
+    by the suffix of its name ('…과', '…국', '…센터'): kind 'proposed-unit'."""
+
+    def find(self, text: str, offset: int = 0) -> list[Term]:
+        terms = super().find(text, offset)
+        match = _PROPOSED_UNIT.match(text)
+        if match:
+            start, end = offset + match.start(1), offset + match.end(1)
+            if not any(t.start < end and start < t.end for t in terms):
+                terms.append(Term("proposed-unit", "", match.group(1), start, end))
+                terms.sort(key=lambda t: t.start)
+        return terms
+
+
+def _labels(record) -> list[str]:
+    labels = [record.label.ko, record.label.en]
+    for words in record.alt_labels.values():
+        labels += words
+    return [label for label in labels if label]
+
+
+def _unique(terms) -> list[Term]:
+    seen, kept = set(), []
+    for term in terms:
+        if term.id not in seen:
+            seen.add(term.id)
+            kept.append(term)
+    return kept
+
+
+def _passage_of(term: Term, passages_: list[Passage]) -> Passage:
+    return next(p for p in passages_ if p.start <= term.start < p.end)
+
+
+# --- the command: a source file in, a new records file out --------------------------
+
+
+def draft_file(
+    source: Path | str,
+    data_dir: Path | str,
+    government: str,
+    source_id: str | None = None,
+    out: Path | str | None = None,
+) -> tuple[Path, Draft]:
+    """Draft the records of the text file ``source`` for ``government`` with the
+    vocabularies of ``data_dir``, into ``out`` (default: ./<source id>.draft.yaml),
+    which must not exist yet. Returns the path written and the draft."""
+    from .draft_yaml import render_draft
+    from .errors import FileError, UsageError
+    from .record_format import InvalidValue, parse_slug
+    from .records import read_records
+
+    source = Path(source)
+    source_id = source_id or source.stem
+    for what, value in (("--government", government), ("--source-id", source_id)):
+        try:
+            parse_slug(value)
+        except InvalidValue as error:
+            hint = " (name the source with --source-id)" if what == "--source-id" else ""
+            raise UsageError(f"{what}: {error}{hint}") from None
+    try:
+        text = source.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        reason = getattr(error, "strerror", None) or "not UTF-8 text"
+        raise FileError(f"{source}: cannot read the source text: {reason}") from None
+    records, _problems = read_records(data_dir)  # a draft under review elsewhere is no bar
+    draft = draft_records(text, records, government, source_id)
+    out = Path(out) if out else Path(f"{source_id}.draft.yaml")
+    _write_new(out, render_draft(draft))
+    return out, draft
+
+
+def _write_new(path: Path, text: str) -> None:
+    """Write ``path`` whole, never over a file that exists (a curator's review)."""
+    from .errors import FileError
+
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        temporary.write_text(text, encoding="utf-8")
+        os.link(temporary, path)  # fails if ``path`` exists: nothing is replaced
+    except FileExistsError:
+        raise FileError(f"{path}: already exists; a draft is never written over a file") from None
+    except OSError as error:
+        raise FileError(f"{path}: cannot write the draft: {error.strerror}") from None
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+# --- review marks left in records ----------------------------------------------------
+
+
+def draft_marks(data_dir: Path | str) -> list[Problem]:
+    """A warning for each records file that still holds review marks (``# draft:``)
+    of ``policy-graph draft``: how many, and the line of the first."""
+    from .records import record_files
+
+    warnings = []
+    for path in record_files(Path(data_dir)):
+        try:
+            data = path.read_bytes()
+        except OSError:
+            continue  # reading the records reports it
+        if DRAFT_MARK.encode() not in data:
+            continue
+        lines = [n for n, line in enumerate(data.splitlines(), 1) if DRAFT_MARK.encode() in line]
+        count = f"{len(lines)} review mark{'s' if len(lines) != 1 else ''}"
+        message = f"{count} ({DRAFT_MARK}) left: review each guess, then delete its mark"
+        warnings.append(Problem(_shown(path), lines[0], message=message, warning=True))
+    return warnings
+
+
+def _shown(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive
+        return str(path)
