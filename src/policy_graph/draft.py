@@ -25,6 +25,7 @@ from .draft_text import (
     new_technology_entries,
     object_phrases,
     passages,
+    plan_lead_in,
     quoted_names,
     timelines_stated,
 )
@@ -106,7 +107,7 @@ def draft_records(text: str, records, government: str, source_id: str) -> Draft:
     )
     current_unit: Term | None = None
     for passage in passages(text):
-        terms = vocabulary.lexicon.find(passage.text, passage.start)
+        terms = vocabulary.find(passage)
         current_unit = _unit_of(passage, terms, current_unit)
         _consider(draft, vocabulary, passage, terms, current_unit)
     return draft
@@ -115,6 +116,8 @@ def draft_records(text: str, records, government: str, source_id: str) -> Draft:
 def _consider(draft: Draft, vocabulary, passage: Passage, terms: list[Term], unit) -> None:
     named = [t for t in terms if t.kind in ("technology", "new-technology")]
     if not named or not _states_an_act(passage):
+        return
+    if _is_headline(passage):
         return
     if _about_policies_in_general(passage, named):
         draft.general.append(passage.text)
@@ -138,9 +141,23 @@ def _states_an_act(passage: Passage) -> bool:
     return bool(acts_in(passage.tokens)) or passage.sentence_acts
 
 
+def _is_headline(passage: Passage) -> bool:
+    """A sentence without a final ending that is no list ('가람군, 빅데이터 기반
+    스마트농업 추진'): a headline, which the body states again."""
+    whole = passage.first_in_sentence and passage.text == passage.sentence_text.strip()
+    return whole and not passage.list_item and not any(t.tag == "EF" for t in passage.tokens)
+
+
+# A plan or strategy as the thing acted on or as the subject ('‘…종합계획’을 추진한다',
+# '계획은 …'): a programme that groups projects, not one of them.
+_PLAN = re.compile(r"(?:계획|전략|정책)[’']?\s*(?:을|를)\s|^(?:이\s)?(?:계획|전략)(?:은|는)\s")
+
+
 def _about_policies_in_general(passage: Passage, named: list[Term]) -> bool:
-    """'AI 정책' (AI policies), '1AI 정책': the passage is about the policies as a whole
-    (a programme), not one project."""
+    """'AI 정책' (AI policies), '1AI 정책', a plan: the passage is about the policies as
+    a whole (a programme), not one project."""
+    if _PLAN.search(passage.text):
+        return True
     return any(re.match(r"\s?정책", passage.text[t.end - passage.start :]) for t in named)
 
 
@@ -152,6 +169,10 @@ def _reported_speech(passage: Passage) -> bool:
 # --- the department that leads -------------------------------------------------------
 
 
+# The government named by its kind as the subject: '시는', '구는 또', '군은'.
+_GOVERNMENT_SUBJECT = re.compile(r"^(?:\S+\s+){0,2}?(?:시|구|군|도)(?:는|은|가|이)\s")
+
+
 def _unit_of(passage: Passage, terms: list[Term], current: Term | None) -> Term | None:
     """The department of a passage: a unit of the government that is its subject
     ('기획조정실은 …', '▲도시재생국 ‘…’'), else the one of the passage before when
@@ -160,6 +181,8 @@ def _unit_of(passage: Passage, terms: list[Term], current: Term | None) -> Term 
     for term in terms:
         if term.kind in ("unit", "proposed-unit", "government") and _is_subject(passage, term):
             return None if term.kind == "government" else term
+    if _GOVERNMENT_SUBJECT.match(passage.text):
+        return None
     if not passage.first_in_sentence and not passage.list_item:
         return current
     if passage.text.startswith(_ADDS):
@@ -186,7 +209,7 @@ def _unit_why(unit: Term, passage: Passage) -> str:
 
 def _fill(policy: DraftPolicy, draft: Draft, vocabulary, lead: Guess | None) -> None:
     """Every field of ``policy`` from its passages (again, when one is added)."""
-    terms = [t for p in policy.passages for t in vocabulary.lexicon.find(p.text, p.start)]
+    terms = [t for p in policy.passages for t in vocabulary.find(p)]
     quotes = " ".join(policy.quotes)
     policy.lead_department = lead
     policy.technologies = vocabulary.technologies(terms, draft, policy.passages)
@@ -212,6 +235,10 @@ def _first_stated(stated: list[tuple[str, Any]], what: str) -> Guess | None:
     return Guess(value, f"{written}{others}")
 
 
+# What follows a quoted name that is the object of the act: 를, or a word then 을/를.
+_OBJECT_AFTER_NAME = re.compile(r"\s*(?:[가-힣]{1,4}\s*)?(?:을|를)\s")
+
+
 def _title(passage: Passage, terms: list[Term]) -> Guess:
     """The project's Korean name: a quoted name ('‘디지털 조직도’') that names a
     technology or is the item of a list; else the object of an act ('AI 스마트 교차로를
@@ -222,8 +249,11 @@ def _title(passage: Passage, terms: list[Term]) -> Guess:
         return any(start <= t.start and t.end <= end for t in techs)
 
     for name, start, end in quoted_names(passage.text, passage.start):
+        after = passage.text[end - passage.start + 1 :]
         if passage.list_item or names_technology(start, end):
             return Guess(name, "the quoted name")
+        if _OBJECT_AFTER_NAME.match(after):  # ‘스마트 건강관리’ 사업을 운영한다
+            return Guess(name, "the quoted name of what is acted on")
     blocked = _blocked_tokens(passage, terms)
     phrases = object_phrases(passage.tokens, blocked)
     with_technology = [span for span in phrases if names_technology(*span)]
@@ -282,6 +312,12 @@ class _Vocabulary:
         entries += [("government", g.id, label) for g in records.governments for label in _labels(g)]
         entries += new_technology_entries()
         self.lexicon = _UnitProposingLexicon(entries)
+
+    def find(self, passage: Passage) -> list[Term]:
+        """The terms of a passage, but for technologies in the name of a plan it comes under."""
+        lead_in = plan_lead_in(passage)
+        terms = self.lexicon.find(passage.text, passage.start)
+        return [t for t in terms if t.start >= lead_in or not t.kind.endswith("technology")]
 
     def _ancestors(self, kind: str, id_: str) -> set[str]:
         found, todo = set(), list(self.broader.get((kind, id_), ()))

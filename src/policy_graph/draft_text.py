@@ -110,6 +110,15 @@ def passages(text: str) -> list[Passage]:
 # Who said it, before what a news report says ('19일 광주시에 따르면 …'): not part of
 # the project's passage.
 _ACCORDING_TO = re.compile(r"[^,.]{0,30}?에 따르면\s+")
+# The plan a passage comes under ('첫째, AI 기반 구축 전략에 따라 …'): part of the quote
+# (it places the project), but a technology in the plan's name is not the project's.
+_UNDER_PLAN = re.compile(r"[^.]{0,40}?(?:전략|계획|방침|정책)에 따라\s+")
+
+
+def plan_lead_in(passage: Passage) -> int:
+    """Where the words naming the plan a passage comes under end (its start if none)."""
+    match = _UNDER_PLAN.match(passage.text)
+    return passage.start + (match.end() if match else 0)
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
