@@ -131,7 +131,9 @@ def report(source: Path, data: Path, heading: str) -> str:
         f"| recall (curated policies found) | {recall:.0%} ({len(matched)}/{len(curated)}) | ≥ 90% |",
         f"| precision (candidates that are policies) | {precision:.0%} ({len(matched)}/{len(candidates)}) | ≥ 80% |",
     ]
-    lines.append(f"| quotes identical to the curated ones | {identical / len(matched):.0%} ({identical}/{len(matched)}) | |")
+    lines.append(
+        f"| quotes identical to the curated ones | {identical / len(matched):.0%} ({identical}/{len(matched)}) | |"
+    )
     disagreements = []
     for name in FIELDS:
         same = 0
@@ -140,13 +142,22 @@ def report(source: Path, data: Path, heading: str) -> str:
             if want == got:
                 same += 1
             else:
-                disagreements.append(f"- {curated[i].id}: {name}: curated {_shown(want)}, drafted {_shown(got)}")
+                disagreements.append(
+                    f"- {curated[i].id}: {name}: curated {_shown(want)}, drafted {_shown(got)}"
+                )
         target = " ≥ 80%" if name == "technologies" else ""
-        lines.append(f"| {name} agree | {same / len(matched):.0%} ({same}/{len(matched)}) |{target} |")
+        lines.append(
+            f"| {name} agree | {same / len(matched):.0%} ({same}/{len(matched)}) |{target} |"
+        )
     missed = [p.id for i, p in enumerate(curated) if i not in matched]
     extra = [c.quotes[0] for j, c in enumerate(candidates) if j not in matched.values()]
     lines += ["", "Missed curated policies: " + (", ".join(missed) or "none") + "."]
-    lines += ["", "Candidates that are no curated policy: " + ("; ".join(f"“{q[:60]}”" for q in extra) or "none") + "."]
+    lines += [
+        "",
+        "Candidates that are no curated policy: "
+        + ("; ".join(f"“{q[:60]}”" for q in extra) or "none")
+        + ".",
+    ]
     lines += ["", "Disagreements:", "", *disagreements]
     return "\n".join(lines) + "\n"
 
@@ -160,7 +171,9 @@ def _shown(value) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.parse_args()
-    print(f"## `policy-graph draft` beside hand-curated records (bench/draft.py, {time.strftime('%Y-%m-%d')})\n")
+    print(
+        f"## `policy-graph draft` beside hand-curated records (bench/draft.py, {time.strftime('%Y-%m-%d')})\n"
+    )
     if ARTICLE.is_file():
         print(report(ARTICLE, ROOT / "data", "The Gwangju report (data/)"))
     else:

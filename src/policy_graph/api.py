@@ -14,6 +14,7 @@ from rdflib import Graph
 
 from . import graph_files, paths
 from .build import build_graph as _graph_of
+from .draft import draft_marks
 from .engines import ENGINE_NAMES, OxigraphView, get_engine
 from .errors import FileError, GraphNote, InputError, UsageError
 from .outputs import (
@@ -119,6 +120,7 @@ def validate(
     data_dir = Path(data_dir) if data_dir else default_data_dir()
     records, problems = _read_records(data_dir, report)
     problems += check_stated(records)
+    problems += draft_marks(data_dir)  # issue 15: guesses of `policy-graph draft` not reviewed
     if sources_dir is not None:
         problems += check_quotes(records, sources_dir)
     if strict:

@@ -231,7 +231,9 @@ def _first_stated(stated: list[tuple[str, Any]], what: str) -> Guess | None:
         return None
     written, value = stated[0]
     value = int(value) if isinstance(value, Decimal) else value
-    others = f"; the passage also states {', '.join(w for w, _ in stated[1:])}" if stated[1:] else ""
+    others = (
+        f"; the passage also states {', '.join(w for w, _ in stated[1:])}" if stated[1:] else ""
+    )
     return Guess(value, f"{written}{others}")
 
 
@@ -258,7 +260,9 @@ def _title(passage: Passage, terms: list[Term]) -> Guess:
     phrases = object_phrases(passage.tokens, blocked)
     with_technology = [span for span in phrases if names_technology(*span)]
     for start, end in with_technology[:1] or phrases[-1:]:
-        return Guess(passage.text[start - passage.start : end - passage.start], "the noun phrase of the act")
+        return Guess(
+            passage.text[start - passage.start : end - passage.start], "the noun phrase of the act"
+        )
     return Guess(passage.text, "no name found: the whole passage")
 
 
@@ -308,8 +312,12 @@ class _Vocabulary:
         ]
         units = [u for g in records.governments if g.id == government for u in g.units]
         entries += [("unit", u.id, label) for u in units for label in _labels(u)]
-        entries += [("organisation", o.id, label) for o in records.organisations for label in _labels(o)]
-        entries += [("government", g.id, label) for g in records.governments for label in _labels(g)]
+        entries += [
+            ("organisation", o.id, label) for o in records.organisations for label in _labels(o)
+        ]
+        entries += [
+            ("government", g.id, label) for g in records.governments for label in _labels(g)
+        ]
         entries += new_technology_entries()
         self.lexicon = _UnitProposingLexicon(entries)
 
@@ -361,9 +369,14 @@ class _Vocabulary:
         if general and len(general) < len(ids):
             kept = [i for i in ids if i not in general]
             words = ", ".join(self.labels[("technology", i)] for i in general)
-            guess = Guess(kept, f"{guess.why}; {words} left out: a general means beside a specific one")
+            guess = Guess(
+                kept, f"{guess.why}; {words} left out: a general means beside a specific one"
+            )
         if new:
-            guess = Guess(guess.value, f"{guess.why}; also {', '.join(t.written for t in new)} (proposed below)")
+            guess = Guess(
+                guess.value,
+                f"{guess.why}; also {', '.join(t.written for t in new)} (proposed below)",
+            )
         return guess
 
 

@@ -37,7 +37,9 @@ class Passage:
     first_in_sentence: bool
     list_item: bool
     sentence_text: str
-    sentence_acts: bool  # for a list item: the list's own words state an act ('…등의 사업을 추진한다')
+    sentence_acts: (
+        bool  # for a list item: the list's own words state an act ('…등의 사업을 추진한다')
+    )
 
 
 @dataclass(frozen=True)
@@ -56,8 +58,15 @@ class Term:
 
 @cache
 def _kiwi():
-    from kiwipiepy import Kiwi
+    try:
+        from kiwipiepy import Kiwi
+    except ImportError:
+        from .errors import PolicyGraphError
 
+        raise PolicyGraphError(
+            "policy-graph draft needs Kiwi, a Korean morphological analyser: "
+            "pip install 'policy-graph[draft]'"
+        ) from None
     return Kiwi()
 
 
@@ -214,7 +223,9 @@ class Lexicon:
         found = []
         for match in self._pattern.finditer(text):
             kind, id_ = self._ids[_fold(match.group(0))]
-            found.append(Term(kind, id_, match.group(0), offset + match.start(), offset + match.end()))
+            found.append(
+                Term(kind, id_, match.group(0), offset + match.start(), offset + match.end())
+            )
         return found
 
 
