@@ -472,6 +472,11 @@ def _write_new(path: Path, text: str) -> None:
 # --- review marks left in records ----------------------------------------------------
 
 
+# A mark is a comment of its own: '# draft:' at a line's start or after white space
+# (the file's header names it in backquotes, `# draft:`, which is no mark).
+_MARKED = re.compile(rb"(?:^|\s)# draft:")
+
+
 def draft_marks(data_dir: Path | str) -> list[Problem]:
     """A warning for each records file that still holds review marks (``# draft:``)
     of ``policy-graph draft``: how many, and the line of the first."""
@@ -485,7 +490,9 @@ def draft_marks(data_dir: Path | str) -> list[Problem]:
             continue  # reading the records reports it
         if DRAFT_MARK.encode() not in data:
             continue
-        lines = [n for n, line in enumerate(data.splitlines(), 1) if DRAFT_MARK.encode() in line]
+        lines = [n for n, line in enumerate(data.splitlines(), 1) if _MARKED.search(line)]
+        if not lines:
+            continue
         count = f"{len(lines)} review mark{'s' if len(lines) != 1 else ''}"
         message = f"{count} ({DRAFT_MARK}) left: review each guess, then delete its mark"
         warnings.append(Problem(_shown(path), lines[0], message=message, warning=True))

@@ -13,8 +13,9 @@ import json
 from .draft import DRAFT_MARK, Draft, DraftPolicy, Guess
 
 _HEADER = """\
-# Draft records of the source {source} for the government {government}, written by
-# `policy-graph draft`. Each line marked `{mark}` is a guess, with what it is based on:
+# Draft records of the source {source}
+# for the government {government}, written by `policy-graph draft`.
+# Each line marked `{mark}` is a guess, with what it is based on:
 # check it against the source, correct it, then delete the mark (`policy-graph
 # validate` warns while marks remain). Write the English texts (en: ""), choose the
 # domains, give each policy an id of English words, and delete what is no policy.
