@@ -12,7 +12,8 @@ with the curated policies that cite the source (of the government most of them h
   overlap first); recall = found / curated policies;
 - precision = candidates that found a policy / candidates;
 - field agreement, over the found policies: the same set of technologies, target
-  groups, partners; the same lead department, budget, end year, timeline, Korean title.
+  groups, partners, domains; the same lead department, budget, end year, timeline,
+  Korean title. (Domains are guessed from domain words only; the curator chooses them.)
 
 Prints a Markdown report (for docs/benchmarks.md) and lists every miss, every candidate
 that is no policy and every disagreement, so that a figure can be read with its reasons.
@@ -41,6 +42,7 @@ FIELDS = (
     "technologies",
     "target_groups",
     "partners",
+    "domains",
     "lead_department",
     "budget_krw",
     "planned_end",
@@ -98,7 +100,7 @@ def curated_value(policy, name: str):
 def drafted_value(candidate, name: str):
     guess = getattr(candidate, name)
     value = None if guess is None else guess.value
-    if name in ("technologies", "target_groups", "partners"):
+    if name in ("technologies", "target_groups", "partners", "domains"):
         return frozenset(value or ())
     return value
 

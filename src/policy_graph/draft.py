@@ -480,11 +480,13 @@ _MARKED = re.compile(rb"(?:^|\s)# draft:")
 def draft_marks(data_dir: Path | str) -> list[Problem]:
     """A warning for each records file that still holds review marks (``# draft:``)
     of ``policy-graph draft``: how many, and the line of the first."""
-    from .records import record_files
+    from .records import MAX_FILE_BYTES, record_files
 
     warnings = []
     for path in record_files(Path(data_dir)):
         try:
+            if path.stat().st_size > MAX_FILE_BYTES:
+                continue  # refused by the reader, unread here too
             data = path.read_bytes()
         except OSError:
             continue  # reading the records reports it

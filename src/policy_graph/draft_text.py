@@ -261,9 +261,9 @@ def new_technology_entries() -> list[tuple[str, str, str]]:
 # --- when ----------------------------------------------------------------------------
 
 # Time words as reports write them: '연말까지', '올해', '내년 상반기까지', '오는 7월',
-# '오는 3월부터', '오는 17일부터', '올 하반기', '연내'. A year with 까지 is an end year
-# (see amounts.end_years_stated), not a timeline; the report's own date ('19일 광주시에
-# 따르면') is none: a day counts only after '오는'.
+# '오는 3월부터', '오는 17일부터', '올 하반기', '연내', '다음 달부터', '3월까지'. A year
+# with 까지 is an end year (see amounts.end_years_stated), not a timeline; the report's
+# own date ('19일 광주시에 따르면') is none: a day counts only after '오는'.
 _PART = r"(?:\s*(?:상반기|하반기|말|초|중순|초순|하순))?"
 _UNTIL = r"(?:\s*(?:까지|부터|중|내))?"
 _TIMELINE = re.compile(
@@ -273,6 +273,8 @@ _TIMELINE = re.compile(
     rf"|오는\s*\d{{1,2}}월(?:\s*\d{{1,2}}일)?{_UNTIL}"
     rf"|오는\s*\d{{1,2}}일{_UNTIL}"
     rf"|(?:연말|연초|연내|연중|상반기|하반기){_UNTIL}"
+    rf"|(?:다음|이번)\s*(?:달|주){_UNTIL}|(?:내달|이달){_UNTIL}"
+    r"|\d{1,2}월\s*(?:부터|까지|중)"
     r")(?![가-힣])"
 )
 
