@@ -18,28 +18,19 @@ from pathlib import Path
 from typing import Any
 
 from .amounts import end_years_stated, won_stated
+from .draft_terms import Guess, Vocabulary
 from .draft_text import (
-    Lexicon,
     Passage,
     Term,
-    new_technology_entries,
+    acts_in,
     object_phrases,
     passages,
-    plan_lead_in,
     quoted_names,
     timelines_stated,
 )
 from .errors import Problem
 
 DRAFT_MARK = "# draft:"
-
-
-@dataclass(frozen=True)
-class Guess:
-    """A drafted value and what it is based on."""
-
-    value: Any
-    why: str
 
 
 @dataclass
@@ -85,12 +76,6 @@ class Draft:
 # those that add another of the same department ('또 …', '더불어 …').
 _GOES_ON = ("특히", "이를 위해", "이를 통해")
 _ADDS = ("또", "또한", "더불어", "아울러", "이와 함께", "이 밖에도", "이밖에도", "특히", "이를")
-# The vocabulary's rule (data/vocabularies/technologies.yaml): a general digital means
-# (플랫폼, 디지털, 온라인) is a technology only where the source names nothing else.
-GENERAL_MEANS = frozenset(("플랫폼", "디지털", "온라인"))
-# Suffixes of the names of departments and agencies ('…과', '…국', '…센터').
-_UNIT_SUFFIX = "실|국|과|팀|본부|센터|정책관|담당관|관|원|청|단|사업소"
-_PROPOSED_UNIT = re.compile(rf"^(?:.*\s)?([가-힣]{{2,}}(?:{_UNIT_SUFFIX}))(?:은|는|이|가)\s")
 _PROPOSED_PARTNER = re.compile(r"([가-힣A-Za-z]{2,})(?:와|과)\s+(?:함께|협력|협업|공동으로|손잡고)")
 _PROPOSED_GROUP = re.compile(r"(?<!\S)([가-힣]{2,})(?:을|를)\s*대상으로|(?<!\S)([가-힣]{2,})에게\s")
 
@@ -98,7 +83,7 @@ _PROPOSED_GROUP = re.compile(r"(?<!\S)([가-힣]{2,})(?:을|를)\s*대상으로|
 def draft_records(text: str, records, government: str, source_id: str) -> Draft:
     """The draft records that ``text`` (the source ``source_id``) suggests for
     ``government``, with our vocabularies from ``records`` (a :class:`Records`)."""
-    vocabulary = _Vocabulary(records, government)
+    vocabulary = Vocabulary(records, government)
     draft = Draft(
         government,
         source_id,
@@ -136,8 +121,6 @@ def _consider(draft: Draft, vocabulary, passage: Passage, terms: list[Term], uni
 
 
 def _states_an_act(passage: Passage) -> bool:
-    from .draft_text import acts_in
-
     return bool(acts_in(passage.tokens)) or passage.sentence_acts
 
 
@@ -212,21 +195,22 @@ def _fill(policy: DraftPolicy, draft: Draft, vocabulary, lead: Guess | None) -> 
     terms = [t for p in policy.passages for t in vocabulary.find(p)]
     quotes = " ".join(policy.quotes)
     policy.lead_department = lead
-    policy.technologies = vocabulary.technologies(terms, draft, policy.passages)
+    policy.technologies = vocabulary.technologies(terms)
     policy.target_groups = vocabulary.narrowest(terms, "target-group", "target groups named")
     policy.partners = vocabulary.named(terms, "organisation", "partners named")
     policy.domains = vocabulary.named(terms, "domain", "domain words")
-    policy.budget_krw = _first_stated(won_stated(quotes), "won")
-    policy.planned_end = _first_stated(end_years_stated(quotes), "year")
+    policy.budget_krw = _first_stated(won_stated(quotes))
+    policy.planned_end = _first_stated(end_years_stated(quotes))
     times = timelines_stated(quotes)
     if times:
         policy.timeline = Guess(times[0][0], "the passage's own words of when")
     policy.title = _title(policy.passages[0], terms)
     for passage in policy.passages:
-        _propose_others(draft, vocabulary, passage, terms)
+        _propose_others(draft, passage, terms)
 
 
-def _first_stated(stated: list[tuple[str, Any]], what: str) -> Guess | None:
+def _first_stated(stated: list[tuple[str, Any]]) -> Guess | None:
+    """The first amount or year a passage states, and what it also states."""
     if not stated:
         return None
     written, value = stated[0]
@@ -278,8 +262,8 @@ def _blocked_tokens(passage: Passage, terms: list[Term]) -> set[int]:
     return {t.start for t in passage.tokens if any(a <= t.start < b for a, b in spans)}
 
 
-def _propose_others(draft: Draft, vocabulary, passage: Passage, terms: list[Term]) -> None:
-    """Words of target groups, partners and units that our records lack."""
+def _propose_others(draft: Draft, passage: Passage, terms: list[Term]) -> None:
+    """Words of technologies, target groups, partners and units that our records lack."""
     known = [(t.start, t.end) for t in terms]
 
     def unknown(match: re.Match, group: int) -> bool:
@@ -293,126 +277,10 @@ def _propose_others(draft: Draft, vocabulary, passage: Passage, terms: list[Term
     for match in _PROPOSED_PARTNER.finditer(passage.text):
         if unknown(match, 1):
             draft.propose("organisations", match.group(1), passage)
+    proposed = {"new-technology": "technologies", "proposed-unit": "units"}
     for term in terms:
-        if term.kind == "proposed-unit":
-            draft.propose("units", term.written, passage)
-
-
-class _Vocabulary:
-    """The records' concepts, units and organisations, as a lexicon and hierarchies."""
-
-    def __init__(self, records, government: str):
-        self.broader = {(c.kind, c.id): c.broader for c in records.concepts}
-        self.labels = {(c.kind, c.id): c.label.ko for c in records.concepts}
-        entries = [
-            (c.kind, c.id, label)
-            for c in records.concepts
-            if c.kind in ("technology", "target-group", "domain")
-            for label in _labels(c)
-        ]
-        units = [u for g in records.governments if g.id == government for u in g.units]
-        entries += [("unit", u.id, label) for u in units for label in _labels(u)]
-        entries += [
-            ("organisation", o.id, label) for o in records.organisations for label in _labels(o)
-        ]
-        entries += [
-            ("government", g.id, label) for g in records.governments for label in _labels(g)
-        ]
-        entries += new_technology_entries()
-        self.lexicon = _UnitProposingLexicon(entries)
-
-    def find(self, passage: Passage) -> list[Term]:
-        """The terms of a passage, but for technologies in the name of a plan it comes under."""
-        lead_in = plan_lead_in(passage)
-        terms = self.lexicon.find(passage.text, passage.start)
-        return [t for t in terms if t.start >= lead_in or not t.kind.endswith("technology")]
-
-    def _ancestors(self, kind: str, id_: str) -> set[str]:
-        found, todo = set(), list(self.broader.get((kind, id_), ()))
-        while todo:
-            parent = todo.pop()
-            if parent not in found:
-                found.add(parent)
-                todo += self.broader.get((kind, parent), ())
-        return found
-
-    def narrowest(self, terms: list[Term], kind: str, what: str) -> Guess | None:
-        """The ids of ``kind`` named, without one whose narrower concept is named too."""
-        named = _unique(t for t in terms if t.kind == kind)
-        if not named:
-            return None
-        ids = [t.id for t in named]
-        covered = set().union(*(self._ancestors(kind, i) for i in ids))
-        kept = [t for t in named if t.id not in covered]
-        why = f"{what}: " + ", ".join(t.written for t in kept)
-        dropped = [t.written for t in named if t.id in covered]
-        if dropped:
-            why += f" ({', '.join(dropped)} left out: a narrower one is named)"
-        return Guess([t.id for t in kept], why)
-
-    def named(self, terms: list[Term], kind: str, what: str) -> Guess | None:
-        named = _unique(t for t in terms if t.kind == kind)
-        if not named:
-            return None
-        return Guess([t.id for t in named], f"{what}: " + ", ".join(t.written for t in named))
-
-    def technologies(self, terms: list[Term], draft: Draft, passages_: list[Passage]) -> Guess:
-        new = _unique(t for t in terms if t.kind == "new-technology")
-        for term in new:
-            draft.propose("technologies", term.written, _passage_of(term, passages_))
-        guess = self.narrowest(terms, "technology", "technologies named")
-        if guess is None:
-            names = ", ".join(t.written for t in new)
-            return Guess([], f"no technology of the vocabulary; proposed below: {names}")
-        ids = guess.value
-        general = [i for i in ids if self.labels[("technology", i)] in GENERAL_MEANS]
-        if general and len(general) < len(ids):
-            kept = [i for i in ids if i not in general]
-            words = ", ".join(self.labels[("technology", i)] for i in general)
-            guess = Guess(
-                kept, f"{guess.why}; {words} left out: a general means beside a specific one"
-            )
-        if new:
-            guess = Guess(
-                guess.value,
-                f"{guess.why}; also {', '.join(t.written for t in new)} (proposed below)",
-            )
-        return guess
-
-
-class _UnitProposingLexicon(Lexicon):
-    """A lexicon that also finds the unknown department that is a passage's subject,
-    by the suffix of its name ('…과', '…국', '…센터'): kind 'proposed-unit'."""
-
-    def find(self, text: str, offset: int = 0) -> list[Term]:
-        terms = super().find(text, offset)
-        match = _PROPOSED_UNIT.match(text)
-        if match:
-            start, end = offset + match.start(1), offset + match.end(1)
-            if not any(t.start < end and start < t.end for t in terms):
-                terms.append(Term("proposed-unit", "", match.group(1), start, end))
-                terms.sort(key=lambda t: t.start)
-        return terms
-
-
-def _labels(record) -> list[str]:
-    labels = [record.label.ko, record.label.en]
-    for words in record.alt_labels.values():
-        labels += words
-    return [label for label in labels if label]
-
-
-def _unique(terms) -> list[Term]:
-    seen, kept = set(), []
-    for term in terms:
-        if term.id not in seen:
-            seen.add(term.id)
-            kept.append(term)
-    return kept
-
-
-def _passage_of(term: Term, passages_: list[Passage]) -> Passage:
-    return next(p for p in passages_ if p.start <= term.start < p.end)
+        if term.kind in proposed and passage.start <= term.start < passage.end:
+            draft.propose(proposed[term.kind], term.written, passage)
 
 
 # --- the command: a source file in, a new records file out --------------------------
