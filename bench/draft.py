@@ -1,6 +1,6 @@
 """How well `policy-graph draft` finds the policies of a report that we curated by hand.
 
-    PYTHONPATH=src .venv/bin/python bench/draft.py
+    PYTHONPATH=src .venv/bin/python bench/draft.py [--without ID,ID…]
 
 Drafts the Gwangju article (../shared/sources/asiae-2021-01-19-gwangju-1ai.txt, kept
 outside the repository) with the vocabularies of data/, and each source text of
@@ -105,16 +105,20 @@ def drafted_value(candidate, name: str):
     return value
 
 
-def report(source: Path, data: Path, heading: str) -> str:
-    """The comparison of the draft of ``source`` with the policies of ``data`` that cite it."""
+def report(source: Path, data: Path, heading: str, without: frozenset[str] = frozenset()) -> str:
+    """The comparison of the draft of ``source`` with the policies of ``data`` that cite
+    it; the technologies ``without`` are left out of the vocabulary the draft uses."""
     text = fold_space(source.read_text(encoding="utf-8"))
     records = load_records(data)
+    full = list(records.concepts)
+    records.concepts = [c for c in full if not (c.kind == "technology" and c.id in without)]
     curated = [p for p in records.policies if source.stem in p.sources]
     government = Counter(p.government for p in curated).most_common(1)[0][0]
     started = time.perf_counter()
     draft = draft_records(source.read_text(encoding="utf-8"), records, government, source.stem)
     seconds = time.perf_counter() - started
     candidates = draft.policies
+    records.concepts = full  # the curated records keep every technology
     matched = match(curated, candidates, text)
     recall = len(matched) / len(curated)
     precision = len(matched) / len(candidates) if candidates else 0.0
@@ -172,16 +176,27 @@ def _shown(value) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.parse_args()
+    parser.add_argument(
+        "--without",
+        default="",
+        help="Technology ids (comma-separated) to leave out of the vocabulary the draft uses, "
+        "to see what a vocabulary that lacks them would miss.",
+    )
+    args = parser.parse_args()
+    without = frozenset(filter(None, args.without.split(",")))
     print(
         f"## `policy-graph draft` beside hand-curated records (bench/draft.py, {time.strftime('%Y-%m-%d')})\n"
     )
     if ARTICLE.is_file():
-        print(report(ARTICLE, ROOT / "data", "The Gwangju report (data/)"))
+        heading = "The Gwangju report (data/)"
+        if without:
+            heading += f", without the technologies {', '.join(sorted(without))}"
+        print(report(ARTICLE, ROOT / "data", heading, without))
     else:
         print(f"(no Gwangju article at {ARTICLE}: shared/ is not beside the repository)\n")
     for source in sorted((MANY / "sources").glob("*.txt")):
-        print(report(source, MANY, f"Fixture text {source.stem} (tests/data/many-governments)"))
+        heading = f"Fixture text {source.stem} (tests/data/many-governments)"
+        print(report(source, MANY, heading, without))
 
 
 if __name__ == "__main__":
