@@ -226,6 +226,40 @@ def test_unknown_words_are_proposed_with_their_passages(many_records):
     assert draft.policies[0].lead_department.value == ""  # proposed: no id yet
 
 
+@pytest.mark.parametrize(
+    ("quote", "title", "why"),
+    [
+        (
+            "시청을 방문하는 민원인에게 부서 위치, 회의·행사 정보 등을 안내하는 ‘디지털 조직도’를 만든다.",
+            "디지털 조직도",
+            "the quoted name",
+        ),
+        (
+            "교통건설국은 수집한 교통정보를 토대로 교통신호기를 실시간으로 제어해 혼잡도를 개선하는 "
+            "AI 스마트 교차로를 선보이고, 택시수요 예측 시스템을 개발해 시민 편익을 증진한다.",
+            "AI 스마트 교차로",
+            "the noun phrase of the act",
+        ),
+        (
+            "가임기 여성 및 난임부부를 대상으로는 임신 성공률 향상을 위한 AI 플랫폼을 구축해 "
+            "‘아이 낳아 키우기 좋은 광주’ 조성에 박차를 가한다.",
+            "임신 성공률 향상을 위한 AI 플랫폼",
+            "the noun phrase of the act",
+        ),
+        (
+            "환경생태국은 AI 빅데이터를 기반으로 폭염, 미세먼지 등을 분석해 도시계획 등 "
+            "정책결정에 활용할 계획이다.",
+            "AI 빅데이터를 기반으로 폭염, 미세먼지 등을 분석",
+            "the words of the act",
+        ),
+    ],
+)
+def test_the_korean_title_is_the_name_the_passage_gives(quote, title, why):
+    # The first policy of each: quotes of data/, the second joined as the article has it.
+    policy = draft_records(quote, load_records(DATA), "gwangju", "a-source").policies[0]
+    assert (policy.title.value, policy.title.why) == (title, why)
+
+
 # --- the file written, read back, reviewed, validated ----------------------------------
 
 

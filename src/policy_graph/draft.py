@@ -247,7 +247,25 @@ def _title(passage: Passage, terms: list[Term]) -> Guess:
         return Guess(
             passage.text[start - passage.start : end - passage.start], "the noun phrase of the act"
         )
-    return Guess(passage.text, "no name found: the whole passage")
+    return _words_of_the_act(passage, terms)
+
+
+def _words_of_the_act(passage: Passage, terms: list[Term]) -> Guess:
+    """The passage from after its subject to its first act ('환경생태국은 AI 빅데이터를
+    기반으로 폭염, 미세먼지 등을 분석해 …' → 'AI 빅데이터를 … 분석'): a name for a
+    project that the passage states as an act rather than as a thing."""
+    start = passage.start
+    for term in terms:
+        if term.kind in ("unit", "government", "proposed-unit") and term.start < passage.end:
+            subject = re.match(r"(?:은|는|이|가)\s+", passage.text[term.end - passage.start :])
+            if subject and term.start >= passage.start:
+                start = term.end + subject.end()
+                break
+    acts = [t for t in acts_in(passage.tokens) if t.start >= start]
+    if not acts:
+        return Guess(passage.text, "no name found: the whole passage")
+    name = passage.text[start - passage.start : acts[0].end - passage.start]
+    return Guess(name, "the words of the act")
 
 
 def _blocked_tokens(passage: Passage, terms: list[Term]) -> set[int]:

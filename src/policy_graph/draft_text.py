@@ -301,14 +301,15 @@ def quoted_names(text: str, offset: int = 0) -> list[tuple[str, int, int]]:
 
 
 def object_phrases(tokens: tuple[Token, ...], blocked: set[int]) -> list[tuple[int, int]]:
-    """The noun phrase before each object marker (을/를) that an act follows within
-    three morphemes ('AI 스마트 교차로를 선보이고' → 'AI 스마트 교차로'), as spans.
-    A phrase runs back over nouns, '의', '·', '및' and '…을 위한'; it stops at a
-    morpheme in ``blocked`` (a time word, the department that is the subject)."""
+    """The noun phrase before each object marker (을/를, or 도: '센서도 설치할') that an
+    act follows within three morphemes ('AI 스마트 교차로를 선보이고' → 'AI 스마트
+    교차로'), as spans. A phrase runs back over nouns, '의', '·', '및' and '…을 위한';
+    it stops at a morpheme in ``blocked`` (a time word, the department that is the subject)."""
     acts = {t.start for t in acts_in(tokens)}
     spans = []
     for j, token in enumerate(tokens):
-        if token.tag != "JKO" or not any(t.start in acts for t in tokens[j + 1 : j + 4]):
+        marks_object = token.tag == "JKO" or (token.tag == "JX" and token.form == "도")
+        if not marks_object or not any(t.start in acts for t in tokens[j + 1 : j + 4]):
             continue
         first = _phrase_start(tokens, j, blocked)
         if first is not None:
