@@ -383,6 +383,12 @@ def test_wrong_arguments_are_named(tmp_path):
         draft_file(odd, MANY, "hanbit-nuri", out=tmp_path / "b.yaml")
     with pytest.raises(FileError, match=r"missing.txt: cannot read the source text: No such file"):
         draft_file(tmp_path / "missing.txt", MANY, "hanbit-nuri", out=tmp_path / "c.yaml")
+    euc_kr = tmp_path / "euc-kr.txt"
+    euc_kr.write_bytes("구는 AI 챗봇을 도입한다.".encode("euc-kr"))
+    with pytest.raises(FileError) as raised:
+        draft_file(euc_kr, MANY, "hanbit-nuri", out=tmp_path / "d.yaml")
+    assert str(raised.value) == f"{euc_kr}: cannot read the source text: not UTF-8 text"
+    assert not (tmp_path / "d.yaml").exists()
 
 
 def test_the_command_writes_the_draft_and_says_what_next(tmp_path):

@@ -328,7 +328,7 @@ def draft_file(
             hint = " (name the source with --source-id)" if what == "--source-id" else ""
             raise UsageError(f"{what}: {error}{hint}") from None
     try:
-        text = source.read_text(encoding="utf-8")
+        text = source.read_text(encoding="utf-8-sig")  # a byte order mark is no text
     except (OSError, UnicodeDecodeError) as error:
         reason = getattr(error, "strerror", None) or "not UTF-8 text"
         raise FileError(f"{source}: cannot read the source text: {reason}") from None
@@ -343,10 +343,17 @@ def _write_new(path: Path, text: str) -> None:
     """Write ``path`` whole, never over a file that exists (a curator's review)."""
     from .errors import FileError
 
+    data = text.encode("utf-8")
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        temporary.write_text(text, encoding="utf-8")
-        os.link(temporary, path)  # fails if ``path`` exists: nothing is replaced
+        temporary.write_bytes(data)
+        try:
+            os.link(temporary, path)  # whole at once; fails if ``path`` exists
+        except FileExistsError:
+            raise
+        except OSError:  # a file system without hard links: create it exclusively
+            with open(path, "xb") as file:
+                file.write(data)
     except FileExistsError:
         raise FileError(f"{path}: already exists; a draft is never written over a file") from None
     except OSError as error:
