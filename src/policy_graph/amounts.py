@@ -91,3 +91,37 @@ def _english_won(amount: Decimal) -> str:
             scaled = (amount / size).quantize(Decimal("0.001")).normalize()
             return f"KRW {scaled:,f} {name}"
     return f"KRW {amount.normalize():,f}"
+
+
+# --- reading amounts and end years out of a passage (policy-graph draft) -------------
+
+# An amount of money: terms as above, then 원 ('200억 원', '5,000만원', '1조 2천억 원').
+_WON = re.compile(rf"(?<![\d,.])(?>{_NUMBER}\s*(?:천|백)?\s*(?:조|억|만)?\s*)+원")
+# An end year: '2025년까지', '2026년 말까지', '2030년 완공', '2024~2026년' (the later year).
+_END_YEAR = re.compile(
+    r"(?<!\d)(?:(?:1\d{3}|2\d{3})\s*[~∼-]\s*)?(1\d{3}|2\d{3})년"
+    r"(?:\s*(?:말|상반기|하반기|초))?\s*(?:까지|완공|준공|완료|개통|목표)"
+    r"|(?<!\d)(?:1\d{3}|2\d{3})\s*[~∼-]\s*(1\d{3}|2\d{3})년"
+)
+
+
+def won_stated(text: str) -> list[tuple[str, Decimal]]:
+    """Each amount of won that ``text`` writes, as written and as a number, in order:
+    '2025년까지 200억 원을 투입해' → [('200억 원', 20000000000)]. A number without 원
+    ('100개사', '2025년') is no amount of money."""
+    found = []
+    for match in _WON.finditer(text):
+        written = match.group(0)
+        total = _sum_of_terms(written)
+        if total is not None and total > 0:
+            found.append((written, total))
+    return found
+
+
+def end_years_stated(text: str) -> list[tuple[str, int]]:
+    """Each year that ``text`` states as an end, as written and as a number, in order:
+    '2025년까지 200억 원을' → [('2025년까지', 2025)]; a year alone ('2021년 1월') is none."""
+    return [
+        (match.group(0), int(match.group(1) or match.group(2)))
+        for match in _END_YEAR.finditer(text)
+    ]

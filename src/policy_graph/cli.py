@@ -645,6 +645,34 @@ def generate(out, cities, triples, policies_per_city, seed) -> None:
     click.echo(f"Check it: policy-graph validate --data {out} --sources {sources}")
 
 
+@cli.command()
+@click.argument("source", type=click.Path(dir_okay=False, path_type=_PathValue))
+@click.option("--government", required=True, help="Id of the government whose policies it states.")
+@click.option("--source-id", help="Id of the source (default: the file's name without .txt).")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=_PathValue),
+    help="The records file to write; never over one that exists. Default: ./SOURCE-ID.draft.yaml",
+)
+@_data_option
+def draft(source, government, source_id, out, data_dir) -> None:
+    """Draft the policy records a report's text states, for a curator to review."""
+    from .api import default_data_dir
+    from .draft import draft_file
+
+    path, made = _run(
+        draft_file, source, data_dir or default_data_dir(), government, source_id, out
+    )
+    proposed = sum(len(words) for words in made.proposals.values())
+    click.echo(
+        f"Wrote {path}: {len(made.policies)} draft policies, {proposed} proposed new "
+        "vocabulary words; every guess is marked '# draft:'"
+    )
+    click.echo(
+        "Review it, move it under the records folder, then: policy-graph validate --sources DIR"
+    )
+
+
 def _echo_counts(result) -> None:
     for name, count in result.counts.items():
         click.echo(f"  {name:<14}{count:>7}")

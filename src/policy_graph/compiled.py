@@ -139,7 +139,9 @@ def _read_chunk(folder: Path | None, code: str, paths: list[Path]) -> list[tuple
             data = None  # read again below, to report it as the reader does
         records, problems, unread = Records(), [], []
         records.files = int(_read_file(path, records, problems, unread, data))
-        triples = _triples_of(records) if not problems else None
+        # A file with errors fails the build: no triples are made of it.
+        errors = any(not problem.warning for problem in problems)
+        triples = _triples_of(records) if not errors else None
         result = pickle.dumps(FileResult(records, problems, unread, triples), protocol=5)
         key = _key(code, path, data) if data is not None else ""
         if key and folder is not None:

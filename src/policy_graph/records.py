@@ -720,7 +720,25 @@ def _read_file(
         problems.append(Problem(shown, message="empty records file: write records or delete it"))
     else:
         _read_document(document, shown, records, problems)
+    if REVIEW_MARK in text:
+        problems += _review_marks(text, shown)
     return True
+
+
+# What `policy-graph draft` writes beside each of its guesses (see draft.py): a comment
+# of its own, at a line's start or after white space (its header names it in backquotes).
+REVIEW_MARK = "# draft:"
+_REVIEW_MARKED = re.compile(r"(?:^|\s)# draft:")
+
+
+def _review_marks(text: str, shown: str) -> list[Problem]:
+    """A warning while a file holds review marks: how many, and the line of the first."""
+    lines = [n for n, line in enumerate(text.splitlines(), 1) if _REVIEW_MARKED.search(line)]
+    if not lines:
+        return []
+    count = f"{len(lines)} review mark{'s' if len(lines) != 1 else ''}"
+    message = f"{count} ({REVIEW_MARK}) left: review each guess, then delete its mark"
+    return [Problem(shown, lines[0], message=message, warning=True)]
 
 
 def _read_document(document: Any, shown: str, records: Records, problems: list[Problem]) -> None:
