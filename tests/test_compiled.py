@@ -44,13 +44,6 @@ def _edit(path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def _build_both_ways(data, tmp_path, name: str):
-    """A build reusing what earlier builds kept, and a clean one, of ``data``."""
-    rebuilt = api.build(data, tmp_path / name / "g.ttl", ["ttl", "nt"])
-    clean = api.build(data, tmp_path / f"{name}-clean" / "g.ttl", ["ttl", "nt"], reuse=False)
-    return rebuilt, clean
-
-
 @pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
 def test_a_rebuild_after_one_city_changes_reads_it_alone_and_equals_a_clean_build(
     tmp_path, cache, in_processes, engine
@@ -145,9 +138,17 @@ def test_the_cache_keeps_one_result_per_file_and_a_damaged_one_is_read_again(tmp
     assert pickle.loads(next(kept.glob("*.pickle")).read_bytes()).records.files == 1
 
 
-def test_fresh_reads_every_file_and_an_unwritable_cache_only_means_reading_again(
-    tmp_path, monkeypatch
-):
+def test_fresh_reads_every_file_and_keeps_them_for_the_next_run(tmp_path, cache):
+    data = shutil.copytree(MANY, tmp_path / "many")
+    api.validate(data)
+    for entry in cache_folder(data).glob("*.pickle"):
+        entry.unlink()
+    assert api.validate(data, reuse=False).reused == 0
+    again = api.validate(data)
+    assert again.reused == again.files == len(list(cache_folder(data).glob("*.pickle")))
+
+
+def test_an_unwritable_cache_only_means_reading_again(tmp_path, monkeypatch):
     data = shutil.copytree(MANY, tmp_path / "many")
     blocked = tmp_path / "a-file"
     blocked.write_text("not a folder")

@@ -121,7 +121,7 @@ def validate(
     advance (see :mod:`.progress`)."""
     started = time.perf_counter()
     data_dir = Path(data_dir) if data_dir else default_data_dir()
-    compiled = read_compiled(data_dir, report, cache_folder(data_dir) if reuse else None)
+    compiled = read_compiled(data_dir, report, cache_folder(data_dir), reuse)
     records, problems = compiled.records, compiled.problems
     problems += check_stated(records)
     if sources_dir is not None:

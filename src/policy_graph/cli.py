@@ -57,7 +57,7 @@ _fresh_option = click.option(
     "--fresh",
     is_flag=True,
     help="Read every records file again, reusing nothing kept from earlier runs "
-    "(by default a file unchanged since then is not read again).",
+    "(by default a file unchanged since the last run is not read again).",
 )
 ENGINE_NAMES = ("oxigraph", "rdflib")  # engines.ENGINE_NAMES, kept light for --help
 _engine_option = click.option(

@@ -69,17 +69,20 @@ class Compiled:
     reread_governments: set[str] = field(default_factory=set)  # of the files read this run
 
 
-def read_compiled(data_dir: Path | str, report=None, cache: Path | None = None) -> Compiled:
-    """Read (or reuse from ``cache``, a folder) every records file of ``data_dir``, then
-    check the records together. Problems and records are those of
-    :func:`.records.read_records`, in the same order."""
+def read_compiled(
+    data_dir: Path | str, report=None, cache: Path | None = None, reuse: bool = True
+) -> Compiled:
+    """Read every records file of ``data_dir`` (or, with ``reuse``, take its result from
+    ``cache``, a folder, where each file read is kept), then check the records
+    together. Problems and records are those of :func:`.records.read_records`, in the
+    same order."""
     data_dir = Path(data_dir)
     paths, problems = files_to_read(data_dir)
     kept = _Kept(cache, code_digest()) if cache is not None else None
     results: list[FileResult | None] = [None] * len(paths)
     to_read = []
     for index, path in enumerate(paths):
-        found = kept.find(path) if kept else None
+        found = kept.find(path) if kept and reuse else None
         if found is None:
             to_read.append(index)
         results[index] = found
