@@ -132,9 +132,9 @@ def validate(
     if len(warnings) < len(problems):
         raise InputError(problems)
     chosen = get_engine(engine)
-    if chosen.name == "oxigraph" and None not in compiled.triples:
+    if chosen.name == "oxigraph" and compiled.has_triples:
         # The triples that the reader processes made (or kept): loaded, not made again.
-        store = chosen.store_records(records, report, own_triples=compiled.triples)
+        store = chosen.store_records(records, report, own_triples=compiled)
     else:
         store = chosen.store_records(records, report)
     del compiled.triples

@@ -92,11 +92,12 @@ class OxigraphEngine:
     def new_store(self):
         return self.ox.Store()
 
-    def store_records(self, records, report=None, own_triples: list | None = None):
+    def store_records(self, records, report=None, own_triples=None):
         """The records' triples, written as N-Triples and loaded in batches; with
-        ``own_triples`` (each a records file's :func:`own_ntriples`, made as the files
-        were read, or kept from an earlier build), only the shared ones are made here,
-        and the store gets every triple in the order :func:`.build.add_records` gives."""
+        ``own_triples`` (a :class:`.compiled.Compiled`: each records file's
+        :func:`own_ntriples`, made as the files were read, or kept from an earlier
+        build), only the shared ones are made here, and the store gets every triple in
+        the order :func:`.build.add_records` gives."""
         from .build import BEFORE_SOURCES, OWN_KINDS, add_records, add_shared_triples
 
         store = self.new_store()
@@ -110,10 +111,11 @@ class OxigraphEngine:
                 if number == BEFORE_SOURCES:
                     add_shared_triples(sink, records, "sources", terms)
                 last = number == len(OWN_KINDS) - 1  # policies: most of the triples
-                for done, parts in enumerate(own_triples, 1):
-                    sink.add_lines(parts[number])
-                    if last and report and (done % 100 == 0 or done == len(own_triples)):
-                        report("storing triples (files)", done, len(own_triples))
+                files = own_triples.files
+                for done, lines in enumerate(own_triples.triples_of(number), 1):
+                    sink.add_lines(lines)
+                    if last and report and (done % 100 == 0 or done == files):
+                        report("storing triples (files)", done, files)
         sink.flush()
         return store
 
@@ -137,7 +139,10 @@ class OxigraphEngine:
             store.dump(buffer, format=self.formats[fmt], from_graph=self.graph_name)
         data = buffer.getvalue()
         if fmt == "nt":  # sorted, as the rdflib engine writes it, so that rebuilds diff cleanly
-            data = b"".join(sorted(line for line in data.splitlines(keepends=True) if line.strip()))
+            lines = data.splitlines(keepends=True)
+            del buffer, data  # sorted in place, each copy let go: 1M triples are 170 MB
+            lines.sort()
+            return b"".join(line for line in lines if line.strip())
         return data
 
     def load(self, path: Path, fmt: str):
