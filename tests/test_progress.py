@@ -17,13 +17,21 @@ class Terminal(io.StringIO):
 
 def test_a_build_reports_every_step_it_takes(tmp_path):
     heard = []
-    api.build(DATA, tmp_path / "graph.ttl", ["ttl", "nt"], report=lambda *a: heard.append(a))
+    report = lambda *a: heard.append(a)  # noqa: E731
+    api.build(DATA, tmp_path / "graph.ttl", ["ttl", "nt"], report=report, reuse=False)
     steps = [step for step, _done, _total in heard]
-    assert steps[0] == "reading records" and heard[-1] == ("serialising nt", 1, 2)
     files = len(record_files(DATA))
+    assert heard[0] == ("reading records", 0, files) and heard[-1] == ("serialising nt", 1, 2)
     assert files > 5 and ("reading records", files, files) in heard
     # The reader processes made each file's triples: they are stored file by file.
     assert ("storing triples (files)", files, files) in heard
+    assert "finding what the last run kept" not in steps
+
+    heard.clear()  # again: every file is found as the first build kept it
+    api.build(DATA, tmp_path / "graph.ttl", ["ttl", "nt"], report=report)
+    assert heard[:2] == [("finding what the last run kept", files, files)] + [
+        ("reading records", files, files)
+    ]
 
 
 def test_the_rdflib_engine_reports_converting_policy_by_policy(tmp_path):

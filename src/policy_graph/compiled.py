@@ -92,21 +92,17 @@ def read_compiled(
     data_dir = Path(data_dir)
     paths, problems = files_to_read(data_dir)
     kept = _Kept(cache, code_digest()) if cache is not None else None
-    results: list[FileResult | None] = [None] * len(paths)
-    to_read = []
-    for index, path in enumerate(paths):
-        found = kept.find(path) if kept and reuse else None
-        if found is None:
-            to_read.append(index)
-        results[index] = found
-    reused = len(paths) - len(to_read)
-    with without_cycle_collection():
+    with without_cycle_collection():  # millions of objects, in no cycle
+        results = _kept_results(paths, kept, report) if kept and reuse else [None] * len(paths)
+        to_read = [index for index, result in enumerate(results) if result is None]
+        reused = len(paths) - len(to_read)
         done = reused
+        if report:
+            report("reading records", done, len(paths))
         folder = kept.folder if kept else None
         read = functools.partial(_read_chunk, folder, kept.code if kept else "")
-        chunks = map_in_chunks(read, [paths[i] for i in to_read])
         indices = iter(to_read)
-        for chunk in chunks:
+        for chunk in map_in_chunks(read, [paths[i] for i in to_read]):
             for key, data in chunk:
                 results[next(indices)] = pickle.loads(data)
                 if kept and key:
@@ -119,6 +115,16 @@ def read_compiled(
     if kept:
         kept.forget_the_rest()
     return compiled
+
+
+def _kept_results(paths: list[Path], kept: _Kept, report) -> list[FileResult | None]:
+    """Each file's result kept from an earlier run, None where there is none."""
+    results = []
+    for number, path in enumerate(paths, 1):
+        results.append(kept.find(path))
+        if report and (number % 100 == 0 or number == len(paths)):
+            report("finding what the last run kept", number, len(paths))
+    return results
 
 
 def _together(data_dir: Path, results: list, problems: list[Problem], reused: int) -> Compiled:
