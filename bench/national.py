@@ -1,0 +1,203 @@
+"""Issue 14's targets at national scale, each beside the engine's own figure, in one run.
+
+    .venv/bin/python bench/national.py [--corpus DIR | --triples 1000000] [--runs 3]
+        [--queries-runs 3] [--one-file-policies 0] [--out docs/benchmarks.md]
+
+On a generated corpus (``policy-graph generate``; or a copy of ``--corpus``), as the
+user runs them, each command in a process of its own (wall time, peak memory):
+
+1. build: ``build --format nt --fresh`` (records → validated graph → N-Triples, every
+   file read) beside pyoxigraph loading that same N-Triples file (``bulk_load``);
+2. rebuild: after one city's policies file changes (a title), ``build`` again with
+   what the first build kept; then a ``--fresh`` build of the same records, and
+   whether the two graph files are the same bytes (their headers aside);
+3. queries: every saved query on Oxigraph, the graph loaded once (bench/queries.py);
+4. one file (with ``--one-file-policies N``, see bench/one_file.py);
+5. start-up: ``policy-graph --help`` and ``policy-graph queries`` (bench/startup.py).
+
+Prints a Markdown section and, with --out, puts it in that file between the lines
+``<!-- national: start -->`` and ``<!-- national: end -->`` (added at the end the first
+time). A benchmark, not a test: nothing here passes or fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from machine import describe
+
+ROOT = Path(__file__).resolve().parent.parent
+CLI = [sys.executable, "-m", "policy_graph"]
+START, END = "<!-- national: start -->", "<!-- national: end -->"
+LOAD = """
+import sys, pyoxigraph
+store = pyoxigraph.Store()
+store.bulk_load(path=sys.argv[1], format=pyoxigraph.RdfFormat.N_TRIPLES,
+                to_graph=pyoxigraph.NamedNode("https://w3id.org/policy-graph/graph"))
+assert len(store) > 0
+"""
+
+
+def timed(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, int]:
+    """Wall seconds and peak memory (MB) of ``command`` in a process of its own."""
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    _pid, status, usage = os.wait4(process.pid, 0)
+    took = time.perf_counter() - started
+    if status != 0:
+        raise SystemExit(f"failed: {' '.join(command)}\n{process.stderr.read().decode()[-3000:]}")
+    return took, usage.ru_maxrss // 1024
+
+
+def median_of(runs: int, command: list[str], cwd: Path, env: dict[str, str], before=None):
+    """Median seconds and largest peak of ``runs`` runs (``before()`` ahead of each)."""
+    results = []
+    for _ in range(runs):
+        if before:
+            before()
+        results.append(timed(command, cwd, env))
+    return statistics.median(r[0] for r in results), max(r[1] for r in results)
+
+
+def graph_bytes(path: Path) -> bytes:
+    return b"".join(line for line in path.open("rb") if not line.startswith(b"#"))
+
+
+def change_one_city(corpus: Path, round_: list[int]) -> None:
+    """Change one title in one city's policies file (another word each round)."""
+    files = sorted(corpus.glob("governments/*/policies.yaml"))
+    path = files[len(files) // 2]
+    text = path.read_text(encoding="utf-8")
+    marker = "\n    en: "
+    at = text.index(marker) + len(marker)
+    round_[0] += 1
+    path.write_text(f"{text[:at]}Revised {round_[0]} {text[at:]}", encoding="utf-8")
+
+
+def build_figures(corpus: Path, work: Path, env: dict[str, str], runs: int) -> dict:
+    out = work / "graph.nt"
+    build = [*CLI, "build", "--data", str(corpus), "--out", str(out), "--format", "nt"]
+    figures = {"clean": median_of(runs, [*build, "--fresh"], work, env)}
+    figures["triples"] = sum(1 for line in out.open("rb") if not line.startswith(b"#"))
+    figures["load"] = median_of(runs, [sys.executable, "-c", LOAD, str(out)], work, env)
+    figures["unchanged"] = median_of(runs, build, work, env)
+    edits = [0]
+    figures["rebuild"] = median_of(runs, build, work, env, lambda: change_one_city(corpus, edits))
+    clean = work / "clean.nt"
+    clean_build = [*CLI, "build", "--data", str(corpus), "--out", str(clean), "--format", "nt"]
+    timed([*clean_build, "--fresh"], work, env)
+    figures["identical"] = graph_bytes(out) == graph_bytes(clean)
+    figures["graph"] = out
+    return figures
+
+
+def query_figures(graph: Path, runs: int) -> list[str]:
+    """bench/queries.py's table for ``graph`` (its own lines, as it prints them)."""
+    command = [sys.executable, str(ROOT / "bench" / "queries.py"), str(graph), "--runs", str(runs)]
+    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    return done.stdout.rstrip().splitlines()
+
+
+def startup_figures(runs: int) -> list[str]:
+    command = [sys.executable, str(ROOT / "bench" / "startup.py"), "--runs", str(runs)]
+    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    return done.stdout.rstrip().splitlines()
+
+
+def one_file_figures(policies: int) -> list[str]:
+    script = ROOT / "bench" / "one_file.py"
+    if not policies or not script.is_file():
+        return []
+    command = [sys.executable, str(script), "--policies", str(policies)]
+    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    return done.stdout.rstrip().splitlines()
+
+
+def report(figures: dict, queries: list[str], startup: list[str], one_file: list[str]) -> str:
+    clean, peak = figures["clean"]
+    load, load_peak = figures["load"]
+    rebuild, rebuild_peak = figures["rebuild"]
+    unchanged, unchanged_peak = figures["unchanged"]
+    same = "the same bytes" if figures["identical"] else "**different**"
+    lines = [
+        START,
+        "## National scale (issue 14): the targets, measured in one run",
+        "",
+        f"Measured by `bench/national.py` on {time.strftime('%Y-%m-%d')}: {describe()}; "
+        f"load average {os.getloadavg()[0]:.2f} at the end. A generated corpus of "
+        f"{figures['triples']:,} triples, Oxigraph engine, each command in a process of "
+        "its own (wall time, peak resident memory).",
+        "",
+        "| target | measured | the engine's own | target |",
+        "|---|---|---|---|",
+        f"| 1. build, records → validated N-Triples (`build --fresh`) | {clean:.1f} s, "
+        f"{peak:,} MB | pyoxigraph loads that N-Triples in {load:.1f} s, {load_peak:,} MB: "
+        f"**{clean / load:.1f}×** | ≤ 5×, < 1 GB |",
+        f"| 2. rebuild after one city's file changed | {rebuild:.1f} s, {rebuild_peak:,} MB; "
+        f"graph {same} as a clean build's | the load alone: {load:.1f} s | < 2 s |",
+        f"| (rebuild, nothing changed) | {unchanged:.1f} s, {unchanged_peak:,} MB | | |",
+        "",
+    ]
+    if queries:
+        lines += ["### 3. Saved queries", "", *queries, ""]
+    if one_file:
+        lines += ["### 4. One records file", "", *one_file, ""]
+    if startup:
+        lines += ["### 5. Start-up", "", *startup, ""]
+    lines.append(END)
+    return "\n".join(lines) + "\n"
+
+
+def write_into(path: Path, section: str) -> None:
+    text = path.read_text(encoding="utf-8") if path.is_file() else ""
+    if START in text and END in text:
+        before, rest = text.split(START, 1)
+        after = rest.split(END, 1)[1].lstrip("\n")
+        text = before + section + ("\n" + after if after else "")
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    path.write_text(text, encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, help="A records folder to copy (else generated).")
+    parser.add_argument("--triples", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--queries-runs", type=int, default=3)
+    parser.add_argument("--startup-runs", type=int, default=10)
+    parser.add_argument("--one-file-policies", type=int, default=0)
+    parser.add_argument("--out", type=Path)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="national-") as folder:
+        work = Path(folder)
+        env = dict(os.environ, POLICY_GRAPH_CACHE_DIR=str(work / "cache"))
+        corpus = work / "corpus"
+        if args.corpus:
+            shutil.copytree(args.corpus, corpus)
+        else:
+            generate = [*CLI, "generate", "--out", str(corpus), "--triples", str(args.triples)]
+            subprocess.run(generate, check=True, stdout=subprocess.DEVNULL, env=env)
+        figures = build_figures(corpus, work, env, args.runs)
+        print(figures, flush=True)
+        queries = query_figures(figures["graph"], args.queries_runs)
+    one_file = one_file_figures(args.one_file_policies)
+    startup = startup_figures(args.startup_runs)
+    section = report(figures, queries, startup, one_file)
+    print(section)
+    if args.out:
+        write_into(args.out, section)
+
+
+if __name__ == "__main__":
+    main()
