@@ -360,10 +360,3 @@ def _write_new(path: Path, text: str) -> None:
         raise FileError(f"{path}: cannot write the draft: {error.strerror}") from None
     finally:
         temporary.unlink(missing_ok=True)
-
-
-def _shown(path: Path) -> str:
-    try:
-        return os.path.relpath(path)
-    except ValueError:  # another drive
-        return str(path)
