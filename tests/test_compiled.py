@@ -174,3 +174,20 @@ def test_shacl_of_a_rebuild_covers_the_cities_of_changed_files(
     assert rebuilt.shacl == (
         "a sample of 3 of 6 cities, 1 of them changed since the last build (--full-shacl for all)"
     )
+
+
+def test_warnings_of_kept_files_come_again_in_the_order_of_a_clean_run(tmp_path, cache):
+    data = shutil.copytree(MANY, tmp_path / "many")
+    # A budget that no quote states: a warning, about this record alone.
+    _edit(data / "garam.yaml", "budget_krw: 1200000000", "budget_krw: 1300000000")
+    clean = api.validate(data, reuse=False)
+    kept = api.validate(data)
+    assert kept.reused == kept.files
+    assert (
+        [str(w) for w in kept.warnings]
+        == [str(w) for w in clean.warnings]
+        == [
+            f"{data / 'garam.yaml'}:15: policy smart-farm-control: budget_krw: warning: "
+            "none of the quotes states 1300000000 won: quote the passage that does"
+        ]
+    )

@@ -29,7 +29,7 @@ from .progress import Report
 
 # Part of the API, defined beside the catalogue: `policy-graph queries` lists them without rdflib.
 from .queries import list_queries
-from .quotes import check_quotes, check_stated
+from .quotes import check_quotes
 from .record_format import excerpt
 from .records import Records
 from .records import load_records as _load_records
@@ -122,8 +122,7 @@ def validate(
     started = time.perf_counter()
     data_dir = Path(data_dir) if data_dir else default_data_dir()
     compiled = read_compiled(data_dir, report, cache_folder(data_dir), reuse)
-    records, problems = compiled.records, compiled.problems
-    problems += check_stated(records)
+    records, problems = compiled.records, compiled.problems  # check_stated's warnings too
     if sources_dir is not None:
         problems += check_quotes(records, sources_dir)
     if strict:

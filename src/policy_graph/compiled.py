@@ -54,6 +54,8 @@ class FileResult:
     records: Records
     problems: list[Problem]
     unread: list[_UnreadFile]
+    # quotes.check_stated's warnings of its programmes, and of its policies
+    unstated: tuple[list[Problem], list[Problem]]
     # N-Triples of what its records state alone, by kind (build.OWN_KINDS), compressed
     # (zlib: an eighth of the memory and disk); None when not made (the file has
     # errors, or names what cannot be an IRI)
@@ -65,7 +67,7 @@ class Compiled:
     """Every record of a records folder, every problem, and each file's triples."""
 
     records: Records
-    problems: list[Problem]
+    problems: list[Problem]  # of reading, then of the records together, then unstated
     triples: list[tuple[bytes, ...] | None]  # each file's FileResult.triples, in file order
     files: int  # how many files there are
     reused: int = 0  # how many files' results were kept from an earlier run
@@ -138,6 +140,10 @@ def _together(data_dir: Path, results: list, problems: list[Problem], reused: in
     check_together(problems, records, unread)
     if not records.policies and not problems:
         problems.append(no_policies(data_dir, records))
+    # In the order check_stated gives them for all records: programmes, then policies.
+    for kind in (0, 1):
+        for result in results:
+            problems += result.unstated[kind]
     return Compiled(records, problems, triples, len(results), reused)
 
 
@@ -164,12 +170,23 @@ def _read_chunk(folder: Path | None, code: str, paths: list[Path]) -> list[tuple
         # A file with errors fails the build: no triples are made of it.
         errors = any(not problem.warning for problem in problems)
         triples = _triples_of(records) if not errors else None
-        result = pickle.dumps(FileResult(records, problems, unread, triples), protocol=5)
+        unstated = _unstated(records)
+        result = pickle.dumps(FileResult(records, problems, unread, unstated, triples), protocol=5)
         key = _key(code, path, data) if data is not None else ""
         if key and folder is not None:
             _keep(folder, key, result)
         answers.append((key, result))
     return answers
+
+
+def _unstated(records: Records) -> tuple[list[Problem], list[Problem]]:
+    """The warnings of :func:`.quotes.check_stated` (each about one record alone)."""
+    from .quotes import check_stated
+
+    return (
+        check_stated(Records(programmes=records.programmes)),
+        check_stated(Records(policies=records.policies)),
+    )
 
 
 def _triples_of(records: Records) -> tuple[bytes, ...] | None:
