@@ -170,10 +170,26 @@ def test_shacl_of_a_rebuild_covers_the_cities_of_changed_files(
     # The sample is the first and the last government: change one in between.
     city = sorted((data / "governments").iterdir())[2] / "policies.yaml"
     _edit(city, "\n    en: ", "\n    en: Revised ")
+    validated = []
+    real = validate_module.validate_graph
+
+    def counted(graph, index=None):
+        validated.append(len(graph))
+        return real(graph, index)
+
+    monkeypatch.setattr(validate_module, "validate_graph", counted)
     rebuilt = api.validate(data)
     assert rebuilt.shacl == (
         "a sample of 3 of 6 cities, 1 of them changed since the last build (--full-shacl for all)"
     )
+    # The two cities of the sample are as SHACL found them last time: only the changed
+    # one is validated again; with --fresh, the sample again (nothing reused).
+    assert len(validated) == 1
+    validated.clear()
+    assert (
+        api.validate(data, reuse=False).shacl == "a sample of 2 of 6 cities (--full-shacl for all)"
+    )
+    assert len(validated) == 2
 
 
 def test_warnings_of_kept_files_come_again_in_the_order_of_a_clean_run(tmp_path, cache):

@@ -140,8 +140,15 @@ def validate(
     # Files read again since a build that reused others: SHACL sees their cities too.
     fresh = compiled.reread_governments if compiled.reused else set()
     shacl_problems, shacl = validate_records(
-        records, lambda: chosen.to_rdflib(store), full_shacl, report, also=fresh
+        records,
+        lambda: chosen.to_rdflib(store),
+        full_shacl,
+        report,
+        also=fresh,
+        verdicts=compiled.verdicts,
     )
+    if compiled.verdicts:
+        compiled.verdicts.forget_the_rest()
     if shacl_problems:
         raise InputError(shacl_problems + warnings)
     return BuildResult(

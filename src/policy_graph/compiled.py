@@ -72,6 +72,7 @@ class Compiled:
     files: int  # how many files there are
     reused: int = 0  # how many files' results were kept from an earlier run
     reread_governments: set[str] = field(default_factory=set)  # of the files read this run
+    verdicts: Verdicts | None = None  # SHACL's, kept by what each city's graph is made of
 
     @property
     def has_triples(self) -> bool:
@@ -95,7 +96,10 @@ def read_compiled(
     paths, problems = files_to_read(data_dir)
     kept = _Kept(cache, code_digest()) if cache is not None else None
     with without_cycle_collection():  # millions of objects, in no cycle
-        results = _kept_results(paths, kept, report) if kept and reuse else [None] * len(paths)
+        keys: list[str] = [""] * len(paths)  # each file's key ("" where it has none)
+        results = (
+            _kept_results(paths, kept, keys, report) if kept and reuse else [None] * len(paths)
+        )
         to_read = [index for index, result in enumerate(results) if result is None]
         reused = len(paths) - len(to_read)
         done = reused
@@ -106,7 +110,8 @@ def read_compiled(
         indices = iter(to_read)
         for chunk in map_in_chunks(read, [paths[i] for i in to_read]):
             for key, data in chunk:
-                results[next(indices)] = pickle.loads(data)
+                index = next(indices)
+                results[index], keys[index] = pickle.loads(data), key
                 if kept and key:
                     kept.used.add(key)
             done += len(chunk)
@@ -116,14 +121,41 @@ def read_compiled(
     compiled.reread_governments = _governments_of([results[i] for i in to_read])
     if kept:
         kept.forget_the_rest()
+        if all(keys):
+            compiled.verdicts = Verdicts(kept, _city_keys(kept.code, results, keys), reuse)
     return compiled
 
 
-def _kept_results(paths: list[Path], kept: _Kept, report) -> list[FileResult | None]:
-    """Each file's result kept from an earlier run, None where there is none."""
+def _city_keys(code: str, results: list[FileResult], keys: list[str]) -> dict[str, str]:
+    """For each government, a digest of what SHACL sees of it (records.of_government):
+    the files that hold its own records and every file holding shared ones
+    (organisations, sources, concepts), with the shapes and policy-graph's code."""
+    from .graph_files import tool_digest
+
+    shared = hashlib.sha256(f"{code}\0{tool_digest()}\0".encode())
+    own: dict[str, list[str]] = {}
+    for result, key in zip(results, keys, strict=True):
+        records = result.records
+        if records.organisations or records.sources or records.concepts:
+            shared.update(f"{key}\0".encode())
+        for government in _governments_of([result]):
+            own.setdefault(government, []).append(key)
+    common = shared.hexdigest()
+    return {
+        government: hashlib.sha256("\0".join([common, government, *files]).encode()).hexdigest()
+        for government, files in own.items()
+    }
+
+
+def _kept_results(
+    paths: list[Path], kept: _Kept, keys: list[str], report
+) -> list[FileResult | None]:
+    """Each file's result kept from an earlier run, None where there is none (and its
+    key in ``keys``)."""
     results = []
     for number, path in enumerate(paths, 1):
-        results.append(kept.find(path))
+        result, keys[number - 1] = kept.find(path)
+        results.append(result)
         if report and (number % 100 == 0 or number == len(paths)):
             report("finding what the last run kept", number, len(paths))
     return results
@@ -227,33 +259,66 @@ class _Kept:
         self.folder, self.code = folder, code
         self.used: set[str] = set()
 
-    def find(self, path: Path) -> FileResult | None:
+    def find(self, path: Path) -> tuple[FileResult | None, str]:
+        """The result kept of ``path`` as it is now (None: none), and its key ("" when
+        the file cannot be read: reading it reports why)."""
         try:
             data = _read_bytes(path)
         except _Unreadable:
-            return None
+            return None, ""
         key = _key(self.code, path, data)
-        try:
-            result = pickle.loads((self.folder / f"{key}.pickle").read_bytes())
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
-            return None  # not kept, or unreadable: read the file again
-        self.used.add(key)
-        return result
+        return self.load(key), key
 
-    def forget_the_rest(self) -> None:
-        """Remove the results of files that are no longer as they were (so that the
-        folder holds about one result per records file)."""
+    def load(self, key: str):
+        try:
+            found = pickle.loads((self.folder / f"{key}.pickle").read_bytes())
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
+            return None  # not kept, or unreadable: made again
+        self.used.add(key)
+        return found
+
+    def forget_the_rest(self, prefix: str = "") -> None:
+        """Remove what is kept under names of ``prefix`` that this run did not use
+        (results of files no longer as they were: the folder holds about one per file;
+        ``prefix`` "shacl-": SHACL's verdicts, see Verdicts)."""
         try:
             entries = list(os.scandir(self.folder))
         except OSError:
             return
         for entry in entries:
             key = entry.name.removesuffix(".pickle")
-            if entry.name.endswith(".pickle") and key not in self.used:
+            if not entry.name.endswith(".pickle") or key in self.used:
+                continue
+            if key.startswith("shacl-") == (prefix == "shacl-"):
                 try:
                     os.unlink(entry.path)
                 except OSError:
                     pass
+
+
+class Verdicts:
+    """SHACL's problems of each city, kept under a digest of what its graph is made of
+    (see :func:`_city_keys`): a city whose records and shared records are as they were
+    when it was validated is not validated again, its problems are given again."""
+
+    def __init__(self, kept: _Kept, keys: dict[str, str], reuse: bool = True) -> None:
+        self.kept, self.keys, self.reuse = kept, keys, reuse
+
+    def get(self, government: str) -> list[Problem] | None:
+        """The problems kept of ``government`` as it is now; None when there are none
+        (or the run reuses nothing)."""
+        key = self.keys.get(government)
+        return self.kept.load(f"shacl-{key}") if key and self.reuse else None
+
+    def put(self, government: str, problems: list[Problem]) -> None:
+        key = self.keys.get(government)
+        if key:
+            self.kept.used.add(f"shacl-{key}")
+            _keep(self.kept.folder, f"shacl-{key}", pickle.dumps(problems, protocol=5))
+
+    def forget_the_rest(self) -> None:
+        """Remove the verdicts that this run did not give or use."""
+        self.kept.forget_the_rest("shacl-")
 
 
 @functools.cache

@@ -70,20 +70,28 @@ def validate_records(
     full: bool = False,
     report=None,
     also: set[str] = frozenset(),
+    verdicts=None,
 ):
     """SHACL where it pays: on ``whole_graph()`` (an rdflib Graph) for corpora of up to
     SHACL_WHOLE_UP_TO policies; past that city by city, on a sample of cities and the
     cities ``also`` names (those of files changed since the last build) or, when
-    ``full``, on every city. Returns the problems and what was covered."""
-    index = record_index(records)
+    ``full``, on every city. ``verdicts`` (a :class:`.compiled.Verdicts`) gives the
+    problems of a city validated before exactly as it is now, and keeps the others'.
+    Returns the problems and what was covered."""
     if len(records.policies) <= SHACL_WHOLE_UP_TO:
-        return validate_graph(whole_graph(), index), "the whole graph"
+        return validate_graph(whole_graph(), record_index(records)), "the whole graph"
     governments = sorted(g.id for g in records.governments)
     sample = set(_sample(governments, SHACL_SAMPLE_CITIES)) | (set(governments) & set(also))
     chosen = governments if full else sorted(sample)
-    problems = []
+    problems, index = [], None
     for number, government in enumerate(chosen, 1):
-        problems += validate_graph(build_graph(records.of_government(government)), index)
+        found = verdicts.get(government) if verdicts else None
+        if found is None:
+            index = index if index is not None else record_index(records)
+            found = validate_graph(build_graph(records.of_government(government)), index)
+            if verdicts:
+                verdicts.put(government, found)
+        problems += found
         if report:
             report("SHACL, city by city", number, len(chosen))
     if len(chosen) == len(governments):
