@@ -45,9 +45,10 @@ import os, resource, sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from policy_graph import record_parts
-from policy_graph.records import _read_text
+from policy_graph.records import _read_text, without_cycle_collection
 
 path, workers = Path(sys.argv[1]), int(sys.argv[2])
+without_cycle_collection().__enter__()  # as the readers read (else the parent's peak doubles)
 parts = record_parts.split(_read_text(path))
 if parts is None:  # too small to split
     print(0, 0, 0, 0)

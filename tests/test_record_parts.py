@@ -304,4 +304,5 @@ def test_joined_is_none_when_any_part_was_declined():
     parts = split(BIG, PART)
     results = [read_part(part, SHOWN) for part in parts]
     assert record_parts.joined(results)[0] == read_whole(BIG)[0]
+    assert record_parts.joined(iter(results))[0] == read_whole(BIG)[0]  # as a pool maps
     assert record_parts.joined([*results[:2], None, *results[3:]]) is None

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -49,8 +49,9 @@ from .records import (
     without_cycle_collection,
 )
 
-# About how many characters a part holds: a few MB, so that a 58 MB file makes a
-# dozen or more parts for a handful of processes, each part far from memory's bounds.
+# About how many characters a part holds: a 58 MB export makes some 25 parts, work
+# for every core; composing YAML takes some 30 bytes of nodes a character, so a worker
+# holds some 60 MB of them at a time (the whole file, 1.8 GB).
 PART_CHARS = 2 * 2**20
 
 
@@ -124,10 +125,11 @@ def read_part(part: Part, shown: str) -> tuple[Records, list[Problem]] | None:
 
 
 def joined(
-    results: list[tuple[Records, list[Problem]] | None],
+    results: Iterable[tuple[Records, list[Problem]] | None],
 ) -> tuple[Records, list[Problem]] | None:
     """The parts' results in file order as one file's (``Records.files`` is 1); None
     when any part was declined (then read the whole file)."""
+    results = list(results)  # such as a pool's map, read once
     if any(result is None for result in results):
         return None
     records, problems = Records(files=1), []
