@@ -166,11 +166,14 @@ def test_an_unknown_section_is_reported_once_and_never_cut():
     assert {part.within for part in parts[1:]} == {"policies"}
 
 
-def test_lists_indented_under_their_section_and_comments_between_records():
-    commented = "".join(f"  # policy {n}\n\n{policy(n, indent='  ')}\n" for n in range(1, 11))
+@pytest.mark.parametrize("indent", ["", "  "], ids=["at the margin", "indented"])
+def test_comments_and_blank_lines_between_records(indent):
+    commented = "".join(
+        f"{indent}# policy {n}\n\n{policy(n, indent=indent)}\n#\n" for n in range(1, 11)
+    )
     text = "# yaml-language-server: $schema=x\n\npolicies:\n\n" + commented + "technologies: []\n"
     records, _problems = assert_same_as_whole(text, part_chars=len(policy(1)) * 2, least_parts=4)
-    assert [p.origin.line for p in records.policies[:3]] == [7, 20, 33]
+    assert [p.origin.line for p in records.policies[:3]] == [7, 21, 35]
 
 
 DESCRIPTION = "  description:\n    ko: 정책 {n}을 추진한다.\n    en: Policy {n} is carried out.\n"
