@@ -298,3 +298,38 @@ def test_every_government_has_at_least_one_policy(tmp_path):
     assert result.exit_code == 2
     assert "Invalid value for '--policies-per-city': 0 is not in the range x>=1." in result.output
     assert not (tmp_path / "c").exists()
+
+
+def _graph_lines(path: Path) -> list[str]:
+    """An N-Triples file's triples, without the header lines that name its records folder."""
+    return [line for line in path.read_text(encoding="utf-8").splitlines() if line[:1] != "#"]
+
+
+def test_one_file_holds_the_same_records_and_builds_the_same_graph(tmp_path):
+    """A national export (--one-file) is the per-government corpus in one file:
+    byte for byte the same triples, so that benchmarks compare reading alone."""
+    runner = CliRunner()
+    for name, extra in (("folders", []), ("one", ["--one-file"])):
+        args = ["generate", "--out", str(tmp_path / name), "--cities", "6"]
+        result = runner.invoke(cli, [*args, "--policies-per-city", "3", *extra])
+        assert result.exit_code == 0, result.output
+    one = tmp_path / "one"
+    assert sorted(p.name for p in one.glob("*.yaml")) == [
+        "governments.yaml",
+        "organisations.yaml",
+        "sources.yaml",
+    ]
+    assert not (one / "governments").exists()
+    written = yaml.safe_load((one / "governments.yaml").read_text(encoding="utf-8"))
+    assert list(written) == ["governments", "programmes", "policies"]
+    assert [g["id"] for g in written["governments"]] == sorted(
+        p.name for p in (tmp_path / "folders" / "governments").iterdir()
+    )
+    assert len(written["policies"]) == 18
+    for name in ("folders", "one"):
+        args = ["build", "--data", str(tmp_path / name), "--format", "nt"]
+        result = runner.invoke(cli, [*args, "--out", str(tmp_path / f"{name}.nt")])
+        assert result.exit_code == 0, result.output
+    triples = _graph_lines(tmp_path / "folders.nt")
+    assert len(triples) > 18 * 14
+    assert _graph_lines(tmp_path / "one.nt") == triples

@@ -629,7 +629,13 @@ def export(fmt, out, lang, data_dir, graph_file, engine) -> None:
     help="Of each government.",
 )
 @click.option("--seed", type=int, default=7, show_default=True)
-def generate(out, cities, triples, policies_per_city, seed) -> None:
+@click.option(
+    "--one-file",
+    is_flag=True,
+    help="Every government's records in one file, governments.yaml (a national export): "
+    "the same records as a folder per government.",
+)
+def generate(out, cities, triples, policies_per_city, seed, one_file) -> None:
     """Write a synthetic corpus of N governments' records (for benchmarks), with source texts."""
     from .generate import cities_for, describe
     from .generate import generate as write_corpus
@@ -639,7 +645,7 @@ def generate(out, cities, triples, policies_per_city, seed) -> None:
         raise click.UsageError("give --cities N or --triples N")
     cities = cities or cities_for(triples, policies_per_city)
     with TerminalProgress() as report:
-        made = _run(write_corpus, out, cities, policies_per_city, seed, report)
+        made = _run(write_corpus, out, cities, policies_per_city, seed, report, one_file)
     click.echo(f"Wrote {made['policies']} policies of {describe(made)} to {out}")
     sources = out / "sources"
     click.echo(f"Check it: policy-graph validate --data {out} --sources {sources}")

@@ -208,11 +208,20 @@ def _inside(rng: random.Random, top: _Government, kind: str, number: int) -> _Go
 
 
 def generate(
-    out: Path | str, cities: int, policies_per_city: int = 40, seed: int = 7, report=None
+    out: Path | str,
+    cities: int,
+    policies_per_city: int = 40,
+    seed: int = 7,
+    report=None,
+    one_file: bool = False,
 ) -> dict[str, int]:
     """Write the corpus of ``cities`` governments under ``out`` (records) and
     ``out/sources`` (texts); ``report(step, done, total)`` hears of each one written.
-    Returns how many governments of each kind, and policies, were written."""
+    Returns how many governments of each kind, and policies, were written.
+
+    ``one_file``: every government's records in one file, ``out/governments.yaml`` (a
+    national export), instead of a folder per government: the same records, ids and
+    texts, in the same order kind by kind, so both corpora build the same graph."""
     out = Path(out)
     if out.exists() and any(out.iterdir()):
         raise UsageError(
@@ -223,14 +232,16 @@ def generate(
     vocabulary = _copy_vocabularies(out)
     plan = plan_governments(rng, cities)
     sources, made = [], {"governments": len(plan), "policies": 0}
+    writer = _OneFile(out / "governments.yaml") if one_file else _FilePerGovernment(out)
     for done, government in enumerate(plan, 1):
-        source, text = _write_government(out, rng, government, policies_per_city, vocabulary)
+        source, text = _write_government(writer, rng, government, policies_per_city, vocabulary)
         sources.append(source)
         _write(out / "sources" / f"{source['id']}.txt", text.encode("utf-8"))
         made[government.kind] = made.get(government.kind, 0) + 1
         made["policies"] += policies_per_city
         if report:
             report("writing governments", done, len(plan))
+    writer.close()
     _write(out / "sources.yaml", _dump({"organisations": [PUBLISHER], "sources": sources}))
     return made
 
@@ -269,7 +280,52 @@ def _copy_vocabularies(out: Path) -> dict:
     }
 
 
-def _write_government(out, rng, government, policies_per_city, vocabulary) -> tuple[dict, str]:
+class _FilePerGovernment:
+    """Writes each government's records into a folder of its own:
+    ``governments/<slug>/{government,programmes,policies}.yaml``."""
+
+    def __init__(self, out: Path):
+        self.out = out
+
+    def write(self, slug: str, sections: dict[str, list[dict]]) -> None:
+        for name, items in sections.items():
+            if items:
+                _write(self.out / "governments" / slug / _FILE_OF[name], _dump({name: items}))
+
+    def close(self) -> None:
+        pass
+
+
+_FILE_OF = {
+    "governments": "government.yaml",
+    "programmes": "programmes.yaml",
+    "policies": "policies.yaml",
+}
+
+
+class _OneFile:
+    """Writes every government's records into one file, a section per kind, the
+    governments in the order their folders would be read (by slug): so that each kind's
+    records come in the same order as from a folder per government."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.items: dict[str, dict[str, bytes]] = {name: {} for name in _FILE_OF}
+
+    def write(self, slug: str, sections: dict[str, list[dict]]) -> None:
+        for name, items in sections.items():
+            if items:  # dumped now: a list at the left margin, to go under its section
+                self.items[name][slug] = _dump(items)
+
+    def close(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self.path.open("wb") as file:
+            for name, dumped in self.items.items():
+                file.write(f"{name}:\n".encode())
+                file.writelines(dumped[slug] for slug in sorted(dumped))
+
+
+def _write_government(writer, rng, government, policies_per_city, vocabulary) -> tuple[dict, str]:
     """Write one government's records; return its source and the source's text."""
     source = _source(rng, government)
     record = {"id": government.slug, "label": {"ko": government.ko, "en": government.en}}
@@ -288,11 +344,8 @@ def _write_government(out, rng, government, policies_per_city, vocabulary) -> tu
         policy = _policy(rng, index, government, source, units, programmes, vocabulary)
         policies.append(policy)
         lines += policy["quotes"]
-    folder = out / "governments" / government.slug
-    _write(folder / "government.yaml", _dump({"governments": [record]}))
-    if programmes:
-        _write(folder / "programmes.yaml", _dump({"programmes": programmes}))
-    _write(folder / "policies.yaml", _dump({"policies": policies}))
+    sections = {"governments": [record], "programmes": programmes, "policies": policies}
+    writer.write(government.slug, sections)
     return source, "\n".join(dict.fromkeys(lines)) + "\n"
 
 

@@ -440,6 +440,13 @@ class _LineLoader(_BaseLoader):
     # are texts and ids, which skip PyYAML's general machinery (half of the time of
     # reading records went to it).
 
+    # The composer asks the resolver to descend and ascend around every node, for path
+    # resolvers, which records never register (see ``shortcut``): two Python calls per
+    # node that return at once, a sixth of composing a large file. C callables that
+    # ignore their arguments stand in for them.
+    descend_resolver = slice  # (parent, index) → a slice, dropped
+    ascend_resolver = tuple  # () → the empty tuple, dropped
+
     def __init__(self, stream) -> None:
         super().__init__(stream)
         # The first characters for which an implicit resolver may claim a plain
