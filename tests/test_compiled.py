@@ -207,3 +207,60 @@ def test_warnings_of_kept_files_come_again_in_the_order_of_a_clean_run(tmp_path,
             "none of the quotes states 1300000000 won: quote the passage that does"
         ]
     )
+
+
+# --- one big file (a national export), read in parts ---------------------------------
+
+
+@pytest.fixture
+def small_parts(monkeypatch):
+    """Parts of a few kB, so that a small corpus in one file is read in several."""
+    from policy_graph import record_parts
+
+    monkeypatch.setattr(record_parts, "PART_CHARS", 4096)
+
+
+def test_one_file_read_in_parts_builds_the_graph_of_a_folder_per_government(
+    tmp_path, cache, small_parts
+):
+    generate(tmp_path / "folders", cities=6, policies_per_city=5, seed=3)
+    generate(tmp_path / "one", cities=6, policies_per_city=5, seed=3, one_file=True)
+    compiled = read_compiled(tmp_path / "one", cache=cache_folder(tmp_path / "one"))
+    [big] = [
+        i
+        for i, p in enumerate(records_module.record_files(tmp_path / "one"))
+        if p.name == "governments.yaml"
+    ]
+    assert len(compiled.triples[big][-1]) > 2  # its policies' triples came in parts
+    for name in ("folders", "one"):
+        api.build(tmp_path / name, tmp_path / f"{name}.nt", ["nt"])
+    assert _graph(tmp_path / "one.nt") == _graph(tmp_path / "folders.nt")
+    again = api.build(tmp_path / "one", tmp_path / "again.nt", ["nt"])  # kept whole
+    assert again.reused == again.files and _graph(tmp_path / "again.nt") == _graph(
+        tmp_path / "one.nt"
+    )
+
+
+def test_problems_of_a_file_read_in_parts_are_those_of_reading_it_whole(
+    tmp_path, cache, small_parts
+):
+    data = tmp_path / "one"
+    generate(data, cities=6, policies_per_city=5, seed=3, one_file=True)
+    big = data / "governments.yaml"
+    lines = big.read_text(encoding="utf-8").splitlines(keepends=True)
+    # Errors near the end (in the last parts): a budget in words, a technology unknown.
+    at = max(i for i, line in enumerate(lines) if line.startswith("  budget_krw: "))
+    lines[at] = "  budget_krw: lots\n"
+    tech = max(i for i, line in enumerate(lines) if line.startswith("  - chatbot"))
+    lines[tech] = "  - chatbots\n"
+    big.write_text("".join(lines), encoding="utf-8")
+
+    from policy_graph import record_parts
+
+    assert len(record_parts.split(big.read_text(encoding="utf-8"), 4096)) > 2
+    compiled = read_compiled(data, cache=cache_folder(data))
+    _records, whole = records_module.read_records(data)
+    assert list(map(str, compiled.problems)) == list(map(str, whole))
+    assert any(f"{big}:{at + 1}: " in str(p) for p in whole)
+    field = max(i for i in range(tech) if lines[i] == "  technologies:\n") + 1
+    assert any(f"{big}:{field}: " in str(p) and "technology 'chatbots'" in str(p) for p in whole)

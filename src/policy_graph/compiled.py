@@ -31,11 +31,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .build import OWN_KINDS
 from .errors import Problem
 from .records import (
+    REVIEW_MARK,
     Records,
     _read_bytes,
     _read_file,
+    _read_text,
+    _review_marks,
     _shown,
     _Unreadable,
     _UnreadFile,
@@ -56,10 +60,10 @@ class FileResult:
     unread: list[_UnreadFile]
     # quotes.check_stated's warnings of its programmes, and of its policies
     unstated: tuple[list[Problem], list[Problem]]
-    # N-Triples of what its records state alone, by kind (build.OWN_KINDS), compressed
-    # (zlib: an eighth of the memory and disk); None when not made (the file has
-    # errors, or names what cannot be an IRI)
-    triples: tuple[bytes, ...] | None
+    # N-Triples of what its records state alone, by kind (build.OWN_KINDS), in chunks
+    # (one per part of a file read in parts), compressed (zlib: an eighth of the memory
+    # and disk); None when not made (the file has errors, or names what cannot be an IRI)
+    triples: tuple[tuple[bytes, ...], ...] | None
 
 
 @dataclass
@@ -82,7 +86,8 @@ class Compiled:
     def triples_of(self, kind: int) -> Iterator[bytes]:
         """Each file's N-Triples of its records of OWN_KINDS[kind], in file order."""
         for parts in self.triples:
-            yield zlib.decompress(parts[kind])
+            for chunk in parts[kind]:
+                yield zlib.decompress(chunk)
 
 
 def read_compiled(
@@ -106,9 +111,20 @@ def read_compiled(
         if report:
             report("reading records", done, len(paths))
         folder = kept.folder if kept else None
-        read = functools.partial(_read_chunk, folder, kept.code if kept else "")
-        indices = iter(to_read)
-        for chunk in map_in_chunks(read, [paths[i] for i in to_read]):
+        code = kept.code if kept else ""
+        for index in [i for i in to_read if _is_big(paths[i])]:
+            in_parts = _read_in_parts(paths[index], folder, code)
+            if in_parts is not None:
+                keys[index], results[index] = in_parts
+                if kept:
+                    kept.used.add(keys[index])
+                done += 1
+                if report:
+                    report("reading records", done, len(paths))
+        whole = [i for i in to_read if results[i] is None]
+        read = functools.partial(_read_chunk, folder, code)
+        indices = iter(whole)
+        for chunk in map_in_chunks(read, [paths[i] for i in whole]):
             for key, data in chunk:
                 index = next(indices)
                 results[index], keys[index] = pickle.loads(data), key
@@ -124,6 +140,16 @@ def read_compiled(
         if all(keys):
             compiled.verdicts = Verdicts(kept, _city_keys(kept.code, results, keys), reuse)
     return compiled
+
+
+def _is_big(path: Path) -> bool:
+    """Whether a file may be worth reading in parts (see record_parts.split)."""
+    from .record_parts import PART_CHARS
+
+    try:
+        return path.stat().st_size > PART_CHARS
+    except OSError:
+        return False
 
 
 def _city_keys(code: str, results: list[FileResult], keys: list[str]) -> dict[str, str]:
@@ -199,15 +225,70 @@ def _read_chunk(folder: Path | None, code: str, paths: list[Path]) -> list[tuple
             data = None  # read again below, to report it as the reader does
         records, problems, unread = Records(), [], []
         records.files = int(_read_file(path, records, problems, unread, data))
-        # A file with errors fails the build: no triples are made of it.
-        errors = any(not problem.warning for problem in problems)
-        triples = _triples_of(records) if not errors else None
-        unstated = _unstated(records)
-        result = pickle.dumps(FileResult(records, problems, unread, unstated, triples), protocol=5)
+        result = pickle.dumps(_result_of(records, problems, unread), protocol=5)
         key = _key(code, path, data) if data is not None else ""
         if key and folder is not None:
             _keep(folder, key, result)
         answers.append((key, result))
+    return answers
+
+
+def _result_of(records: Records, problems: list[Problem], unread: list) -> FileResult:
+    """What reading made of a file (or of a part of one): its triples too."""
+    # A file with errors fails the build: no triples are made of it.
+    errors = any(not problem.warning for problem in problems)
+    triples = _triples_of(records) if not errors else None
+    return FileResult(records, problems, unread, _unstated(records), triples)
+
+
+# --- one big file, read in parts by a process per core (see record_parts) ----------
+
+
+def _read_in_parts(path: Path, folder: Path | None, code: str) -> tuple[str, FileResult] | None:
+    """A big records file read in parts, each by a reader process, and its key; None
+    when it is not to be read so (too small, a layout that record_parts declines, not
+    readable: then it is read whole, and reading reports what is wrong)."""
+    from . import record_parts
+
+    try:
+        data = _read_bytes(path)
+        text = _read_text(path, data)
+    except _Unreadable:
+        return None
+    parts = record_parts.split(text, record_parts.PART_CHARS)
+    if not parts:
+        return None
+    shown = _shown(path)
+    read = functools.partial(_read_parts_chunk, shown)
+    results = [r for chunk in map_in_chunks(read, parts, 1, 2) for r in chunk]
+    if any(result is None for result in results):
+        return None
+    joined = record_parts.joined((r.records, r.problems) for r in results)
+    if joined is None:
+        return None
+    records, problems = joined
+    if REVIEW_MARK in text:
+        problems += _review_marks(text, shown)
+    errors = any(not problem.warning for problem in problems)
+    triples = None
+    if not errors and all(r.triples is not None for r in results):
+        kinds = range(len(OWN_KINDS))
+        triples = tuple(tuple(c for r in results for c in r.triples[kind]) for kind in kinds)
+    unstated = tuple([p for r in results for p in r.unstated[kind]] for kind in (0, 1))
+    result = FileResult(records, problems, [], unstated, triples)
+    key = _key(code, path, data)
+    if folder is not None:
+        _keep(folder, key, pickle.dumps(result, protocol=5))
+    return key, result
+
+
+def _read_parts_chunk(shown: str, parts: list) -> list[FileResult | None]:
+    from . import record_parts
+
+    answers = []
+    for part in parts:
+        read = record_parts.read_part(part, shown)
+        answers.append(None if read is None else _result_of(read[0], read[1], []))
     return answers
 
 
@@ -228,7 +309,7 @@ def _triples_of(records: Records) -> tuple[bytes, ...] | None:
     from .engines import own_ntriples
 
     try:
-        return tuple(zlib.compress(part, 1) for part in own_ntriples(records))
+        return tuple((zlib.compress(part, 1),) for part in own_ntriples(records))
     except ValueError:
         return None
 

@@ -1281,12 +1281,19 @@ def _read_files(files: list[Path], report=None) -> tuple[Records, list[Problem],
     return _gather(map_in_chunks(_read_chunk, files), len(files), report)
 
 
-def map_in_chunks(function: Callable[[list], Any], files: list) -> Iterator[Any]:
-    """``function`` of each chunk of ``files`` (a few dozen), in order: by a process per
-    core when there are many files (``function`` must then be picklable), else here."""
-    chunks = [files[i : i + _CHUNK] for i in range(0, len(files), _CHUNK)]
+def map_in_chunks(
+    function: Callable[[list], Any],
+    files: list,
+    size: int | None = None,
+    parallel_from: int | None = None,
+) -> Iterator[Any]:
+    """``function`` of each chunk of ``files`` (``size`` items: by default a few dozen),
+    in order: by a process per core when there are many (``parallel_from``: by default
+    PARALLEL_FROM_FILES; ``function`` must then be picklable), else here."""
+    size = size or _CHUNK
+    chunks = [files[i : i + size] for i in range(0, len(files), size)]
     workers = min(os.cpu_count() or 1, len(chunks))
-    if len(files) < PARALLEL_FROM_FILES or workers < 2:
+    if len(files) < (parallel_from or PARALLEL_FROM_FILES) or workers < 2:
         yield from map(function, chunks)
         return
     from concurrent.futures import ProcessPoolExecutor
