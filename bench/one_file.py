@@ -6,14 +6,13 @@ same policies in a folder per government.
 
 Generates both corpora (`policy-graph generate`, with and without `--one-file`: the
 same records, the same graph), then, each in a process of its own, with its time and
-peak memory: the build (`build --format nt`), and reading the records alone
-(`read_records`). Where src/policy_graph/record_parts.py exists it also reads the big
-file in parts: one process after the other, and a process per core (what the readers
-will do with it). ``--also-src``: the one-file build and read once more with another
-source tree (a branch whose readers read big files in parts). Checks that the builds
-wrote the same triples. Prints a Markdown table; peaks are of the largest process (a
-pool's workers are counted apart: the parent's peak, then the largest worker's). A benchmark, not a test: nothing here passes or fails; keep it modest on a
-shared machine (the issue's 100k policies take minutes and gigabytes).
+peak memory: the build (`build --format nt --fresh`), and reading the records alone
+as the build reads them (`compiled.read_compiled`: a big file in parts, a reader
+process each). ``--also-src``: the one-file build and read once more with another
+source tree. Checks that the builds wrote the same triples. Prints a Markdown table;
+peaks are of the largest process (its own or a reader's). A benchmark, not a test:
+nothing here passes or fails; keep it modest on a shared machine (the issue's 100k
+policies take minutes and gigabytes).
 """
 
 from __future__ import annotations
@@ -30,39 +29,14 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = [sys.executable]
 CLI = [*PYTHON, "-m", "policy_graph"]
 
+# Reading the records as a build does (a big file in parts, a process per core; no
+# results kept): records, problems and each file's triples.
 READ_ALL = """
 import sys
-from policy_graph.records import read_records
-records, problems = read_records(sys.argv[1])
-assert not problems, problems[:3]
-print(len(records.policies))
-"""
-
-# The big file read in parts, by one process or a process per core: a stand-in for
-# the readers' pool, which the lead is restructuring (see record_parts.read_part).
-READ_PARTS = """
-import os, resource, sys
-from concurrent.futures import ProcessPoolExecutor
-from pathlib import Path
-from policy_graph import record_parts
-from policy_graph.records import _read_text, without_cycle_collection
-
-path, workers = Path(sys.argv[1]), int(sys.argv[2])
-without_cycle_collection().__enter__()  # as the readers read (else the parent's peak doubles)
-parts = record_parts.split(_read_text(path))
-if parts is None:  # too small to split
-    print(0, 0, 0, 0)
-    sys.exit()
-shown = str(path)
-if workers == 1:
-    results = [record_parts.read_part(part, shown) for part in parts]
-else:
-    with ProcessPoolExecutor(workers) as pool:
-        results = list(pool.map(record_parts.read_part, parts, [shown] * len(parts)))
-records, problems = record_parts.joined(results)
-assert not problems, problems[:3]
-worker = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
-print(len(records.policies), len(parts), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024, worker)
+from policy_graph.compiled import read_compiled
+compiled = read_compiled(sys.argv[1])
+assert not compiled.problems, compiled.problems[:3]
+print(len(compiled.records.policies))
 """
 
 
@@ -70,7 +44,9 @@ def measured(args: list[str], cwd: Path, src: Path = ROOT / "src") -> tuple[floa
     """Seconds, peak memory (MB, of the largest of the process and its children) and
     output of a command."""
     started = time.perf_counter()
-    env = {**os.environ, "PYTHONPATH": str(src)}
+    # Builds keep what they read in a cache folder of this run's own (and --fresh
+    # reads every file: each build is a clean one).
+    env = {**os.environ, "PYTHONPATH": str(src), "POLICY_GRAPH_CACHE_DIR": str(cwd / "cache")}
     process = subprocess.Popen(
         args, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
@@ -112,15 +88,6 @@ def main() -> None:
         ]
         first = triples(work / "0.nt")
         same = all(triples(work / f"{n}.nt") == first for n in range(1, len(corpora)))
-        parts = []
-        if (ROOT / "src/policy_graph/record_parts.py").exists():
-            big = work / "one-file" / "governments.yaml"
-            for workers in (1, os.cpu_count() or 1):
-                args = [*PYTHON, "-c", READ_PARTS, str(big), str(workers)]
-                took, _peak, out = measured(args, work)
-                _policies, count, parent, worker = out.split()
-                if count != "0":
-                    parts.append((workers, took, count, parent, worker))
     print(
         f"\n{options.policies} policies of {cities} governments; {os.cpu_count()} cores; "
         f"the builds wrote the same triples: {'yes' if same else 'NO'}\n"
@@ -132,10 +99,6 @@ def main() -> None:
             f"| {name} | {files} | {largest:.1f} MB | {build[0]:.1f} s | {build[1]} MB "
             f"| {read[0]:.1f} s | {read[1]} MB |"
         )
-    for workers, took, count, parent, worker in parts:
-        who = "one process" if workers == 1 else f"{workers} processes"
-        peak = f"{parent} MB" if workers == 1 else f"{parent} MB + {workers} × {worker} MB"
-        print(f"| one file read in {count} parts, {who} | | | | | {took:.1f} s | {peak} |")
 
 
 def measure_corpus(work: Path, n: int, corpus, cities: int, options) -> tuple:
@@ -150,7 +113,10 @@ def measure_corpus(work: Path, n: int, corpus, cities: int, options) -> tuple:
         )
     files = sorted(folder.rglob("*.yaml"))
     largest = max(p.stat().st_size for p in files) / 2**20
-    build_args = ["build", "--data", str(folder), "--format", "nt", "--out", str(work / f"{n}.nt")]
+    build_args = [
+        *("build", "--data", str(folder), "--format", "nt", "--fresh"),
+        *("--out", str(work / f"{n}.nt")),
+    ]
     build = measured([*CLI, *build_args], work, src)
     read = measured([*PYTHON, "-c", READ_ALL, str(folder)], work, src)
     print(
