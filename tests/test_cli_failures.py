@@ -120,3 +120,26 @@ def test_a_graph_file_cut_at_a_line_is_told_by_its_triple_count(built, tmp_path,
     ]
     whole = _run(*QUERY, "--graph-file", str(built / "graph.nt"), "--engine", engine, cwd=tmp_path)
     assert whole.returncode == 0, whole.stderr
+
+
+def test_the_out_suffix_chooses_the_format_and_a_mismatch_is_refused(tmp_path):
+    from click.testing import CliRunner
+
+    from policy_graph.cli import cli
+
+    runner = CliRunner()
+    built = runner.invoke(cli, ["build", "--data", str(MINIMAL), "--out", str(tmp_path / "g.nt")])
+    assert built.exit_code == 0, built.output
+    lines = (tmp_path / "g.nt").read_text(encoding="utf-8").splitlines()
+    first = next(line for line in lines if line[:1] != "#")
+    assert first.startswith("<https://w3id.org/policy-graph/") and first.endswith(" .")
+
+    out = tmp_path / "other.nt"
+    refused = runner.invoke(
+        cli, ["build", "--data", str(MINIMAL), "--out", str(out), "--format", "ttl"]
+    )
+    assert refused.exit_code == 2 and not out.exists()
+    assert refused.output.splitlines()[-1] == (
+        f"policy-graph: --out {out} names a N-Triples file, but --format is ttl: give the file the "
+        "suffix .ttl, or drop --format (the suffix then chooses it)"
+    )

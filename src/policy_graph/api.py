@@ -167,7 +167,7 @@ def validate(
 def build(
     data_dir: Path | str | None = None,
     out: Path | str = DEFAULT_OUT,
-    formats: Sequence[str] = ("ttl",),
+    formats: Sequence[str] = (),
     engine: str = DEFAULT_ENGINE,
     full_shacl: bool = False,
     report: Report | None = None,
@@ -185,10 +185,12 @@ def build(
     :mod:`.graph_files`). Raises FileError when they cannot be written.
     """
     started = time.perf_counter()
-    formats = list(dict.fromkeys(formats)) or ["ttl"]
+    # Without formats, the one that ``out``'s suffix names (Turtle when it names none).
+    formats = list(dict.fromkeys(formats)) or [_format_of(Path(out))]
     unknown = [f for f in formats if f not in RDF_FORMATS]
     if unknown:
         raise UsageError(f"unknown format {unknown[0]!r}; expected one of {', '.join(RDF_FORMATS)}")
+    _check_suffix(Path(out), formats)
     data_dir = Path(data_dir) if data_dir else default_data_dir()
     # Digested before loading: a record edited meanwhile makes the next command rebuild.
     origin = graph_files.origin_of(data_dir)
@@ -326,6 +328,18 @@ def _load_graph_file(
                 "it was cut short or edited; rebuild it with policy-graph build"
             )
     return store
+
+
+def _check_suffix(out: Path, formats: list[str]) -> None:
+    """UsageError when the one format asked for is not the one ``out``'s suffix names
+    (Turtle written into a file named .nt is read back by no tool as it should be)."""
+    named = next((f.name for f in RDF_FORMATS.values() if f.suffix == out.suffix), None)
+    if len(formats) == 1 and named is not None and named != formats[0]:
+        raise UsageError(
+            f"--out {out} names a {RDF_FORMATS[named].title} file, but --format is "
+            f"{formats[0]}: give the file the suffix {RDF_FORMATS[formats[0]].suffix}, or drop "
+            "--format (the suffix then chooses it)"
+        )
 
 
 def _format_of(path: Path) -> str:

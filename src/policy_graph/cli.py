@@ -174,7 +174,7 @@ _strict_option = click.option(
     "formats",
     type=click.Choice(FORMAT_NAMES),
     multiple=True,
-    help="RDF format (repeatable). Default: ttl.",
+    help="RDF format (repeatable). Default: the one --out's suffix names, else ttl.",
 )
 @_sources_option
 @_strict_option
@@ -191,7 +191,7 @@ def build(data_dir, out, formats, sources_dir, strict, engine, full_shacl, fresh
             api.build,
             data_dir,
             out,
-            formats or ("ttl",),
+            formats,
             engine,
             full_shacl,
             report,
