@@ -5,7 +5,9 @@
 For each size (a generated corpus, `policy-graph generate`) and engine: the build
 (load + check + convert + SHACL + write, as a separate process, with its peak
 memory), each saved query and view generation; also `--help` start-up and a query
-on the article's graph. Prints a Markdown report and writes it to docs/benchmarks.md,
+on the article's graph. Prints a Markdown report and writes it to docs/benchmarks.md
+(keeping the sections that bench/national.py, issue 14's targets in one run, and
+bench/draft.py write there between their marker lines),
 with bench/endpoint.md (the endpoint beside Oxigraph's server: bench/endpoint.py
 --notes bench/endpoint.md) and bench/notes.md. Medians of --runs runs. A benchmark, not a test: nothing here passes or fails.
 """
@@ -241,10 +243,22 @@ def main() -> None:
     notes = Path(__file__).with_name("notes.md")
     if notes.is_file():  # what the numbers mean, written by hand
         lines += ["", notes.read_text(encoding="utf-8").rstrip()]
-    report = "\n".join(lines) + "\n"
+    report = "\n".join(lines) + "\n" + kept_sections(args.out)
     print(report)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(report, encoding="utf-8")
+
+
+def kept_sections(path: Path) -> str:
+    """The sections that other scripts write into the same file, between lines
+    ``<!-- NAME: start -->`` and ``<!-- NAME: end -->`` (bench/national.py's, bench/draft.py's
+    as pasted): kept as they are."""
+    import re
+
+    text = path.read_text(encoding="utf-8") if path.is_file() else ""
+    found = re.findall(r"<!-- ([a-z]+): start -->.*?<!-- \1: end -->\n?", text, re.S)
+    spans = [re.search(rf"<!-- {n}: start -->.*?<!-- {n}: end -->\n?", text, re.S) for n in found]
+    return "".join("\n" + span.group(0) for span in spans)
 
 
 if __name__ == "__main__":
