@@ -55,8 +55,9 @@ def bound_text(saved, government: str | None = None) -> str:
 
 
 LARGEST_GOVERNMENT = """
-SELECT ?government WHERE { ?policy a pg:Policy ; pg:government ?government }
-GROUP BY ?government ORDER BY DESC(COUNT(?policy)) ?government LIMIT 1
+SELECT ?government (COUNT(?policy) AS ?policies)
+WHERE { ?policy a pg:Policy ; pg:government ?government }
+GROUP BY ?government ORDER BY DESC(?policies) ?government LIMIT 1
 """
 
 
@@ -200,11 +201,12 @@ def main() -> None:
                 return "—"
             return f"{statistics.median(seconds[key]):.3f} ({min(cpu[key]):.3f})"
 
-        cells = [cell("after"), cell("page"), cell("csv")]
+        cells = [cell("after"), cell("page"), cell("csv"), cell("government")]
         for key, total in (
             ("after", "whole"),
             ("page", "page"),
             ("csv", "csv"),
+            ("government", "government"),
             ("before", "before"),
         ):
             if seconds.get(key):
