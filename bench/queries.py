@@ -102,12 +102,12 @@ def through_engine(engine, store, saved, page_size=None) -> tuple[float, float, 
     return time.perf_counter() - started, time.process_time() - cpu, len(data)
 
 
-def measure(runs, store, engine, saved, versions, paged, one_government):
+def measure(runs, store, engine, saved, versions, paged, governments):
     """Seconds and CPU seconds of each version, of the first page, of the CSV and of
     one government's answer (lists, one per run; empty where the query is not a SELECT
     or takes no government), and each version's rows. The versions alternate run by
     run, so that each meets the same load."""
-    keys = (*versions, "page", "csv", "government")
+    keys = (*versions, "page", "csv", *governments)
     seconds, cpu, rows = {key: [] for key in keys}, {key: [] for key in keys}, {}
     from policy_graph import vocab
 
@@ -124,11 +124,33 @@ def measure(runs, store, engine, saved, versions, paged, one_government):
             wall, used, _size = through_engine(engine, store, saved)
             seconds["csv"].append(wall)
             cpu["csv"].append(used)
-        if one_government is not None:
-            wall, used, _rows = timed(store, one_government, graph, prefixes)
-            seconds["government"].append(wall)
-            cpu["government"].append(used)
+        for key, text in governments.items():
+            wall, used, _rows = timed(store, text, graph, prefixes)
+            seconds[key].append(wall)
+            cpu[key].append(used)
     return seconds, cpu, rows
+
+
+def table_row(name, seconds, cpu, rows, comparing: bool, totals) -> str:
+    """The query's line of the table; each column's median added to ``totals``."""
+
+    def cell(key: str) -> str:
+        if not seconds.get(key):
+            return "—"
+        return f"{statistics.median(seconds[key]):.3f} ({min(cpu[key]):.3f})"
+
+    for key in ("after", "page", "csv", "government", "before", "before government"):
+        if seconds.get(key):
+            totals[key].append(statistics.median(seconds[key]))
+    cells = [cell("after"), cell("page"), cell("csv"), cell("government")]
+    if comparing:
+        cells.insert(0, cell("before") if "before" in rows else "— (new)")
+        cells.insert(4, cell("before government"))
+    line = f"| {name} | {' | '.join(cells)} | {len(rows['after']):,} |"
+    if comparing:
+        same = "before" in rows and comparable(rows["before"]) == comparable(rows["after"])
+        line += " (new) |" if "before" not in rows else f" {'yes' if same else 'NO'} |"
+    return line
 
 
 def summary(label: str, seconds: list[float]) -> str:
@@ -177,13 +199,17 @@ def main() -> None:
     )
     head = "| query | whole | page | csv | government | rows |"
     if before:
-        head = "| query | before: whole | whole | page | csv | government | rows | same answer |"
+        head = (
+            "| query | before: whole | whole | page | csv | before: government | government"
+            " | rows | same answer |"
+        )
     print(head + "\n" + "|---" * (head.count("|") - 1) + "|")
     totals: dict[str, list[float]] = {
-        "whole": [],
+        "after": [],
         "page": [],
         "csv": [],
         "government": [],
+        "before government": [],
         "before": [],
     }
     for name, saved in saved_queries(args.queries).items():
@@ -193,30 +219,14 @@ def main() -> None:
         if name in before:
             versions = {"before": bound_text(before[name]), **versions}
         paged = page(versions["after"], args.page) if query_form(saved.text) == "SELECT" else None
-        one = bound_text(saved, government) if saved.parameter("government") else None
-        seconds, cpu, rows = measure(args.runs, store, engine, saved, versions, paged, one)
+        governments = {}
+        if saved.parameter("government"):
+            if name in before:
+                governments["before government"] = bound_text(before[name], government)
+            governments["government"] = bound_text(saved, government)
+        seconds, cpu, rows = measure(args.runs, store, engine, saved, versions, paged, governments)
 
-        def cell(key: str) -> str:
-            if not seconds[key]:
-                return "—"
-            return f"{statistics.median(seconds[key]):.3f} ({min(cpu[key]):.3f})"
-
-        cells = [cell("after"), cell("page"), cell("csv"), cell("government")]
-        for key, total in (
-            ("after", "whole"),
-            ("page", "page"),
-            ("csv", "csv"),
-            ("government", "government"),
-            ("before", "before"),
-        ):
-            if seconds.get(key):
-                totals[total].append(statistics.median(seconds[key]))
-        if before:
-            cells.insert(0, cell("before") if "before" in versions else "— (new)")
-        line = f"| {name} | {' | '.join(cells)} | {len(rows['after']):,} |"
-        if before:
-            same = "before" in rows and comparable(rows["before"]) == comparable(rows["after"])
-            line += " (new) |" if "before" not in rows else f" {'yes' if same else 'NO'} |"
+        line = table_row(name, seconds, cpu, rows, bool(before), totals)
         print(line, flush=True)
         if args.answers:
             args.answers.mkdir(parents=True, exist_ok=True)
@@ -225,9 +235,11 @@ def main() -> None:
     print()
     if totals["before"]:
         print(summary("before: whole answer, every row read", totals["before"]))
-    print(summary("whole answer, every row read", totals["whole"]))
+    print(summary("whole answer, every row read", totals["after"]))
     print(summary(f"first page ({args.page} rows; SELECT only)", totals["page"]))
     print(summary("whole answer to CSV through our engine (SELECT only)", totals["csv"]))
+    if totals["before government"]:
+        print(summary("before: one government's answer", totals["before government"]))
     print(summary("one government's answer (queries that take one)", totals["government"]))
 
 
