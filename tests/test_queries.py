@@ -14,6 +14,7 @@ from rdflib.query import Result
 
 from policy_graph import api
 from policy_graph.cli import cli
+from policy_graph.errors import QueryError, UsageError
 from policy_graph.queries import saved_queries
 from policy_graph.vocab import PG, PGID
 
@@ -454,3 +455,18 @@ def test_an_oxigraph_answer_is_written_by_oxigraph_until_its_rows_are_read(many_
     assert len(unread) == 4  # its rows can still be read, all of them
     read = api.run_query("governments-overview", graph=store, engine="oxigraph")
     assert len(read) == 4 and read.written("csv") is None
+
+
+def test_oxigraph_reports_syntax_errors_where_the_user_wrote_them(many_stores):
+    """Oxigraph reads the text itself; rdflib's parse then says where it breaks."""
+    store = many_stores["oxigraph"]
+    with pytest.raises(QueryError) as error:
+        api.run_query(text="SELECT ?s\nWHERE {\n  ?s ?p }", graph=store, engine="oxigraph")
+    assert str(error.value).startswith("SPARQL syntax error at line 3, column ")
+    with pytest.raises(QueryError, match="^this is a SPARQL Update; policy-graph answers"):
+        api.run_query(text="INSERT DATA { <a:b> <a:c> <a:d> }", graph=store, engine="oxigraph")
+    with pytest.raises(UsageError) as refused:
+        api.run_query(text="ASK { ?s ?p ?o }", graph=store, engine="oxigraph", limit=1)
+    assert str(refused.value) == (
+        "--limit and --offset page the rows of a SELECT; this is an ASK query"
+    )
