@@ -406,6 +406,10 @@ def test_a_page_of_a_query_with_its_own_limit_is_a_slice_of_its_answer():
         "SELECT ?s WHERE { { SELECT ?s { ?s ?p ?o } LIMIT 3 } } \nLIMIT 2 OFFSET 1\nVALUES ?s { <urn:a> }"
     )
     assert page(values, None, 0) == values
+    exists = "SELECT (EXISTS { ?s ?p ?o } AS ?any) WHERE { ?s ?p ?o } LIMIT 10"
+    assert page(exists, 3, 8) == (
+        "SELECT (EXISTS { ?s ?p ?o } AS ?any) WHERE { ?s ?p ?o } \nLIMIT 2 OFFSET 8\n"
+    )
 
 
 @pytest.mark.parametrize("fmt", ["csv", "tsv", "json", "xml"])

@@ -152,7 +152,8 @@ def page(text: str, limit: int | None = None, offset: int = 0) -> str:
 
 
 def _form_and_tail(text: str) -> tuple[str | None, int]:
-    """The query's form and the index just after its WHERE group closes."""
+    """The query's form and the index just after its WHERE group closes (brackets are
+    counted too: an ``EXISTS { … }`` in the projection is inside parentheses)."""
     depth, position, form, tail = 0, 0, None, len(text)
     while position < len(text):
         skipped = _SKIPPED.match(text, position)
@@ -162,11 +163,11 @@ def _form_and_tail(text: str) -> tuple[str | None, int]:
         if depth == 0 and form is None and (keyword := _FORM.match(text, position)):
             form = keyword.group(1).upper()
         char = text[position]
-        if char == "{":
+        if char in "({[":
             depth += 1
-        elif char == "}":
+        elif char in ")}]":
             depth -= 1
-            if depth == 0 and form is not None:
+            if char == "}" and depth == 0 and form is not None:
                 return form, position + 1
         position += 1
     return form, tail
