@@ -553,3 +553,28 @@ def test_both_engines_read_the_saved_query_alike(name):
     else:
         assert parsed[1].name == "ConstructQuery"
         assert not isinstance(answer, (pyoxigraph.QuerySolutions, pyoxigraph.QueryBoolean))
+
+
+# --- paging: --limit and --offset --------------------------------------------------
+
+SELECTS = sorted(name for name in saved_queries() if name != "department-neighbourhood")
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("name", SELECTS)
+def test_pages_are_slices_of_the_whole_answer(many_stores, engine, name):
+    """Every page, of every size, is exactly those rows of the unpaged answer, in its
+    order; the pages together are the whole answer."""
+
+    def rows(**page):
+        result = api.run_query(name, graph=many_stores[engine], engine=engine, **page)
+        return [tuple(row) for row in result]
+
+    whole = rows()
+    assert len(whole) >= (1 if name == "policy-provenance" else 3), name  # one policy's source
+    starts = range(0, len(whole) + 1, 4)  # the last may be a page past the end
+    pages = [rows(limit=4, offset=at) for at in starts]
+    for at, page in zip(starts, pages, strict=True):
+        assert page == whole[at : at + 4], (name, at)
+    assert [row for page in pages for row in page] == whole
+    assert rows(offset=1) == whole[1:]

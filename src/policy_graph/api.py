@@ -397,28 +397,44 @@ def run_query(
     graph=None,
     endpoint: str | None = None,
     engine: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
 ):
     """Answer a saved query (by name), a ``.rq`` file or inline ``text``, on ``graph``
     (an rdflib Graph, or the store of ``engine``; default: the built graph, opened
-    with ``engine``) or on a SPARQL 1.1 ``endpoint``. Returns an rdflib Result."""
+    with ``engine``) or on a SPARQL 1.1 ``endpoint``. Returns an rdflib Result.
+
+    ``limit`` and ``offset`` page a SELECT: its rows ``offset`` to ``offset + limit``,
+    exactly those of the whole answer in its order (the query's ORDER BY; a query
+    without one has no fixed order, so pages of it may overlap)."""
     query_text, saved = resolve_query(query, text)
-    return _answer(query_text, saved, params, lang, graph, endpoint, engine)
+    return _answer(query_text, saved, params, lang, graph, endpoint, engine, limit, offset)
 
 
-def _answer(query_text: str, saved, params, lang, graph=None, endpoint=None, engine=None):
+def _answer(
+    query_text: str,
+    saved,
+    params,
+    lang,
+    graph=None,
+    endpoint=None,
+    engine=None,
+    limit: int | None = None,
+    offset: int = 0,
+):
     """:func:`run_query` of a query already found (its text, and its SavedQuery if saved)."""
     from . import sparql
 
     bindings = query_bindings(saved, params or {}, lang)
     if endpoint:
-        return sparql.run_remote(endpoint, query_text, bindings)
+        return sparql.run_remote(endpoint, query_text, bindings, limit=limit, offset=offset)
     if graph is None:
         chosen, graph = open_store(engine=engine or DEFAULT_ENGINE)
     elif isinstance(graph, OxigraphView):
         chosen, graph = get_engine("oxigraph"), graph.oxigraph
     else:
         chosen = get_engine("rdflib" if isinstance(graph, Graph) else engine or "oxigraph")
-    return sparql.run_query(graph, query_text, bindings, chosen)
+    return sparql.run_query(graph, query_text, bindings, chosen, limit, offset)
 
 
 def result_rows(result) -> list[dict]:

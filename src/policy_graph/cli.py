@@ -290,13 +290,29 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
 @click.option(
     "--endpoint", metavar="URL", help="Ask this SPARQL 1.1 endpoint instead of the built graph."
 )
+@click.option(
+    "--limit",
+    type=click.IntRange(min=0),
+    metavar="N",
+    help="SELECT: N rows only (after --offset). Default: every row.",
+)
+@click.option(
+    "--offset",
+    type=click.IntRange(min=0),
+    default=0,
+    metavar="M",
+    help="SELECT: skip the first M rows of the answer, in its order.",
+)
 @_data_option
 @_graph_file_option
 @_engine_option
-def query(query, text, params, lang, fmt, endpoint, data_dir, graph_file, engine) -> None:
+def query(
+    query, text, params, lang, fmt, endpoint, limit, offset, data_dir, graph_file, engine
+) -> None:
     """Answer QUERY: a saved query's name, a .rq file, or -e TEXT.
 
-    ASK prints true or false and exits 0 or 1. A syntax error exits 2.
+    ASK prints true or false and exits 0 or 1. A syntax error exits 2. --limit and
+    --offset page a SELECT: rows M+1 to M+N of the whole answer, in its order.
     """
     from . import api
     from .results import format_result
@@ -313,6 +329,8 @@ def query(query, text, params, lang, fmt, endpoint, data_dir, graph_file, engine
             graph=graph,
             endpoint=endpoint,
             engine=engine,
+            limit=limit,
+            offset=offset,
         )
         return result, format_result(result, fmt)
 

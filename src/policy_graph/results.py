@@ -4,16 +4,19 @@ SPARQL 1.1 result formats (JSON, XML, CSV, TSV) as their specifications write th
 from __future__ import annotations
 
 import io
+import re
 import unicodedata
+from xml.sax.saxutils import escape, quoteattr
 
 from rdflib import BNode, Literal, URIRef
-from rdflib.namespace import NamespaceManager
+from rdflib.namespace import XSD, NamespaceManager
 from rdflib.query import Result
 
 from .errors import UsageError
 from .outputs import serialise
 
 SELECT_FORMATS = ("table", "csv", "tsv", "json", "xml", "md")
+STANDARD_FORMATS = ("csv", "tsv", "json", "xml")  # the SPARQL 1.1 results formats
 GRAPH_FORMATS = ("ttl", "nt", "jsonld")
 MEDIA_TYPES = {
     "json": "application/sparql-results+json",
@@ -53,12 +56,21 @@ def format_result(result: Result, fmt: str | None, names: NamespaceManager | Non
     fmt = fmt or "table"
     if fmt not in SELECT_FORMATS:
         raise UsageError(f"a SELECT answer is a table: use --format {'|'.join(SELECT_FORMATS)}")
-    if fmt in ("json", "xml", "csv"):
+    if fmt in STANDARD_FORMATS:
+        # Oxigraph's answer, written by Oxigraph while none of its rows were read: no
+        # rdflib term is made (see engines.OxigraphSelect).
+        written = getattr(result, "written", None)
+        data = written(fmt) if written is not None else None
+        if data is not None:
+            return data
+    if fmt in ("json", "csv"):
         return result.serialize(format=fmt, encoding="utf-8")
     rows = [[row[str(v)] for v in result.vars] for row in result]
     variables = [str(v) for v in result.vars]
     if fmt == "tsv":
         return _tsv(variables, rows).encode("utf-8")
+    if fmt == "xml":
+        return _xml(variables, rows).encode("utf-8")
     cells = [[_short(term, names) for term in row] for row in rows]
     if fmt == "md":
         return _markdown(variables, cells).encode("utf-8")
@@ -73,13 +85,57 @@ def _tsv(variables: list[str], rows: list[list]) -> str:
     return "\n".join(lines) + "\n"
 
 
+# Numbers and booleans that Turtle writes bare, as Oxigraph's TSV writes them (so that
+# both engines write the same bytes): the lexical form must match Turtle's own token.
+_BARE = {
+    str(XSD.integer): re.compile(r"[+-]?[0-9]+"),
+    str(XSD.decimal): re.compile(r"[+-]?[0-9]*\.[0-9]+"),
+    str(XSD.double): re.compile(r"[+-]?(?:[0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)[eE][+-]?[0-9]+"),
+    str(XSD.boolean): re.compile(r"true|false"),
+}
+
+
 def _tsv_term(term) -> str:
     if isinstance(term, Literal):
+        bare = _BARE.get(str(term.datatype)) if term.datatype else None
+        if bare is not None and bare.fullmatch(term):
+            return str(term)
         text = term.n3()
         return text.replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
     if isinstance(term, BNode):
         return f"_:{term}"
     return term.n3()
+
+
+def _xml(variables: list[str], rows: list[list]) -> str:
+    """SPARQL Query Results XML. Not rdflib's writer: it writes a literal that is false
+    as a value (0, false) as empty text."""
+    out = io.StringIO()
+    out.write('<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#">')
+    out.write("<head>" + "".join(f'<variable name="{v}"/>' for v in variables) + "</head>")
+    out.write("<results>")
+    for row in rows:
+        out.write("<result>")
+        for name, term in zip(variables, row, strict=True):
+            if term is not None:
+                out.write(f'<binding name="{name}">{_xml_term(term)}</binding>')
+        out.write("</result>")
+    out.write("</results></sparql>")
+    return out.getvalue()
+
+
+def _xml_term(term) -> str:
+    if isinstance(term, URIRef):
+        return f"<uri>{escape(str(term))}</uri>"
+    if isinstance(term, BNode):
+        return f"<bnode>{escape(str(term))}</bnode>"
+    if term.language:
+        attribute = f' xml:lang="{escape(term.language)}"'
+    elif term.datatype:
+        attribute = f" datatype={quoteattr(str(term.datatype))}"
+    else:
+        attribute = ""
+    return f"<literal{attribute}>{escape(str(term))}</literal>"
 
 
 def _short(term, names: NamespaceManager | None) -> str:
