@@ -72,7 +72,7 @@ class Compiled:
 
     records: Records
     problems: list[Problem]  # of reading, then of the records together, then unstated
-    triples: list[tuple[bytes, ...] | None]  # each file's FileResult.triples, in file order
+    triples: list[tuple[tuple[bytes, ...], ...] | None]  # each file's FileResult.triples
     files: int  # how many files there are
     reused: int = 0  # how many files' results were kept from an earlier run
     reread_governments: set[str] = field(default_factory=set)  # of the files read this run
@@ -106,40 +106,42 @@ def read_compiled(
             _kept_results(paths, kept, keys, report) if kept and reuse else [None] * len(paths)
         )
         to_read = [index for index, result in enumerate(results) if result is None]
-        reused = len(paths) - len(to_read)
-        done = reused
-        if report:
-            report("reading records", done, len(paths))
-        folder = kept.folder if kept else None
-        code = kept.code if kept else ""
-        for index in [i for i in to_read if _is_big(paths[i])]:
-            in_parts = _read_in_parts(paths[index], folder, code)
-            if in_parts is not None:
-                keys[index], results[index] = in_parts
-                if kept:
-                    kept.used.add(keys[index])
-                done += 1
-                if report:
-                    report("reading records", done, len(paths))
-        whole = [i for i in to_read if results[i] is None]
-        read = functools.partial(_read_chunk, folder, code)
-        indices = iter(whole)
-        for chunk in map_in_chunks(read, [paths[i] for i in whole]):
-            for key, data in chunk:
-                index = next(indices)
-                results[index], keys[index] = pickle.loads(data), key
-                if kept and key:
-                    kept.used.add(key)
-            done += len(chunk)
-            if report:
-                report("reading records", done, len(paths))
-        compiled = _together(data_dir, results, problems, reused)
+        _read_again(paths, to_read, results, keys, kept, report)
+        compiled = _together(data_dir, results, problems, len(paths) - len(to_read))
     compiled.reread_governments = _governments_of([results[i] for i in to_read])
     if kept:
+        kept.used.update(key for key in keys if key)
         kept.forget_the_rest()
         if all(keys):
             compiled.verdicts = Verdicts(kept, _city_keys(kept.code, results, keys), reuse)
     return compiled
+
+
+def _read_again(paths, to_read: list[int], results: list, keys: list[str], kept, report) -> None:
+    """Read the files ``to_read`` (indices of ``paths``), each result and key into
+    ``results`` and ``keys`` at its place: a big file in parts, the others in chunks,
+    each by a reader process when there are many."""
+    folder, code = (kept.folder, kept.code) if kept else (None, "")
+    done = len(paths) - len(to_read)
+    if report:
+        report("reading records", done, len(paths))
+    for index in [i for i in to_read if _is_big(paths[i])]:
+        in_parts = _read_in_parts(paths[index], folder, code)
+        if in_parts is not None:
+            keys[index], results[index] = in_parts
+            done += 1
+            if report:
+                report("reading records", done, len(paths))
+    whole = [i for i in to_read if results[i] is None]
+    indices = iter(whole)
+    read = functools.partial(_read_chunk, folder, code)
+    for chunk in map_in_chunks(read, [paths[i] for i in whole]):
+        for key, data in chunk:
+            index = next(indices)
+            results[index], keys[index] = pickle.loads(data), key
+        done += len(chunk)
+        if report:
+            report("reading records", done, len(paths))
 
 
 def _is_big(path: Path) -> bool:
