@@ -10,6 +10,7 @@ downstream (result formats, the endpoint, views) is the same whichever holds the
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -96,28 +97,48 @@ class OxigraphEngine:
         """The records' triples, written as N-Triples and loaded in batches; with
         ``own_triples`` (a :class:`.compiled.Compiled`: each records file's
         :func:`own_ntriples`, made as the files were read, or kept from an earlier
-        build), only the shared ones are made here, and the store gets every triple in
-        the order :func:`.build.add_records` gives."""
-        from .build import BEFORE_SOURCES, OWN_KINDS, add_records, add_shared_triples
+        build), only the shared ones are made here, and the store reads every triple in
+        one stream, in the order :func:`.build.add_records` gives."""
+        from .build import add_records
 
         store = self.new_store()
-        sink = _OxigraphSink(self, store)
-        terms = _ntriples_terms(self.ox)
         if own_triples is None:
-            add_records(sink, records, report, terms=terms)
-        else:
-            add_shared_triples(sink, records, "schemes", terms)
-            for number, kind in enumerate(OWN_KINDS):
-                if number == BEFORE_SOURCES:
-                    add_shared_triples(sink, records, "sources", terms)
-                last = number == len(OWN_KINDS) - 1  # policies: most of the triples
-                files = own_triples.files
-                for done, lines in enumerate(own_triples.triples_of(number), 1):
-                    sink.add_lines(lines)
-                    if last and report and (done % 100 == 0 or done == files):
-                        report("storing triples (files)", done, files)
-        sink.flush()
+            sink = _OxigraphSink(self, store)
+            add_records(sink, records, report, terms=_ntriples_terms(self.ox))
+            sink.flush()
+            return store
+        # One bulk load of a stream: a quarter faster than loads of 10 MB batches, and
+        # no more memory than one file's lines at a time.
+        lines = _LinesReader(self._lines_in_order(records, own_triples, report))
+        store.bulk_load(
+            io.BufferedReader(lines, 2**20),
+            format=self.ox.RdfFormat.N_TRIPLES,
+            to_graph=self.graph_name,
+        )
         return store
+
+    def _lines_in_order(self, records, own_triples, report) -> Iterator[bytes]:
+        """The N-Triples of ``records``: the shared ones made here, each file's as
+        ``own_triples`` holds them, kind by kind in the order of build.add_records."""
+        from .build import BEFORE_SOURCES, OWN_KINDS, add_shared_triples
+
+        terms = _ntriples_terms(self.ox)
+
+        def shared(kind: str) -> bytes:
+            sink = _LinesSink()
+            add_shared_triples(sink, records, kind, terms)
+            return "".join(sink.lines).encode()
+
+        yield shared("schemes")
+        for number in range(len(OWN_KINDS)):
+            if number == BEFORE_SOURCES:
+                yield shared("sources")
+            last = number == len(OWN_KINDS) - 1  # policies: most of the triples
+            files = own_triples.files
+            for done, lines in enumerate(own_triples.triples_of(number), 1):
+                yield lines
+                if last and report and (done % 100 == 0 or done == files):
+                    report("storing triples (files)", done, files)
 
     def size(self, store) -> int:
         return len(store)
@@ -314,6 +335,28 @@ class _OxigraphSink:
         self.store.bulk_load(
             data, format=self.engine.ox.RdfFormat.N_TRIPLES, to_graph=self.engine.graph_name
         )
+
+
+class _LinesReader(io.RawIOBase):
+    """A binary stream of the byte strings of an iterator, one after the other (what
+    Oxigraph's bulk loader reads)."""
+
+    def __init__(self, pieces: Iterator[bytes]) -> None:
+        self.pieces, self.piece, self.at = pieces, b"", 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        while self.at >= len(self.piece):
+            self.piece, self.at = next(self.pieces, None), 0
+            if self.piece is None:
+                self.piece = b""
+                return 0
+        count = min(len(buffer), len(self.piece) - self.at)
+        buffer[:count] = self.piece[self.at : self.at + count]
+        self.at += count
+        return count
 
 
 class _LinesSink:
