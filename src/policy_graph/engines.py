@@ -310,28 +310,15 @@ class _OxigraphSink:
 
     def __init__(self, engine: OxigraphEngine, store, batch: int = 100_000):
         self.engine, self.store, self.batch, self.lines = engine, store, batch, []
-        self.ready: list[bytes] = []  # lines written elsewhere, to load with the next batch
-        self.ready_bytes = 0
 
     def add(self, triple) -> None:
         self.lines.append("%s %s %s .\n" % triple)  # noqa: UP031 (the fastest here)
         if len(self.lines) >= self.batch:
             self.flush()
 
-    def add_lines(self, data: bytes) -> None:
-        """Triples already written as N-Triples lines (:func:`own_ntriples`), after
-        those added before (the store keeps the order it gets them in)."""
-        if self.lines:
-            self.ready.append("".join(self.lines).encode())
-            self.lines = []
-        self.ready.append(data)
-        self.ready_bytes += len(data)
-        if self.ready_bytes >= self.batch * 100:  # as many bytes as a batch's lines, about
-            self.flush()
-
     def flush(self) -> None:
-        data = b"".join([*self.ready, "".join(self.lines).encode()])
-        self.lines, self.ready, self.ready_bytes = [], [], 0
+        data = "".join(self.lines).encode()
+        self.lines = []
         self.store.bulk_load(
             data, format=self.engine.ox.RdfFormat.N_TRIPLES, to_graph=self.engine.graph_name
         )
