@@ -10,9 +10,12 @@ own code; the next build reads only the files that changed and reuses the rest.
 
 What depends on several files is done again on every run, on every record: unique
 ids, references, hierarchies (records.check_together), the triples of sources (a
-source without a title is named by its publisher) and of the concept schemes, and
-SHACL. A changed vocabulary therefore invalidates nothing kept here: the references
-to it are checked afresh.
+source without a title is named by its publisher) and of the concept schemes. A
+changed vocabulary therefore invalidates nothing kept here: the references to it are
+checked afresh. SHACL's verdict on a city is kept under a digest of every file its
+graph is made of (:class:`Verdicts`), so a city is validated again whenever any of
+them changes. A big file (a national export) is read in parts, a reader process each
+(:mod:`.record_parts`), and kept whole.
 
 The kept results are pickles, read only from the cache folder the user's own runs
 write (see :func:`.graph_files.cache_dir`): trust them as one trusts that folder.
