@@ -65,7 +65,8 @@ def _kiwi():
 
         raise PolicyGraphError(
             "policy-graph draft needs Kiwi, a Korean morphological analyser: "
-            "pip install 'policy-graph[draft]'"
+            "pip install 'policy-graph[draft]' (in a checkout: .venv/bin/pip install -e "
+            "'.[draft]'; python3 tasks.py test installs it)"
         ) from None
     return Kiwi()
 
