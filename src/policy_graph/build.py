@@ -230,24 +230,19 @@ class _Writer:
 
     def own(self, records: Records, kinds: tuple[str, ...], report=None) -> None:
         """The triples of the records of ``kinds`` (of :data:`OWN_KINDS`), kind by kind."""
+        writers = {
+            "concepts": self.concept,
+            "organisations": self.organisation,
+            "governments": self.government,
+            "programmes": self.programme,
+            "policies": self.policy,
+        }
         for kind in kinds:
-            if kind == "governments":
-                for government in records.governments:
-                    self.government(government)
-            elif kind == "policies":
-                total = len(records.policies)
-                for number, policy in enumerate(records.policies, 1):
-                    self.policy(policy)
-                    if report and (number % 1000 == 0 or number == total):
-                        report("converting to RDF (policies)", number, total)
-            else:
-                write = {
-                    "concepts": self.concept,
-                    "organisations": self.organisation,
-                    "programmes": self.programme,
-                }[kind]
-                for record in getattr(records, kind):
-                    write(record)
+            write, items = writers[kind], getattr(records, kind)
+            for number, record in enumerate(items, 1):
+                write(record)
+                if report and kind == "policies" and (number % 1000 == 0 or number == len(items)):
+                    report("converting to RDF (policies)", number, len(items))
 
     def sources(self, records: Records) -> None:
         publishers = {o.id: o for o in [*records.organisations, *records.governments]}
