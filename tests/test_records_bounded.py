@@ -453,3 +453,19 @@ def test_reading_processes_end_when_the_command_is_killed(tmp_path):
     for pid in left:  # ours to clean up, before failing
         os.kill(pid, signal.SIGKILL)
     assert left == [], "reading processes outlived the command that started them"
+
+
+def test_records_read_from_a_removed_working_directory_are_named_by_their_path(
+    tmp_path, monkeypatch
+):
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "policies.yaml").write_text("policies: {}\n", encoding="utf-8")
+    _records, problems = read_records(data)
+    assert [str(p) for p in problems] == [
+        f"{data / 'policies.yaml'}:1: policies: expected a list of records"
+    ]

@@ -1226,6 +1226,7 @@ def files_to_read(data_dir: Path) -> tuple[list[Path], list[Problem]]:
     and the problems of listing them; InputError when there is nothing to read."""
     if not data_dir.is_dir():
         raise InputError([Problem(str(data_dir), message="no such records folder")])
+    _shown_folder.cache_clear()  # folders may have moved since the last reading
     problems: list[Problem] = []
     paths = _record_paths(data_dir, problems)
     if not paths:  # and where folders could not be listed, they say so
@@ -1324,14 +1325,19 @@ def _gather(results, total: int, report) -> tuple[Records, list[Problem], list[_
 def _shown(path: Path) -> str:
     """A path as the user will recognise it: relative to the working directory if inside
     it, under its own name (a symbolic link's, not its target's)."""
-    folder = _shown_folder(str(path.parent), os.getcwd())
+    try:
+        cwd = os.getcwd()
+    except OSError:  # the working directory was removed
+        return str(path)
+    folder = _shown_folder(str(path.parent), cwd)
     return str(path) if folder is None else os.path.join(folder, path.name)
 
 
 @functools.lru_cache(maxsize=256)
 def _shown_folder(folder: str, cwd: str) -> str | None:
     """A folder relative to ``cwd`` (both resolved; "" for cwd itself); None when it is
-    outside or cannot be resolved (remembered: the files of a folder are many)."""
+    outside or cannot be resolved (remembered while records are read: the files of a
+    folder are many; forgotten when a new reading starts, see files_to_read)."""
     try:
         shown = str(Path(folder).resolve().relative_to(Path(cwd).resolve()))
     except (ValueError, OSError, RuntimeError):  # outside; or a folder in a link loop
