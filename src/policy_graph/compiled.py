@@ -76,10 +76,14 @@ class Compiled:
     records: Records
     problems: list[Problem]  # of reading, then of the records together, then unstated
     triples: list[tuple[tuple[bytes, ...], ...] | None]  # each file's FileResult.triples
-    files: int  # how many files there are
     reused: int = 0  # how many files' results were kept from an earlier run
     reread_governments: set[str] = field(default_factory=set)  # of the files read this run
     verdicts: Verdicts | None = None  # SHACL's, kept by what each city's graph is made of
+
+    @property
+    def files(self) -> int:
+        """How many records files there are (each has its item in ``triples``)."""
+        return len(self.triples)
 
     @property
     def has_triples(self) -> bool:
@@ -207,7 +211,7 @@ def _together(data_dir: Path, results: list, problems: list[Problem], reused: in
     for kind in (0, 1):
         for result in results:
             problems += result.unstated[kind]
-    return Compiled(records, problems, triples, len(results), reused)
+    return Compiled(records, problems, triples, reused)
 
 
 def _governments_of(results: list[FileResult]) -> set[str]:

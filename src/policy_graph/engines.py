@@ -301,18 +301,29 @@ class OxigraphView(Graph):
         self.oxigraph = store
 
 
-class _OxigraphSink:
-    """What build.add_records writes to, in the terms of :func:`_ntriples_terms`: the
-    triples as N-Triples lines, loaded in batches by Oxigraph's parser. Faster than
-    Python objects of Oxigraph's terms: pyoxigraph takes 4-10 µs to make a Quad of a
-    literal, its parser a fraction of that (storing the 1M corpus's records: 9.9 s
-    instead of 16.6 as Quads)."""
+class _LinesSink:
+    """What build.add_records writes to, in the terms of :func:`_ntriples_terms`:
+    collects the triples as N-Triples lines (what :func:`own_ntriples` makes)."""
 
-    def __init__(self, engine: OxigraphEngine, store, batch: int = 100_000):
-        self.engine, self.store, self.batch, self.lines = engine, store, batch, []
+    def __init__(self) -> None:
+        self.lines: list[str] = []
 
     def add(self, triple) -> None:
         self.lines.append("%s %s %s .\n" % triple)  # noqa: UP031 (the fastest here)
+
+
+class _OxigraphSink(_LinesSink):
+    """The triples as N-Triples lines, loaded in batches by Oxigraph's parser. Faster
+    than Python objects of Oxigraph's terms: pyoxigraph takes 4-10 µs to make a Quad of
+    a literal, its parser a fraction of that (storing the 1M corpus's records: 9.9 s
+    instead of 16.6 as Quads)."""
+
+    def __init__(self, engine: OxigraphEngine, store, batch: int = 100_000):
+        super().__init__()
+        self.engine, self.store, self.batch = engine, store, batch
+
+    def add(self, triple) -> None:
+        super().add(triple)
         if len(self.lines) >= self.batch:
             self.flush()
 
@@ -344,16 +355,6 @@ class _LinesReader(io.RawIOBase):
         buffer[:count] = self.piece[self.at : self.at + count]
         self.at += count
         return count
-
-
-class _LinesSink:
-    """Collects N-Triples lines (what :func:`own_ntriples` writes to)."""
-
-    def __init__(self) -> None:
-        self.lines: list[str] = []
-
-    def add(self, triple) -> None:
-        self.lines.append("%s %s %s .\n" % triple)  # noqa: UP031 (the fastest here)
 
 
 def own_ntriples(records) -> tuple[bytes, ...]:
