@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -33,6 +32,7 @@ import time
 from pathlib import Path
 
 from machine import describe
+from pipeline import median_run, run
 
 ROOT = Path(__file__).resolve().parent.parent
 CLI = [sys.executable, "-m", "policy_graph"]
@@ -44,29 +44,6 @@ store.bulk_load(path=sys.argv[1], format=pyoxigraph.RdfFormat.N_TRIPLES,
                 to_graph=pyoxigraph.NamedNode("https://w3id.org/policy-graph/graph"))
 assert len(store) > 0
 """
-
-
-def timed(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, int]:
-    """Wall seconds and peak memory (MB) of ``command`` in a process of its own."""
-    started = time.perf_counter()
-    process = subprocess.Popen(
-        command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    _pid, status, usage = os.wait4(process.pid, 0)
-    took = time.perf_counter() - started
-    if status != 0:
-        raise SystemExit(f"failed: {' '.join(command)}\n{process.stderr.read().decode()[-3000:]}")
-    return took, usage.ru_maxrss // 1024
-
-
-def median_of(runs: int, command: list[str], cwd: Path, env: dict[str, str], before=None):
-    """Median seconds and largest peak of ``runs`` runs (``before()`` ahead of each)."""
-    results = []
-    for _ in range(runs):
-        if before:
-            before()
-        results.append(timed(command, cwd, env))
-    return statistics.median(r[0] for r in results), max(r[1] for r in results)
 
 
 def graph_bytes(path: Path) -> bytes:
@@ -87,15 +64,16 @@ def change_one_city(corpus: Path, round_: list[int]) -> None:
 def build_figures(corpus: Path, work: Path, env: dict[str, str], runs: int) -> dict:
     out = work / "graph.nt"
     build = [*CLI, "build", "--data", str(corpus), "--out", str(out), "--format", "nt"]
-    figures = {"clean": median_of(runs, [*build, "--fresh"], work, env)}
+    figures = {"clean": median_run([*build, "--fresh"], work, runs, env)}
     figures["triples"] = sum(1 for line in out.open("rb") if not line.startswith(b"#"))
-    figures["load"] = median_of(runs, [sys.executable, "-c", LOAD, str(out)], work, env)
-    figures["unchanged"] = median_of(runs, build, work, env)
+    figures["load"] = median_run([sys.executable, "-c", LOAD, str(out)], work, runs, env)
+    figures["unchanged"] = median_run(build, work, runs, env)
     edits = [0]
-    figures["rebuild"] = median_of(runs, build, work, env, lambda: change_one_city(corpus, edits))
+    edit = lambda: change_one_city(corpus, edits)  # noqa: E731
+    figures["rebuild"] = median_run(build, work, runs, env, edit)
     clean = work / "clean.nt"
     clean_build = [*CLI, "build", "--data", str(corpus), "--out", str(clean), "--format", "nt"]
-    timed([*clean_build, "--fresh"], work, env)
+    run([*clean_build, "--fresh"], work, env)
     figures["identical"] = graph_bytes(out) == graph_bytes(clean)
     figures["graph"] = out
     return figures

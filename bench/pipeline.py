@@ -38,19 +38,26 @@ class TooSlow(BaseException):
     """A query past CAP seconds."""
 
 
-def run(args: list[str], cwd: Path) -> tuple[float, int]:
+def run(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[float, int]:
     """Seconds and peak memory (MB) of one command in a process of its own."""
     started = time.perf_counter()
-    process = subprocess.Popen(args, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        args, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     _pid, status, usage = os.wait4(process.pid, 0)
     took = time.perf_counter() - started
     if status != 0:
-        raise SystemExit(f"failed: {' '.join(args)}\n{process.stderr.read().decode()[-2000:]}")
+        raise SystemExit(f"failed: {' '.join(args)}\n{process.stderr.read().decode()[-3000:]}")
     return took, usage.ru_maxrss // 1024
 
 
-def median_run(args, cwd, runs) -> tuple[float, int]:
-    results = [run(args, cwd) for _ in range(runs)]
+def median_run(args, cwd, runs, env=None, before=None) -> tuple[float, int]:
+    """Median seconds and largest peak of ``runs`` runs (``before()`` ahead of each)."""
+    results = []
+    for _ in range(runs):
+        if before:
+            before()
+        results.append(run(args, cwd, env))
     return statistics.median(r[0] for r in results), max(r[1] for r in results)
 
 
