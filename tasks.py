@@ -91,12 +91,12 @@ def lint(args: list[str]) -> None:
 
 def docs(args: list[str]) -> None:
     ensure_venv()
-    code = "from policy_graph.record_docs import write_docs; write_docs('docs')"
+    code = "from policy_graph.records.docs import write_docs; write_docs('docs')"
     _run(PYTHON, "-c", code)
 
 
 YASGUI = "@zazuko/yasgui"
-YASGUI_DIR = ROOT / "src" / "policy_graph" / "static" / "yasgui"
+YASGUI_DIR = ROOT / "src" / "policy_graph" / "endpoint" / "static" / "yasgui"
 YASGUI_FILES = {
     "package/build/yasgui.min.js": "yasgui.min.js",
     "package/build/yasgui.min.css": "yasgui.min.css",
@@ -194,7 +194,7 @@ def vendor_yasgui(args: list[str]) -> None:
 
 
 ECHARTS = "echarts"
-ECHARTS_DIR = ROOT / "src" / "policy_graph" / "static" / "echarts"
+ECHARTS_DIR = ROOT / "src" / "policy_graph" / "views" / "static" / "echarts"
 ECHARTS_FILES = {
     "package/dist/echarts.min.js": "echarts.min.js",
     "package/LICENSE": "LICENSE",

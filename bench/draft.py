@@ -31,9 +31,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from policy_graph.draft import draft_records  # noqa: E402
-from policy_graph.quotes import fold_space  # noqa: E402
-from policy_graph.records import load_records  # noqa: E402
+from policy_graph.draft.policies import draft_records  # noqa: E402
+from policy_graph.records.quotes import fold_space  # noqa: E402
+from policy_graph.records.reading import load_records  # noqa: E402
 
 MANY = ROOT / "tests" / "data" / "many-governments"
 ARTICLE = ROOT.parent / "shared" / "sources" / "asiae-2021-01-19-gwangju-1ai.txt"

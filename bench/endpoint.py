@@ -239,7 +239,7 @@ def start_ours(graph: Path, folder: Path, extra: list[str]) -> Server:
 
 
 def start_oxigraph(command: Path, graph: Path, folder: Path) -> Server:
-    from policy_graph.vocab import GRAPH_IRI
+    from policy_graph.graph.vocab import GRAPH_IRI
 
     store = folder / f"oxigraph-{graph.stem}"
     if not store.exists():

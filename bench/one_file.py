@@ -7,7 +7,7 @@ same policies in a folder per government.
 Generates both corpora (`policy-graph generate`, with and without `--one-file`: the
 same records, the same graph), then, each in a process of its own, with its time and
 peak memory: the build (`build --format nt --fresh`), and reading the records alone
-as the build reads them (`compiled.read_compiled`: a big file in parts, a reader
+as the build reads them (`records.reading.read_folder`: a big file in parts, a reader
 process each). ``--also-src``: the one-file build and read once more with another
 source tree. Checks that the builds wrote the same triples. Prints a Markdown table;
 peaks are of the largest process (its own or a reader's). A benchmark, not a test:
@@ -33,10 +33,15 @@ CLI = [*PYTHON, "-m", "policy_graph"]
 # results kept): records, problems and each file's triples.
 READ_ALL = """
 import sys
-from policy_graph.compiled import read_compiled
-compiled = read_compiled(sys.argv[1])
-assert not compiled.problems, compiled.problems[:3]
-print(len(compiled.records.policies))
+try:
+    from policy_graph.graph.pipeline import READER_WORK
+    from policy_graph.records.reading import read_folder
+    reading = read_folder(sys.argv[1], work=READER_WORK)
+except ImportError:  # a source tree from before the stage packages (--also-src)
+    from policy_graph.compiled import read_compiled
+    reading = read_compiled(sys.argv[1])
+assert not reading.problems, reading.problems[:3]
+print(len(reading.records.policies))
 """
 
 

@@ -74,7 +74,7 @@ def measured_apart(function, *args):
 
 def query_times(engine_name: str, graph_file: Path, runs: int) -> tuple[dict[str, float], float]:
     from policy_graph import api
-    from policy_graph.engines import get_engine
+    from policy_graph.graph.engines import get_engine
 
     engine = get_engine(engine_name)
     started = time.perf_counter()

@@ -46,7 +46,7 @@ from machine import describe  # noqa: E402
 def bound_text(saved, government: str | None = None) -> str:
     """The query's text with its default parameters bound, as the CLI binds them (and
     ``government``, an IRI, where given)."""
-    from policy_graph.sparql import bind, parse_value
+    from policy_graph.query.sparql import bind, parse_value
 
     defaults = {p.name: parse_value(p.default) for p in saved.parameters if p.default}
     if government:
@@ -92,12 +92,12 @@ def through_engine(engine, store, saved, page_size=None) -> tuple[float, float, 
     """Seconds and CPU seconds to answer ``saved`` as `policy-graph query` does and
     write it as CSV; and the bytes written."""
     from policy_graph.api import query_bindings
-    from policy_graph.results import format_result
-    from policy_graph.sparql import run_query
+    from policy_graph.query.results import format_result
+    from policy_graph.query.sparql import execute
 
     started, cpu = time.perf_counter(), time.process_time()
     bindings = query_bindings(saved, {})
-    result = run_query(store, saved.text, bindings, engine, limit=page_size)
+    result = execute(store, saved.text, bindings, engine, limit=page_size)
     data = format_result(result, "csv")
     return time.perf_counter() - started, time.process_time() - cpu, len(data)
 
@@ -109,7 +109,7 @@ def measure(runs, store, engine, saved, versions, paged, governments):
     run, so that each meets the same load."""
     keys = (*versions, "page", "csv", *governments)
     seconds, cpu, rows = {key: [] for key in keys}, {key: [] for key in keys}, {}
-    from policy_graph import vocab
+    from policy_graph.graph import vocab
 
     graph, prefixes = engine.graph_name, vocab.prefixes()
     for _ in range(runs):
@@ -184,10 +184,10 @@ def main() -> None:
 
     import pyoxigraph as ox
 
-    from policy_graph import vocab
-    from policy_graph.engines import get_engine
-    from policy_graph.queries import saved_queries
-    from policy_graph.sparql import page, query_form
+    from policy_graph.graph import vocab
+    from policy_graph.graph.engines import get_engine
+    from policy_graph.query.saved import saved_queries
+    from policy_graph.query.sparql import page, query_form
 
     graph = ox.NamedNode(str(vocab.GRAPH_IRI))
     store = ox.Store()

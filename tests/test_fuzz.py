@@ -42,8 +42,8 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from rdflib import RDF, Graph, Namespace
 
-import fuzz_records as fz
-from conftest import MINIMAL
+from tests import fuzz_records as fz
+from tests.helpers import MINIMAL
 
 PG = Namespace("https://w3id.org/policy-graph/ontology#")
 SECONDS = 60  # a run on the minimal records takes about 1 s

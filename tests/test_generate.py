@@ -18,8 +18,7 @@ from rdflib import Literal
 from rdflib.namespace import ORG, RDF, RDFS
 
 from policy_graph import load_records
-from policy_graph.build import build_graph, record_iri
-from policy_graph.cli import cli
+from policy_graph.cli.main import cli
 from policy_graph.generate import (
     EOK,
     TOP_KINDS,
@@ -29,7 +28,9 @@ from policy_graph.generate import (
     government_slug,
     plan_governments,
 )
-from policy_graph.vocab import PG, PGID
+from policy_graph.graph.triples import build_graph
+from policy_graph.graph.vocab import PG
+from policy_graph.records.iris import PGID, record_iri
 
 TYPE = "https://w3id.org/policy-graph/id/organisation-type/"
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from rdflib import URIRef
 from rdflib.namespace import DCTERMS, ORG, RDF, RDFS
 
-from conftest import MANY
-from policy_graph.quotes import check_quotes
-from policy_graph.vocab import PG, PGID
+from policy_graph.graph.vocab import PG
+from policy_graph.records.iris import PGID
+from policy_graph.records.quotes import check_quotes
+from tests.helpers import MANY
 
 
 def test_the_fixture_has_four_governments_of_four_kinds(many_records):

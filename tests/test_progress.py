@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import io
 
-from conftest import DATA
 from policy_graph import api
 from policy_graph.progress import TerminalProgress
-from policy_graph.records import record_files
+from policy_graph.records.folder import record_files
+from tests.helpers import DATA
 
 
 class Terminal(io.StringIO):

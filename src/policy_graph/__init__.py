@@ -9,7 +9,7 @@ The public API (the same operations as the ``policy-graph`` command)::
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from .version import __version__ as __version__
 
 __all__ = [
     "BuildResult",
@@ -40,7 +40,7 @@ def __getattr__(name: str):
 
         return getattr(errors, name)
     if name == "list_queries":  # reads .rq headers only: no rdflib
-        from .queries import list_queries
+        from .query.saved import list_queries
 
         return list_queries
     if name in __all__:

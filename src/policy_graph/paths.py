@@ -1,4 +1,5 @@
-"""Where the installed ontology, saved queries and bundled records are.
+"""Where the installed ontology, saved queries and bundled records are, and the cache
+folder.
 
 In a wheel they sit inside the package (``policy_graph/ontology`` …); in a source
 checkout or an editable install they are the repository's top-level folders.
@@ -7,6 +8,7 @@ Never the working directory.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -38,3 +40,14 @@ def queries_dir() -> Path:
 def bundled_data_dir() -> Path:
     """The records of the Gwangju article that ship with policy-graph."""
     return _resource("data")
+
+
+def cache_dir() -> Path:
+    """Where what a run keeps for the next lives (graphs built for a command, not asked
+    for with ``build``; what was read of each records file): $POLICY_GRAPH_CACHE_DIR,
+    else $XDG_CACHE_HOME/policy-graph, else ~/.cache/policy-graph."""
+    if os.environ.get("POLICY_GRAPH_CACHE_DIR"):
+        return Path(os.environ["POLICY_GRAPH_CACHE_DIR"])
+    if os.environ.get("XDG_CACHE_HOME"):
+        return Path(os.environ["XDG_CACHE_HOME"]) / "policy-graph"
+    return Path.home() / ".cache" / "policy-graph"

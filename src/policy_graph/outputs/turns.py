@@ -263,7 +263,7 @@ def note(message: str) -> None:
 
 
 def pause(step: str) -> None:
-    """A hook for tests (tests/test_output_sets.py): with POLICY_GRAPH_TEST_PAUSE set to
+    """A hook for tests (tests/outputs/test_output_sets.py): with POLICY_GRAPH_TEST_PAUSE set to
     ``step`` ("before-switch", "mid-switch"), the writer says so on stderr and stops
     itself (SIGSTOP) there, so that a test kills it, or lets it go on, at that step."""
     if os.environ.get(PAUSE) == step:

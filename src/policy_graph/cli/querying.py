@@ -1,0 +1,205 @@
+"""The researcher's commands: ``query``, ``queries``, ``serve`` and ``publish``."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from .failures import run
+from .options import (
+    GRAPH_FORMATS,
+    SELECT_FORMATS,
+    data_option,
+    engine_option,
+    graph_file_option,
+    parse_params,
+)
+
+
+@click.command()
+@click.argument("query", required=False)
+@click.option("-e", "--expression", "text", help="The query's text, instead of a name or file.")
+@click.option(
+    "--param",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Bind ?NAME to VALUE (a literal; <…> for an IRI). Repeatable.",
+)
+@click.option("--lang", type=click.Choice(["ko", "en"]), help="Language of labels (saved queries).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(SELECT_FORMATS + GRAPH_FORMATS),
+    help="SELECT: table (default), csv, tsv, json, xml, md. "
+    "CONSTRUCT, DESCRIBE: ttl (default), nt, jsonld.",
+)
+@click.option(
+    "--endpoint", metavar="URL", help="Ask this SPARQL 1.1 endpoint instead of the built graph."
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(min=0),
+    metavar="N",
+    help="SELECT: N rows only (after --offset). Default: every row.",
+)
+@click.option(
+    "--offset",
+    type=click.IntRange(min=0),
+    default=0,
+    metavar="M",
+    help="SELECT: skip the first M rows of the answer, in its order.",
+)
+@data_option
+@graph_file_option
+@engine_option
+def query(
+    query, text, params, lang, fmt, endpoint, limit, offset, data_dir, graph_file, engine
+) -> None:
+    """Answer QUERY: a saved query's name, a .rq file, or -e TEXT.
+
+    ASK prints true or false and exits 0 or 1. A syntax error exits 2. --limit and
+    --offset page a SELECT: rows M+1 to M+N of the whole answer, in its order.
+    """
+    from .. import api
+    from ..query.results import format_result
+
+    params = parse_params(params)
+
+    def answer():
+        graph = None if endpoint else api.open_store(data_dir, graph_file, engine)[1]
+        result = api.run_query(
+            query,
+            text=text,
+            params=params,
+            lang=lang,
+            graph=graph,
+            endpoint=endpoint,
+            engine=engine,
+            limit=limit,
+            offset=offset,
+        )
+        return result, format_result(result, fmt)
+
+    result, output = run(answer)
+    click.echo(output, nl=False)
+    if result.type == "ASK" and not result.askAnswer:
+        sys.exit(1)
+
+
+@click.command()
+def queries() -> None:
+    """List the saved queries with their titles and parameters."""
+    # Not through api, which loads rdflib and the build: only the .rq headers are read.
+    from ..query.saved import list_queries
+
+    for saved in run(list_queries):
+        click.echo(f"{saved.name}")
+        click.echo(f"    {saved.title} · {saved.title_ko}")
+        for parameter in saved.parameters:
+            default = f" = {parameter.default}" if parameter.default else ""
+            click.echo(f"    --param {parameter.name}{default}: {parameter.description}")
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=int, default=8000, show_default=True, help="Port (0: any free port).")
+@click.option(
+    "--time-limit", type=float, default=10.0, show_default=True, help="Seconds a query may run."
+)
+@click.option(
+    "--max-rows", type=int, default=10_000, show_default=True, help="SELECT rows per answer."
+)
+@click.option(
+    "--memory-limit",
+    type=click.IntRange(min=16),
+    default=1024,
+    show_default=True,
+    metavar="MB",
+    help="Memory a query may take beyond the graph's own.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Queries answered at once; each worker shares the loaded graph. "
+    "[default: the number of CPUs, at least 2]",
+)
+@click.option(
+    "--watch-interval",
+    type=click.FloatRange(min=0),
+    default=2.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="How often to look for a rebuilt graph file to serve (0: never).",
+)
+@data_option
+@graph_file_option
+@engine_option
+def serve(
+    host, port, time_limit, max_rows, memory_limit, workers, watch_interval, data_dir,
+    graph_file, engine,
+) -> None:  # fmt: skip
+    """Serve the graph as a read-only SPARQL 1.1 endpoint: a query editor at /, a page
+    for every resource at /id/…, the dataset's VoID at /.well-known/void."""
+    from .. import api
+    from ..endpoint.server import Limits
+    from ..endpoint.server import serve as serve_forever
+
+    served = run(api.graph_file_to_serve, data_dir, graph_file, engine)
+    workers = workers or max(2, os.cpu_count() or 2)
+    limits = Limits(
+        time_limit=time_limit, max_rows=max_rows, memory_limit=memory_limit, workers=workers
+    )
+
+    def ready(url: str) -> None:
+        click.echo(f"SPARQL endpoint: {url}  (query editor: {url[: -len('sparql')]})", err=True)
+        click.echo(
+            f"read-only; {workers} workers; per query {time_limit:g} s, {memory_limit} MB, "
+            f"at most {max_rows} rows. Ctrl+C stops.",
+            err=True,
+        )
+
+    try:
+        run(
+            serve_forever, engine, served, host, port, limits,
+            api.list_queries(), ready, watch_interval,
+        )  # fmt: skip
+    except KeyboardInterrupt:
+        click.echo("stopped", err=True)
+    except OSError as error:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {error.strerror}") from None
+
+
+@click.command()
+@click.option(
+    "--endpoint", required=True, metavar="URL", help="The store's Graph Store Protocol endpoint."
+)
+@click.option(
+    "--graph",
+    "graph_iri",
+    default="https://w3id.org/policy-graph/id/graph/policy-graph",
+    show_default=True,
+    help="The named graph to replace.",
+)
+@click.option("--user", help="User name for the store (HTTP digest or basic).")
+@click.option(
+    "--password", envvar="POLICY_GRAPH_PASSWORD", help="Password (or set POLICY_GRAPH_PASSWORD)."
+)
+@click.option(
+    "--sparql", metavar="URL", help="The store's SPARQL endpoint, if it cannot be guessed."
+)
+@data_option
+@graph_file_option
+@engine_option
+def publish(endpoint, graph_iri, user, password, sparql, data_dir, graph_file, engine) -> None:
+    """Replace a named graph of a triple store with the built graph, then count it there."""
+    from .. import api
+    from ..query.publish import publish as put_graph
+
+    chosen, store = run(api.open_store, data_dir, graph_file, engine)
+    done = run(put_graph, store, endpoint, graph_iri, user, password, sparql, engine=chosen)
+    click.echo(f"Published {done.sent} triples to <{done.graph}> at {done.store}")
+    click.echo(f"Checked: the store counts {done.counted} triples in that graph")

@@ -1,0 +1,52 @@
+"""What ``draft`` proposes for one source: candidate policies, each field a guess
+(:class:`~.terms.Guess`) that says what it is based on, new vocabulary, and the
+passages about the policies as a whole."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..records.one_file import REVIEW_MARK
+from .terms import Guess
+from .text import Passage
+
+DRAFT_MARK = REVIEW_MARK  # validate warns while any is left (records/one_file.py)
+
+
+@dataclass
+class DraftPolicy:
+    """The fields of one candidate policy, each a Guess (None: the passage says nothing)."""
+
+    passages: list[Passage]
+    lead_department: Guess | None = None
+    title: Guess | None = None
+    technologies: Guess | None = None
+    target_groups: Guess | None = None
+    partners: Guess | None = None
+    domains: Guess | None = None
+    budget_krw: Guess | None = None
+    planned_end: Guess | None = None
+    timeline: Guess | None = None
+
+    @property
+    def quotes(self) -> list[str]:
+        return [p.text for p in self.passages]
+
+
+@dataclass
+class Draft:
+    """What ``draft`` proposes for one source: policies, new vocabulary (kind → words →
+    the passages that use them) and the passages about the policies as a whole."""
+
+    government: str
+    source: str
+    policies: list[DraftPolicy] = field(default_factory=list)
+    proposals: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    general: list[str] = field(default_factory=list)
+    government_known: bool = True
+    source_known: bool = True
+
+    def propose(self, kind: str, words: str, passage: Passage) -> None:
+        quotes = self.proposals.setdefault(kind, {}).setdefault(words, [])
+        if passage.text not in quotes:
+            quotes.append(passage.text)

@@ -1,0 +1,336 @@
+"""``policy-graph serve``: a read-only SPARQL 1.1 endpoint, its query editor, and a
+page for every resource.
+
+The HTTP side is waitress (a production WSGI server: one event loop reads whole
+requests, so slow or vanished clients hold no thread and a half-sent request never
+runs; keep-alive; a real listen backlog; an inactivity deadline). Requests are
+answered by long-lived query workers (:mod:`policy_graph.endpoint.workers`), which also read
+each query, so that its reading counts against its limits and blocks no one else.
+
+Routes: ``/`` the query editor, ``/sparql`` the SPARQL 1.1 Protocol (GET or POST;
+with no query, the service description), ``/id/…`` and ``/ontology`` every IRI we
+mint, ``/.well-known/void`` the VoID description, ``/dump.nt`` the whole graph.
+Writes are refused. When the graph file is rebuilt, a new pool loads it beside the
+old one and takes over once ready; every answer names the build it came from.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import time
+from http import HTTPStatus
+from pathlib import Path
+from urllib.parse import parse_qs
+
+from ..errors import FileError
+from .protocol import Answer, plain
+from .workers import BUILD_HEADER, Limits, Pool, PoolRetiredError
+
+__all__ = ["Endpoint", "Limits", "serve"]
+
+TRUNCATED_HEADER = "Policy-Graph-Truncated"
+_READ_ONLY = "this endpoint is read-only"
+_LANGUAGES = ("ko", "en")
+
+
+class Endpoint:
+    """The WSGI application: routes requests to the current pool of workers."""
+
+    def __init__(self, engine: str, graph_file: Path, limits: Limits, saved_queries, log=None):
+        self.engine, self.graph_file, self.limits = engine, Path(graph_file), limits
+        self.saved_queries, self.log = saved_queries, log or sys.stderr
+        self.pool: Pool | None = None
+        self._page: bytes | None = None
+        self._stopped = threading.Event()
+
+    # --- the graph being served ------------------------------------------------------
+
+    def start(self) -> None:
+        """Load the graph file in a first pool (FileError when it cannot be served)."""
+        self.pool = Pool(self.engine, self.graph_file, self.limits, self.log)
+        build = self.pool.start()
+        self._say(f"serving {build.file}: {build.triples:,} triples, {build.digest[:19]}…")
+        if build.network_wall:
+            self._say(
+                f"warning: the query workers can reach the network: {build.network_wall}; "
+                "SERVICE and outside IRIs are still refused in every query"
+            )
+
+    def watch(self, interval: float) -> None:
+        """Serve each new build of the graph file, checking every ``interval`` seconds;
+        a broken or missing file keeps the graph being served, and the log says why."""
+        seen = _stamp(self.graph_file)
+        while not self._stopped.wait(interval):
+            stamp = _stamp(self.graph_file)
+            if stamp == seen:
+                continue
+            seen = stamp
+            if stamp is None:
+                serving = self.pool.build.digest[:19]
+                self._say(f"{self.graph_file} is gone; still serving {serving}…")
+                continue
+            if self._stopped.wait(min(interval, 0.5)) or _stamp(self.graph_file) != stamp:
+                continue  # still being written: look again next time
+            self._switch()
+
+    def _switch(self) -> None:
+        fresh = Pool(self.engine, self.graph_file, self.limits, self.log)
+        old = self.pool
+        try:
+            build = fresh.start()
+        except FileError as error:
+            self._say(f"kept serving {old.build.digest[:19]}…: the new graph file fails: {error}")
+            return
+        if build.digest == old.build.digest:
+            fresh.close()
+            return
+        self.pool = fresh
+        old.retire()
+        self._say(f"now serving the new build {build.digest[:19]}… ({build.triples:,} triples)")
+
+    def stop(self) -> None:
+        self._stopped.set()
+        if self.pool:
+            self.pool.close()
+
+    def _say(self, message: str) -> None:
+        print(f"{time.strftime('%Y-%m-%dT%H:%M:%S')} {message}", file=self.log, flush=True)
+
+    # --- WSGI --------------------------------------------------------------------------
+
+    def __call__(self, environ, start_response):
+        started = time.perf_counter()
+        answer = self._route(environ)
+        headers = [
+            ("Content-Type", answer.content_type),
+            ("Content-Length", str(len(answer.body))),
+            ("Access-Control-Allow-Origin", "*"),
+            ("Access-Control-Allow-Methods", "GET, POST, OPTIONS"),
+            ("Access-Control-Allow-Headers", "Content-Type, Accept"),
+            ("Access-Control-Expose-Headers", f"{BUILD_HEADER}, {TRUNCATED_HEADER}"),
+            ("Vary", "Accept, Accept-Language"),
+            ("X-Content-Type-Options", "nosniff"),
+            *answer.headers,
+        ]
+        if not any(name == BUILD_HEADER for name, _ in answer.headers):
+            headers.append((BUILD_HEADER, self.pool.build.header()))
+        if answer.truncated:
+            headers.append(
+                (TRUNCATED_HEADER, f"true; only the first {self.limits.max_rows} rows are sent")
+            )
+        if answer.status == 405:
+            headers.append(("Allow", "GET, POST, OPTIONS"))
+        status = HTTPStatus(answer.status)
+        start_response(f"{status.value} {status.phrase}", headers)
+        self._log(environ, answer, started)
+        return [answer.body]
+
+    def _route(self, environ) -> Answer:
+        method = environ["REQUEST_METHOD"]
+        path = environ.get("PATH_INFO") or "/"
+        if method == "OPTIONS":
+            return Answer(204, "text/plain", b"")
+        if method not in ("GET", "HEAD", "POST"):
+            return plain(405, f"{_READ_ONLY}: {method} is refused")
+        if path == "/sparql":
+            return self._sparql(environ)
+        if method == "POST":
+            return plain(405, f"{_READ_ONLY}: POST only to /sparql")
+        return self._page_for(environ, path)
+
+    def _page_for(self, environ, path: str) -> Answer:
+        params = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
+        accept = environ.get("HTTP_ACCEPT")
+        if path in ("/", "/index.html"):
+            return Answer(200, "text/html; charset=utf-8", self._editor_page())
+        if path.startswith("/static/"):
+            from .editor import static_file
+
+            found = static_file(path[len("/static/") :])
+            if found is None:
+                return plain(404, f"no such file: {path[:80]}")
+            body, content_type = found
+            return Answer(200, content_type, body, headers=(("Cache-Control", "max-age=86400"),))
+        if path.startswith("/id/") or path == "/ontology":
+            request = {
+                "kind": "resource",
+                "path": path,
+                "accept": accept,
+                "lang": _language(environ, params),
+                "format": _first(params, "format"),
+            }
+            return self._ask(request)
+        if path in ("/.well-known/void", "/void"):
+            request = {"kind": "void", "base": _base(environ), "accept": accept,
+                       "lang": _language(environ, params)}  # fmt: skip
+            return self._ask(request)
+        if path == "/dump.nt":
+            return self._ask({"kind": "dump"})
+        return plain(404, f"no such page: {path[:80]}; the SPARQL endpoint is /sparql")
+
+    def _sparql(self, environ) -> Answer:
+        params = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
+        if environ["REQUEST_METHOD"] == "POST":
+            refused = _read_post(environ, params)
+            if refused:
+                return refused
+        if "update" in params:
+            return plain(403, f"{_READ_ONLY}: SPARQL Update is refused")
+        graphs = params.get("default-graph-uri", []) + params.get("named-graph-uri", [])
+        if graphs:
+            return plain(403, f"graph {graphs[0][:80]!r} is refused: this endpoint has one graph")
+        queries = params.get("query", [])
+        accept = environ.get("HTTP_ACCEPT")
+        if not queries:
+            return self._ask({"kind": "service", "endpoint": _base(environ) + "/sparql",
+                             "accept": accept})  # fmt: skip
+        if len(queries) != 1 or not queries[0].strip():
+            return plain(400, "give one query: ?query=… or a POST body")
+        request = {
+            "kind": "query",
+            "query": queries[0],
+            "accept": accept,
+            "format": _first(params, "format") or _first(params, "output"),
+            "max_rows": self.limits.max_rows,
+            "memory_limit": self.limits.memory_limit,
+        }
+        return self._ask(request)
+
+    def _ask(self, request: dict) -> Answer:
+        """The current pool's answer; the next pool's when a new build takes over
+        while the request waits for a worker."""
+        try:
+            return self.pool.ask(request)
+        except PoolRetiredError:
+            return self.pool.ask(request)
+
+    def _editor_page(self) -> bytes:
+        if self._page is None:
+            from .editor import editor_page
+
+            self._page = editor_page(self.saved_queries)
+        return self._page
+
+    def _log(self, environ, answer: Answer, started: float) -> None:
+        took = (time.perf_counter() - started) * 1000
+        cut = " truncated" if answer.truncated else ""
+        where = environ.get("PATH_INFO", "")
+        if environ.get("QUERY_STRING"):
+            where += "?" + environ["QUERY_STRING"]
+        line = (
+            f"{time.strftime('%Y-%m-%dT%H:%M:%S')} {environ.get('REMOTE_ADDR', '-')} "
+            f"{environ['REQUEST_METHOD']} {where[:80]} {answer.status} {len(answer.body)} B "
+            f"{took:.0f} ms{cut}"
+        )
+        print(line, file=self.log, flush=True)
+
+
+def _read_post(environ, params: dict) -> Answer | None:
+    """Add a POST's query to ``params``; an answer when the POST is refused."""
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    body = environ["wsgi.input"].read(length) if length else b""
+    media = (environ.get("CONTENT_TYPE") or "").split(";")[0].strip().lower()
+    if media == "application/x-www-form-urlencoded":
+        form = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True)
+        for key, values in form.items():
+            params.setdefault(key, []).extend(values)
+    elif media == "application/sparql-query":
+        params["query"] = [body.decode("utf-8", "replace")]
+    elif media == "application/sparql-update":
+        return plain(403, f"{_READ_ONLY}: SPARQL Update is refused")
+    else:
+        return plain(415, f"unsupported Content-Type {media[:60] or '(none)'!r}")
+    return None
+
+
+def _first(params: dict, name: str) -> str | None:
+    values = params.get(name)
+    return values[0] if values else None
+
+
+def _base(environ) -> str:
+    host = environ.get("HTTP_HOST") or f"{environ['SERVER_NAME']}:{environ['SERVER_PORT']}"
+    return f"{environ.get('wsgi.url_scheme', 'http')}://{host}"
+
+
+def _language(environ, params: dict) -> str:
+    """``?lang=``, else the first of ours in Accept-Language, else Korean."""
+    asked = _first(params, "lang")
+    if asked in _LANGUAGES:
+        return asked
+    for item in (environ.get("HTTP_ACCEPT_LANGUAGE") or "").split(","):
+        code = item.split(";")[0].strip().lower()[:2]
+        if code in _LANGUAGES:
+            return code
+    return "ko"
+
+
+def _stamp(path: Path):
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    return status.st_ino, status.st_size, status.st_mtime_ns
+
+
+def serve(
+    engine: str,
+    graph_file: Path,
+    host: str,
+    port: int,
+    limits: Limits,
+    saved_queries,
+    ready=None,
+    watch_interval: float = 2.0,
+) -> None:
+    """Serve until interrupted; ``ready(url)`` is called once the port is open."""
+    import logging
+
+    from waitress.server import create_server
+
+    # Waitress warns at every request that waits for a thread ("Task queue depth is
+    # 1"): under load that is every request, and it says nothing a client limit does not.
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+    # Waitress's loop reads and writes every socket in one thread while the request
+    # threads wait on workers: each request passes the interpreter's lock between them
+    # several times. With Python's default of 5 ms a thread that has work may wait that
+    # long for one that has the lock; 0.5 ms made 30% more SELECTs a second at 4 clients
+    # (bench/endpoint.py, two runs each way, 2 cores). This process does nothing else.
+    sys.setswitchinterval(0.0005)
+
+    endpoint = Endpoint(engine, graph_file, limits, saved_queries)
+    endpoint.start()
+    try:
+        server = create_server(
+            endpoint,
+            host=host,
+            port=port,
+            # A thread per worker: more threads only wait on the workers, and take
+            # the interpreter's lock from the thread that reads and writes sockets.
+            threads=limits.workers,
+            backlog=2048,
+            connection_limit=1000,
+            channel_timeout=limits.client_timeout,
+            # Waitress reads a body whole before the application sees it; one announced
+            # past this gets 413 at once, before it is sent (a client that sends it
+            # anyway may see the connection reset instead of the 413).
+            max_request_body_size=limits.max_body,
+            ident="policy-graph",
+            # Nothing here reads X-Forwarded-* headers: no need to wrap every request in
+            # the middleware that strips them.
+            clear_untrusted_proxy_headers=False,
+            expose_tracebacks=False,
+        )
+        if watch_interval > 0:
+            threading.Thread(target=endpoint.watch, args=(watch_interval,), daemon=True).start()
+        if ready:
+            ready(f"http://{_shown_host(server.effective_host)}:{server.effective_port}/sparql")
+        server.run()
+    finally:
+        endpoint.stop()
+
+
+def _shown_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host

@@ -1,0 +1,120 @@
+"""The built graph for a command that reads it (query, serve, publish, viz, stats,
+export): read from its graph file when that is the graph of the records as they are,
+else built (and kept where :func:`.files.choose` says) — in either engine's store."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+from rdflib import Graph
+
+from ..errors import FileError, GraphNote
+from ..outputs import RDF_FORMATS, finish_interrupted
+from ..records.folder import default_data_dir
+from ..records.values import excerpt
+from . import files
+from .engines import get_engine
+from .pipeline import DEFAULT_ENGINE, BuildResult, format_of, validate, write_graph
+
+
+def open_store(
+    data_dir: Path | str | None = None,
+    graph_file: Path | str | None = None,
+    engine: str = DEFAULT_ENGINE,
+):
+    """The built graph in ``engine``'s store, and the engine.
+
+    With ``graph_file``: that file, read when its records (the folder it names) are
+    unchanged, rebuilt from them when they changed, written when missing (from
+    ``data_dir``); never replaced by a graph of other records (UsageError when
+    ``data_dir`` is another folder). Without: ``build/policy-graph.ttl`` when it is the
+    graph of ``data_dir``'s records as they are, else a graph built and kept in the
+    cache folder (:func:`policy_graph.paths.cache_dir`). A graph used as it is although
+    it may be stale is noted with a :class:`~policy_graph.errors.StaleGraphNote` warning."""
+    chosen = get_engine(engine)
+    plan = _graph_plan(data_dir, graph_file)
+    if plan.read is not None:
+        return chosen, load_graph_file(chosen, plan.read, plan.header)
+    result = _build_for(plan, engine, keep_going=plan.cached)
+    return chosen, result.graph
+
+
+def graph_file_to_serve(
+    data_dir: Path | str | None = None,
+    graph_file: Path | str | None = None,
+    engine: str = DEFAULT_ENGINE,
+) -> Path:
+    """The graph file that :func:`open_store` would read, built and written first
+    when it must be (the endpoint loads it, and watches it for rebuilds)."""
+    plan = _graph_plan(data_dir, graph_file)
+    if plan.read is not None:
+        return plan.read
+    _build_for(plan, engine, keep_going=False)
+    return plan.write
+
+
+def load_graph(
+    data_dir: Path | str | None = None,
+    graph_file: Path | str | None = None,
+    engine: str = "rdflib",
+) -> Graph:
+    """The built graph as an rdflib Graph (see :func:`open_store`), for networkx and
+    notebooks: rdflib's own store, or (``engine="oxigraph"``) an rdflib view of
+    Oxigraph's store, not a copy; :func:`policy_graph.api.run_query` on it runs in
+    Oxigraph."""
+    chosen, store = open_store(data_dir, graph_file, engine)
+    return chosen.view(store)
+
+
+def _graph_plan(data_dir, graph_file) -> files.Plan:
+    # A build killed between renaming its files there leaves a mix: finish it first.
+    finish_interrupted(Path(graph_file).parent if graph_file else files.LOCAL_GRAPH.parent)
+    return files.choose(
+        Path(data_dir) if data_dir else None,
+        Path(graph_file) if graph_file else None,
+        default_data_dir(),
+    )
+
+
+def _build_for(plan: files.Plan, engine: str, keep_going: bool) -> BuildResult:
+    """Build the plan's graph and write it where the plan says; with ``keep_going``,
+    a graph that cannot be kept there is only noted."""
+    result = validate(plan.data_dir, engine=engine)
+    try:
+        target = {format_of(plan.write): plan.write}
+        write_graph(result, target, plan.origin, relative=not plan.cached)
+    except FileError as error:
+        if not keep_going:
+            raise
+        reason = getattr(error.__cause__, "strerror", None) or error
+        warnings.warn(
+            GraphNote(f"cannot keep the graph in {plan.write.parent}: {reason}"), stacklevel=3
+        )
+    return result
+
+
+def load_graph_file(engine, path: Path, header: files.Header | None, read_from: Path | None = None):
+    """A graph file in ``engine``'s store; FileError, in one line, when it cannot be
+    read or is not a whole graph (truncated by a full disk or a copy cut short, or a
+    file of another kind): each parser has its own exceptions, all of them mean that.
+    ``read_from``: where to read ``path``'s bytes, when not from ``path`` itself."""
+    fmt = format_of(path)
+    try:
+        store = engine.load(read_from or path, fmt)
+    except OSError as error:
+        raise FileError(f"cannot read the graph file {path}: {error.strerror or error}") from None
+    except Exception as error:  # noqa: BLE001 (whatever the parser raises)
+        reason = excerpt(" ".join(str(error).split()) or type(error).__name__, 160)
+        raise FileError(
+            f"{path} is not a whole {RDF_FORMATS[fmt].title} graph ({reason}): rebuild it with "
+            "policy-graph build, or name another --graph-file"
+        ) from None
+    if header is not None and header.triples is not None:
+        size = engine.size(store)
+        if size != header.triples:
+            raise FileError(
+                f"{path} holds {size:,} triples where its header says {header.triples:,}: "
+                "it was cut short or edited; rebuild it with policy-graph build"
+            )
+    return store

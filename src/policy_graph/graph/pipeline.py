@@ -1,0 +1,210 @@
+"""The build: a records folder → checked records → a graph in a store → SHACL → graph
+files. :func:`validate` does every check and writes nothing; :func:`build` then writes
+the graph in each format asked for, all files or none.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import InputError, UsageError
+from ..outputs import RDF_FORMATS, output_paths, write_files
+from ..progress import Report
+from ..records.folder import default_data_dir
+from ..records.kept import cache_folder
+from ..records.quotes import check_quotes
+from ..records.reading import FileWork, read_folder
+from . import files
+from .engines import ENGINE_NAMES, get_engine, own_ntriples
+from .shacl import Verdicts, validate_records
+
+DEFAULT_ENGINE = ENGINE_NAMES[0]  # oxigraph: see docs/benchmarks.md
+
+DEFAULT_OUT = Path("build/policy-graph.ttl")
+
+# What reader processes make of each records file besides its records (see
+# records/reading.py): its triples, for the Oxigraph store to load as they are, and
+# the budgets and years that none of its quotes states.
+READER_WORK = FileWork(triples=own_ntriples, unstated=True)
+
+
+@dataclass
+class BuildResult:
+    """What a build made: the graph (in its engine's store), its counts, what SHACL
+    covered, the files written, how long it took."""
+
+    data_dir: Path
+    files: int
+    engine: object
+    graph: object
+    counts: dict[str, int]
+    shacl: str = ""
+    written: dict[str, Path] = field(default_factory=dict)
+    seconds: float = 0.0
+    warnings: list = field(default_factory=list)  # Problems that --strict would make errors
+    reused: int = 0  # records files not read again: unchanged since a run kept them
+
+
+COUNT_QUERY = """
+PREFIX pg: <https://w3id.org/policy-graph/ontology#>
+PREFIX org: <http://www.w3.org/ns/org#>
+SELECT
+  (COUNT(DISTINCT ?policy) AS ?policies) (COUNT(DISTINCT ?unit) AS ?departments)
+  (COUNT(DISTINCT ?technology) AS ?technologies) (COUNT(DISTINCT ?group) AS ?groups)
+  (COUNT(DISTINCT ?partner) AS ?partners)
+WHERE {
+  { ?policy a pg:Policy } UNION { ?unit a org:OrganizationalUnit }
+  UNION { ?technology a pg:Technology } UNION { ?group a pg:TargetGroup }
+  UNION { ?any pg:partnerInstitution ?partner }
+}"""
+
+
+def count_resources(graph, engine=None) -> dict[str, int]:
+    """The summary that ``build`` prints: resources of each kind and triples."""
+    engine = engine or get_engine("rdflib")
+    [row] = list(engine.query(graph, COUNT_QUERY))
+    names = ("policies", "departments", "technologies", "target groups", "partners")
+    return {name: int(value) for name, value in zip(names, row, strict=True)} | {
+        "triples": engine.size(graph)
+    }
+
+
+def validate(
+    data_dir: Path | str | None = None,
+    sources_dir: Path | str | None = None,
+    engine: str = DEFAULT_ENGINE,
+    full_shacl: bool = False,
+    report: Report | None = None,
+    strict: bool = False,
+    reuse: bool = True,
+) -> BuildResult:
+    """Every check of ``build`` (records and references as they load, SHACL on the
+    whole graph or, on large corpora, a sample of cities and every city of a file
+    changed since the last run), and quotes against ``sources_dir`` when given; writes
+    nothing but what it keeps of each records file to reuse while the file is
+    unchanged (unless not ``reuse``: see :mod:`policy_graph.records.reading`). Raises
+    InputError listing every problem, quotes included even when records have problems.
+    A budget, end year or timeline that no quote states is a warning (in
+    ``BuildResult.warnings``), an error when ``strict``. ``report(step, done, total)``
+    hears how long steps advance (see :mod:`policy_graph.progress`)."""
+    started = time.perf_counter()
+    data_dir = Path(data_dir) if data_dir else default_data_dir()
+    reading = read_folder(
+        data_dir, report, keep_in=cache_folder(data_dir), reuse=reuse, work=READER_WORK
+    )
+    records, problems = reading.records, reading.problems  # check_stated's warnings too
+    if sources_dir is not None:
+        problems += check_quotes(records, sources_dir)
+    if strict:
+        problems = [problem.as_error() for problem in problems]
+    warnings = [problem for problem in problems if problem.warning]
+    if len(warnings) < len(problems):
+        raise InputError(problems)
+    chosen = get_engine(engine)
+    if chosen.name == "oxigraph" and reading.has_triples:
+        # The triples that the reader processes made (or kept): loaded, not made again.
+        store = chosen.store_records(records, report, own_triples=reading)
+    else:
+        store = chosen.store_records(records, report)
+    del reading.triples
+    # Files read again since a build that reused others: SHACL sees their cities too.
+    fresh = reading.reread_governments if reading.reused else set()
+    verdicts = Verdicts.of(reading, reuse)
+    shacl_problems, shacl = validate_records(
+        records,
+        lambda: chosen.to_rdflib(store),
+        full_shacl,
+        report,
+        also=fresh,
+        verdicts=verdicts,
+    )
+    if verdicts:
+        verdicts.forget_the_rest()
+    if shacl_problems:
+        raise InputError(shacl_problems + warnings)
+    return BuildResult(
+        data_dir,
+        records.files,
+        chosen,
+        store,
+        count_resources(store, chosen),
+        shacl,
+        warnings=warnings,
+        seconds=time.perf_counter() - started,
+        reused=reading.reused,
+    )
+
+
+def build(
+    data_dir: Path | str | None = None,
+    out: Path | str = DEFAULT_OUT,
+    formats: Sequence[str] = (),
+    engine: str = DEFAULT_ENGINE,
+    full_shacl: bool = False,
+    report: Report | None = None,
+    sources_dir: Path | str | None = None,
+    strict: bool = False,
+    reuse: bool = True,
+) -> BuildResult:
+    """Load, check (quotes too, against ``sources_dir`` when given), convert and
+    validate the records, then write the graph in each format. Records files unchanged
+    since an earlier run are not read again (unless not ``reuse``: see :func:`validate`).
+
+    Nothing is written unless everything passes; the files are replaced together (a
+    failed run leaves every old one as it was: see :mod:`policy_graph.outputs`) and each
+    (but JSON-LD) starts with comments that say what it was built from (see
+    :mod:`.files`). Raises FileError when they cannot be written.
+    """
+    started = time.perf_counter()
+    # Without formats, the one that ``out``'s suffix names (Turtle when it names none).
+    formats = list(dict.fromkeys(formats)) or [format_of(Path(out))]
+    unknown = [f for f in formats if f not in RDF_FORMATS]
+    if unknown:
+        raise UsageError(f"unknown format {unknown[0]!r}; expected one of {', '.join(RDF_FORMATS)}")
+    _check_suffix(Path(out), formats)
+    data_dir = Path(data_dir) if data_dir else default_data_dir()
+    # Digested before loading: a record edited meanwhile makes the next command rebuild.
+    origin = files.origin_of(data_dir)
+    result = validate(data_dir, sources_dir, engine, full_shacl, report, strict, reuse)
+    write_graph(result, output_paths(Path(out), formats), origin, report)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def write_graph(
+    result: BuildResult, targets: dict[str, Path], origin, report=None, relative: bool = True
+) -> None:
+    """Serialise the built graph in each format, then write the files as one set (see
+    :func:`policy_graph.outputs.write_files`), each saying what it was built from
+    (``relative``: the records folder relative to it)."""
+    contents = {}
+    for number, (name, path) in enumerate(targets.items()):
+        if report:
+            report(f"serialising {name}", number, len(targets))
+        data = result.engine.serialise(result.graph, name)
+        if origin is not None:
+            size = result.counts.get("triples")
+            data = files.with_header(data, origin, path, name, relative, size)
+        contents[name] = data
+    write_files({path: contents[name] for name, path in targets.items()})
+    result.written = targets
+
+
+def _check_suffix(out: Path, formats: list[str]) -> None:
+    """UsageError when the one format asked for is not the one ``out``'s suffix names
+    (Turtle written into a file named .nt is read back by no tool as it should be)."""
+    named = next((f.name for f in RDF_FORMATS.values() if f.suffix == out.suffix), None)
+    if len(formats) == 1 and named is not None and named != formats[0]:
+        raise UsageError(
+            f"--out {out} names a {RDF_FORMATS[named].title} file, but --format is "
+            f"{formats[0]}: give the file the suffix {RDF_FORMATS[formats[0]].suffix}, or drop "
+            "--format (the suffix then chooses it)"
+        )
+
+
+def format_of(path: Path) -> str:
+    """The RDF format of a graph file, by its suffix (Turtle when unknown)."""
+    return next((f.name for f in RDF_FORMATS.values() if f.suffix == path.suffix), "ttl")

@@ -1,0 +1,80 @@
+"""A records folder and its files: which folder a command reads by default, finding
+its files (every ``*.yaml`` and ``*.yml`` below it, in a stable order) and naming them
+as their user knows them (relative to the working directory when inside it)."""
+
+from __future__ import annotations
+
+import functools
+import os
+from pathlib import Path
+
+from .. import paths
+from ..errors import InputError, Problem
+
+
+def default_data_dir() -> Path:
+    """``./data`` when the working directory has one, else the bundled Gwangju records."""
+    local = Path("data")
+    return local if local.is_dir() else paths.bundled_data_dir()
+
+
+def record_files(data_dir: Path) -> list[Path]:
+    """The YAML files of a records folder, in a stable order (what is named like one but
+    is no regular file, such as a FIFO, is left out: reading reports it)."""
+    return [path for path in _record_paths(data_dir, []) if path.is_file()]
+
+
+_SUFFIXES = (".yaml", ".yml")
+
+
+def _record_paths(data_dir: Path, problems: list[Problem]) -> list[Path]:
+    """Everything under ``data_dir`` named like a records file, whatever it is (reading
+    refuses what is not a regular file, by name), in a stable order; a folder that
+    cannot be listed is a problem."""
+
+    def unlisted(error: OSError) -> None:
+        where = shown_path(Path(error.filename)) if error.filename else str(data_dir)
+        problems.append(Problem(where, message=f"cannot list this folder: {error.strerror}"))
+
+    found = []
+    for folder, folders, files in os.walk(data_dir, onerror=unlisted):
+        names = [*folders, *files]
+        found += [Path(folder, n) for n in names if os.path.splitext(n)[1] in _SUFFIXES]
+    return sorted(found)
+
+
+def files_to_read(data_dir: Path) -> tuple[list[Path], list[Problem]]:
+    """The records files of ``data_dir`` (anything named like one, in a stable order)
+    and the problems of listing them; InputError when there is nothing to read."""
+    if not data_dir.is_dir():
+        raise InputError([Problem(str(data_dir), message="no such records folder")])
+    _shown_folder.cache_clear()  # folders may have moved since the last reading
+    problems: list[Problem] = []
+    paths = _record_paths(data_dir, problems)
+    if not paths:  # and where folders could not be listed, they say so
+        no_records = Problem(str(data_dir), message="no records (*.yaml) in this folder")
+        raise InputError(problems or [no_records])
+    return paths, problems
+
+
+def shown_path(path: Path) -> str:
+    """A path as the user will recognise it: relative to the working directory if inside
+    it, under its own name (a symbolic link's, not its target's)."""
+    try:
+        cwd = os.getcwd()
+    except OSError:  # the working directory was removed
+        return str(path)
+    folder = _shown_folder(str(path.parent), cwd)
+    return str(path) if folder is None else os.path.join(folder, path.name)
+
+
+@functools.lru_cache(maxsize=256)
+def _shown_folder(folder: str, cwd: str) -> str | None:
+    """A folder relative to ``cwd`` (both resolved; "" for cwd itself); None when it is
+    outside or cannot be resolved (remembered while records are read: the files of a
+    folder are many; forgotten when a new reading starts, see files_to_read)."""
+    try:
+        shown = str(Path(folder).resolve().relative_to(Path(cwd).resolve()))
+    except (ValueError, OSError, RuntimeError):  # outside; or a folder in a link loop
+        return None
+    return "" if shown == "." else shown

@@ -1,0 +1,120 @@
+"""What reading each records file gave, kept in the cache folder between runs.
+
+Each file's result (its records, problems and what the reader processes made of it:
+see :mod:`.reading`) is kept under a key: a digest of the file's bytes, its name as
+messages show it, policy-graph's own code and what was made. A later run that finds a
+file's key reads nothing of that file again. Other stages keep results of their own
+here too, under a prefix (SHACL's verdict on each city: "shacl-"); whatever a run did
+not use is removed at its end.
+
+The kept results are pickles, read only from the cache folder the user's own runs
+write (see :func:`policy_graph.paths.cache_dir`): trust them as one trusts that folder.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from pathlib import Path
+
+from .. import paths
+from .folder import shown_path
+from .yaml_loader import Unreadable, read_bytes
+
+
+class KeptResults:
+    """The results kept for one records folder: one file each, named by its key."""
+
+    def __init__(self, folder: Path, code: str) -> None:
+        self.folder, self.code = folder, code
+        self.used: set[str] = set()
+
+    def find(self, path: Path):
+        """The result kept of ``path`` as it is now (None: none), and its key ("" when
+        the file cannot be read: reading it reports why)."""
+        try:
+            data = read_bytes(path)
+        except Unreadable:
+            return None, ""
+        key = key_of(self.code, path, data)
+        return self.load(key), key
+
+    def load(self, key: str):
+        """What is kept under ``key`` (marked as used), or None."""
+        try:
+            found = pickle.loads((self.folder / f"{key}.pickle").read_bytes())
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
+            return None  # not kept, or unreadable: made again
+        self.used.add(key)
+        return found
+
+    def put(self, key: str, value) -> None:
+        """Keep ``value`` under ``key`` (marked as used)."""
+        self.used.add(key)
+        keep(self.folder, key, pickle.dumps(value, protocol=5))
+
+    def forget_the_rest(self, prefix: str = "") -> None:
+        """Remove what is kept under names of ``prefix`` that this run did not use
+        (results of files no longer as they were: the folder holds about one per file;
+        ``prefix`` "shacl-": SHACL's verdicts, see graph/shacl.py)."""
+        try:
+            entries = list(os.scandir(self.folder))
+        except OSError:
+            return
+        for entry in entries:
+            key = entry.name.removesuffix(".pickle")
+            if not entry.name.endswith(".pickle") or key in self.used:
+                continue
+            if key.startswith("shacl-") == (prefix == "shacl-"):
+                try:
+                    os.unlink(entry.path)
+                except OSError:
+                    pass
+
+
+def key_of(code: str, path: Path, data: bytes) -> str:
+    """The key of a file's result: a digest of ``code``, its shown name and its bytes."""
+    digest = hashlib.sha256(f"{code}\0{shown_path(path)}\0".encode())
+    digest.update(data)
+    return digest.hexdigest()
+
+
+def keep(folder: Path, key: str, result: bytes) -> None:
+    """Write a result whole or not at all (a temporary file renamed); a folder that
+    cannot be written only means the next build reads the file again."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")
+        with os.fdopen(handle, "wb") as file:
+            file.write(result)
+        os.replace(temporary, folder / f"{key}.pickle")
+    except OSError:
+        pass
+
+
+@functools.cache
+def code_digest() -> str:
+    """A digest of what makes a file's result: policy-graph's own modules (every one:
+    the triples that reader processes make are the graph stage's), and the versions of
+    Python, PyYAML and pyoxigraph (which read the YAML and check IRIs)."""
+    import pyoxigraph
+    import yaml
+
+    digest = hashlib.sha256(
+        f"{sys.version}\0{yaml.__version__}\0{pyoxigraph.__version__}\0".encode()
+    )
+    package = Path(__file__).resolve().parent.parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(f"{path.relative_to(package).as_posix()}\0".encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def cache_folder(data_dir: Path) -> Path:
+    """Where the results of ``data_dir``'s files are kept."""
+    name = hashlib.sha256(str(Path(data_dir).resolve()).encode()).hexdigest()[:32]
+    return paths.cache_dir() / "records" / name

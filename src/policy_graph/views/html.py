@@ -1,0 +1,76 @@
+"""Views → HTML pages, and the scripts they share.
+
+A folder of views holds one page per view and ``assets/``: vis-network (pyvis's own
+copy: pyvis is the network engine), Apache ECharts (vendored from npm, for the
+matrix and charts) and our page script. Pages load them by relative paths, so every
+page opens from disk with no network, and a national folder of a thousand pages
+holds one copy of each. A page of the same graph is the same bytes on every run.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from importlib.resources import files
+from pathlib import Path
+
+ASSETS = "assets"
+OWN_ASSETS = ("view.js", "view.css", "answers.js")
+
+
+def assets() -> dict[str, bytes]:
+    """The files every page loads, by their names under the views folder."""
+    import pyvis
+
+    vis = Path(pyvis.__file__).parent / "lib" / "vis-9.1.2"
+    static = files("policy_graph.views").joinpath("static")
+    found = {
+        f"{ASSETS}/vis-network.min.js": (vis / "vis-network.min.js").read_bytes(),
+        f"{ASSETS}/vis-network.css": (vis / "vis-network.css").read_bytes(),
+        f"{ASSETS}/echarts.min.js": static.joinpath("echarts", "echarts.min.js").read_bytes(),
+        # Apache-2.0: its licence and notice travel with every copy.
+        f"{ASSETS}/echarts.LICENSE.txt": static.joinpath("echarts", "LICENSE").read_bytes(),
+        f"{ASSETS}/echarts.NOTICE.txt": static.joinpath("echarts", "NOTICE").read_bytes(),
+        f"{ASSETS}/echarts.LICENSE-d3.txt": static.joinpath("echarts", "LICENSE-d3").read_bytes(),
+    }
+    for name in OWN_ASSETS:
+        found[f"{ASSETS}/{name}"] = static.joinpath(name).read_bytes()
+    return found
+
+
+def _json(value) -> str:
+    """JSON to put inside a <script> element: no '<' at all, so that no text of the
+    data can close the element or open a comment there."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return text.replace("<", "\\u003c")
+
+
+@lru_cache(maxsize=2)
+def _template(name: str):
+    from jinja2 import Environment
+
+    text = files("policy_graph.views").joinpath(name).read_text(encoding="utf-8")
+    return Environment(autoescape=True, keep_trailing_newline=True).from_string(text)
+
+
+def render(view, lang: str = "ko") -> str:
+    """The HTML page of ``view`` (a :class:`.pages.View`), in ``lang`` until the viewer switches."""
+    data = {"lang": lang, **view.data}
+    return _template("view.html.j2").render(
+        lang=lang, title=view.title[lang], page_data_json=_json(data)
+    )
+
+
+def index_page(views, stats, lang: str = "ko") -> str:
+    """index.html: what the graph covers, links to every view, and the analysis."""
+    from .analysis import KIND_NAMES
+
+    kind_names = {k: names[1 if lang == "ko" else 0] for k, names in KIND_NAMES.items()}
+    governments = [view for view in views if view.name.startswith("government-")]
+    return _template("index.html.j2").render(
+        lang=lang,
+        main_views=[view for view in views if view not in governments],
+        government_views=governments,
+        stats=stats,
+        kind_names=kind_names,
+    )

@@ -1,0 +1,116 @@
+"""What tests share besides fixtures (those are in conftest.py): where the fixtures'
+records are, running the command as a child process, a real `policy-graph serve`,
+Debian's Chromium."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parent.parent
+DATA = REPO / "data"
+TEST_DATA = Path(__file__).resolve().parent / "data"
+MINIMAL = TEST_DATA / "minimal"
+# Four governments of four kinds (see its README.md): a metropolitan city, a special
+# city with strands and a unit inside a unit, a district and a county with no departments.
+MANY = TEST_DATA / "many-governments"
+BAD_CASES = sorted(p.name for p in (TEST_DATA / "bad").iterdir() if p.is_dir())
+SOURCES = REPO.parent / "shared" / "sources"
+ARTICLE = SOURCES / "asiae-2021-01-19-gwangju-1ai.txt"
+
+
+def cli_command(*args: str) -> list[str]:
+    """``policy-graph ARGS`` as a child process runs it: the package under test."""
+    return [sys.executable, "-m", "policy_graph", *args]
+
+
+def run_cli(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
+    """``policy-graph ARGS`` run to its end in ``cwd``: exit code, stdout and stderr."""
+    return subprocess.run(
+        cli_command(*args),
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+    )
+
+
+def copy_with_edits(case: str, target: Path) -> Path:
+    """A copy of the minimal fixture with the edits of ``bad/<case>/edits.yaml`` applied."""
+    shutil.copytree(MINIMAL, target)
+    edits = yaml.safe_load((TEST_DATA / "bad" / case / "edits.yaml").read_text(encoding="utf-8"))
+    for edit in edits:
+        path = target / edit["file"]
+        text = path.read_text(encoding="utf-8")
+        assert text.count(edit["replace"]) == 1, f"{case}: the edit no longer fits {edit['file']}"
+        path.write_text(text.replace(edit["replace"], edit["with"]), encoding="utf-8")
+    return target
+
+
+def free_port() -> int:
+    """A TCP port on loopback that nothing listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_answering(url: str, process: subprocess.Popen, seconds: float, log: Path) -> None:
+    """Wait until ``url`` answers; fail with the end of ``log`` if ``process`` dies or time runs out."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=2).close()
+            return
+        except OSError:
+            if process.poll() is not None:
+                pytest.fail(f"the server exited: {log.read_text(errors='replace')[-2000:]}")
+            time.sleep(0.25)
+    process.kill()
+    pytest.fail(f"{url} did not answer within {seconds:g} s")
+
+
+@contextmanager
+def serving(work: Path, *options: str, log_name: str = "serve.log"):
+    """A real `policy-graph serve` with ``options`` on a free loopback port, run in
+    ``work`` (its log there); yields its base URL, process and log; stopped after."""
+    port = free_port()
+    log = work / log_name
+    with log.open("w", encoding="utf-8") as stream:
+        process = subprocess.Popen(
+            cli_command("serve", "--port", str(port), *options),
+            cwd=work, stdout=stream, stderr=stream,
+        )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_answering(base + "/sparql?query=ASK%7B%7D", process, 60, log)
+        yield base, process, log
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+# Debian's Chromium, driven by Playwright (no browser build is downloaded).
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
