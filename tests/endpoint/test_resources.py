@@ -145,7 +145,7 @@ def test_the_ontology_page_has_an_anchor_per_class_and_property(engine_store):
         for t in ontology.subjects(RDF.type, kind)
         if str(t).startswith(str(PG._NS))
     }
-    assert len(terms) == 16
+    assert len(terms) == 20
     for term in terms:
         assert page.count(f'<section id="{term.removeprefix(str(PG._NS))}">') == 1
     assert "<h1>policy-graph ontology</h1>" in page
@@ -319,7 +319,7 @@ def test_the_service_description_describes_the_endpoint(engine_store):
     assert len(set(graph.objects(service, SD.resultFormat))) == 10
     dataset = graph.value(service, SD.defaultDataset)
     assert graph.value(dataset, SD.defaultGraph) == GRAPH_IRI
-    assert graph.value(GRAPH_IRI, VOID.triples).toPython() == engine.size(store) == 1230
+    assert graph.value(GRAPH_IRI, VOID.triples).toPython() == engine.size(store) == 1327
     assert graph.value(GRAPH_IRI, DCTERMS.modified) == Literal(
         "2026-11-30T05:40:12Z", datatype=XSD.dateTime
     )
@@ -338,7 +338,7 @@ def test_the_void_counts_the_graph(engine_store, article_graph):
     graph = Graph().parse(data=answer.body, format="turtle")
     dataset = GRAPH_IRI
     assert (dataset, RDF.type, VOID.Dataset) in graph
-    assert graph.value(dataset, VOID.triples).toPython() == len(article_graph) == 1230
+    assert graph.value(dataset, VOID.triples).toPython() == len(article_graph) == 1327
     partitions = {
         graph.value(p, VOID["class"]): graph.value(p, VOID.entities).toPython()
         for p in graph.objects(dataset, VOID.classPartition)
@@ -348,7 +348,7 @@ def test_the_void_counts_the_graph(engine_store, article_graph):
         graph.value(p, VOID.property): graph.value(p, VOID.triples).toPython()
         for p in graph.objects(dataset, VOID.propertyPartition)
     }
-    assert sum(properties.values()) == 1230
+    assert sum(properties.values()) == 1327
     assert properties[PG.sourceQuote] == len(
         list(article_graph.triples((None, PG.sourceQuote, None)))
     )
@@ -362,5 +362,5 @@ def test_the_void_counts_the_graph(engine_store, article_graph):
     page = void_description(engine, store, "http://127.0.0.1:8000", BUILD, "text/html", "en")
     assert page.content_type == "text/html; charset=utf-8"
     text = page.body.decode("utf-8")
-    assert '<th scope="row">Triples</th><td>1,230</td>' in text
+    assert '<th scope="row">Triples</th><td>1,327</td>' in text
     assert '<a href="http://127.0.0.1:8000/dump.nt">' in text

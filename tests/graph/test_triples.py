@@ -176,3 +176,63 @@ def test_department_names_are_as_written(article_graph, article_text):
     for unit in article_graph.subjects(RDF.type, ORG.OrganizationalUnit):
         [name] = _labels(article_graph, unit, "ko")
         assert name in article_text, name
+
+
+# --- codes, stages, budget kinds, creators, licences ------------------------------
+
+
+def test_the_fields_that_say_more_than_the_article_become_the_contracts_terms(tmp_path):
+    import shutil
+
+    from rdflib.namespace import DCTERMS, SDO, SKOS
+
+    from tests.helpers import MANY
+
+    data = shutil.copytree(MANY, tmp_path / "data")
+    path = data / "organisations.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace(
+            "    publisher: garam\n",
+            "    publisher: garam\n    creator: hanbit\n    author: 홍길동\n    licence: kogl-1\n",
+        ),
+        encoding="utf-8",
+    )
+    graph = build_graph(load_records(data))
+    gwangju, garam = URIRef(ORGS + "gwangju"), URIRef(PGID["source/garam-2024-smart-farming"])
+    code = graph.value(gwangju, SKOS.notation)
+    assert (str(code), code.datatype) == ("29", PG.LegalDongCode)
+    flood = URIRef(POLICY + "garam-flood-sensors")
+    assert graph.value(flood, PG.stage) == URIRef(PGID["policy-stage/planned"])
+    farm = URIRef(POLICY + "garam-smart-farm-control")
+    assert graph.value(farm, PG.budgetKind) == URIRef(PGID["budget-kind/committed"])
+    plan = URIRef(PGID["programme/hanbit-ai-master-plan"])
+    assert graph.value(plan, PG.budgetKind) == URIRef(PGID["budget-kind/multi-year-total"])
+    assert graph.value(garam, DCTERMS.creator) == URIRef(ORGS + "hanbit")
+    assert graph.value(garam, SDO.author) == Literal("홍길동", lang="ko")
+    assert graph.value(garam, DCTERMS.license) == URIRef(
+        "https://www.kogl.or.kr/info/licenseType1.do"
+    )
+    article = URIRef(PGID["source/asiae-2021-01-19-gwangju-1ai"])
+    assert graph.value(article, DCTERMS.license) is None  # no licence said, none written
+    stages = set(graph.subjects(SKOS.inScheme, URIRef(PGID["scheme/policy-stages"])))
+    assert {s.rsplit("/", 1)[-1] for s in stages} == {
+        "planned", "in-preparation", "under-way", "in-operation"
+    }  # fmt: skip
+
+
+def test_a_government_may_be_a_partner(tmp_path):
+    import shutil
+
+    from tests.helpers import MANY
+
+    data = shutil.copytree(MANY, tmp_path / "data")
+    path = data / "garam.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("    stage: planned\n", "    stage: planned\n    partners: [hanbit]\n"),
+        "utf-8",
+    )
+    graph = build_graph(load_records(data))
+    flood = URIRef(POLICY + "garam-flood-sensors")
+    assert graph.value(flood, PG.partnerInstitution) == URIRef(ORGS + "hanbit")

@@ -253,7 +253,8 @@ def test_problems_of_a_file_read_in_parts_are_those_of_reading_it_whole(
     # Errors near the end (in the last parts): a budget in words, a technology unknown.
     at = max(i for i, line in enumerate(lines) if line.startswith("  budget_krw: "))
     lines[at] = "  budget_krw: lots\n"
-    tech = max(i for i, line in enumerate(lines) if line.startswith("  - chatbot"))
+    # the first technology of the last policy's list (any of the vocabulary's)
+    tech = max(i for i, line in enumerate(lines) if line == "  technologies:\n") + 1
     lines[tech] = "  - chatbots\n"
     big.write_text("".join(lines), encoding="utf-8")
 
@@ -263,5 +264,5 @@ def test_problems_of_a_file_read_in_parts_are_those_of_reading_it_whole(
     _records, whole = read_records(data)
     assert list(map(str, compiled.problems)) == list(map(str, whole))
     assert any(f"{big}:{at + 1}: " in str(p) for p in whole)
-    field = max(i for i in range(tech) if lines[i] == "  technologies:\n") + 1
+    field = tech  # the list's line: its first item
     assert any(f"{big}:{field}: " in str(p) and "technology 'chatbots'" in str(p) for p in whole)

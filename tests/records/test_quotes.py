@@ -144,3 +144,64 @@ def test_build_with_sources_checks_quotes_as_validate_does(article_text, tmp_pat
     result = CliRunner().invoke(cli, ["build", "--sources", "sources"])
     assert result.exit_code == 1
     assert "no text of this source in sources" in result.stderr
+
+
+# --- texts by licence, digests, several folders ---------------------------------------
+
+
+def _with_source_fields(tmp_path, fields: str):
+    """The minimal records with ``fields`` added to their one source."""
+    data = tmp_path / "data"
+    shutil.copytree(MINIMAL, data)
+    path = data / "organisations.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("issued: 2021-01-19", "issued: 2021-01-19\n" + fields), "utf-8")
+    return load_records(data)
+
+
+def test_a_publishers_text_not_at_hand_leaves_its_quotes_unchecked_with_a_note(tmp_path):
+    import pytest
+
+    from policy_graph.errors import GraphNote
+
+    records = _with_source_fields(tmp_path, "    licence: all-rights-reserved")
+    empty = tmp_path / "texts"
+    empty.mkdir()
+    with pytest.warns(GraphNote) as notes:
+        assert check_quotes(records, empty) == []
+    assert [str(n.message) for n in notes] == [
+        "the quotes of 1 source were not checked: their texts are their publishers' "
+        "(licence all-rights-reserved) and none is at hand (asiae-2021-01-19-gwangju-1ai)"
+    ]
+
+
+def test_an_open_text_not_at_hand_is_a_problem(tmp_path):
+    records = _with_source_fields(tmp_path, "    licence: kogl-1")
+    empty = tmp_path / "texts"
+    empty.mkdir()
+    [problem] = check_quotes(records, empty)
+    assert (
+        problem.message
+        == f"no text of this source in {empty} (expected asiae-2021-01-19-gwangju-1ai.txt)"
+    )
+
+
+def test_a_text_that_is_not_the_one_curated_is_named_by_its_digest(article_text, tmp_path):
+    import hashlib
+
+    digest = hashlib.sha256(ARTICLE.read_bytes()).hexdigest()
+    records = _with_source_fields(tmp_path, f"    text_sha256: {digest}")
+    assert check_quotes(records, ARTICLE.parent) == []
+    changed = tmp_path / "changed"
+    changed.mkdir()
+    (changed / ARTICLE.name).write_text(article_text + "\n정정 보도.\n", encoding="utf-8")
+    [problem] = check_quotes(records, changed)
+    assert (problem.field, problem.line) == ("text_sha256", 16)
+    assert problem.message.startswith(f"{changed / ARTICLE.name} is not the text that was curated")
+
+
+def test_several_folders_are_searched_in_turn(article_text, tmp_path):
+    records = _with_source_fields(tmp_path, "    licence: all-rights-reserved")
+    empty = tmp_path / "texts"
+    empty.mkdir()
+    assert check_quotes(records, [empty, ARTICLE.parent]) == []  # found in the second, no note

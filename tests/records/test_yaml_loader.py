@@ -367,8 +367,8 @@ def test_references_to_what_an_unreadable_file_holds_are_counted_on_its_line(dat
     )
     _edit(data / "policies.yaml", "partners: []", "partners: [nowhere]")
     assert _problems(data) == [
-        "data/policies.yaml:39: policy library-collection: partners: unknown organisation "
-        "'nowhere' (known: asiae, chonnam-national-university-hospital)",
+        "data/policies.yaml:39: policy library-collection: partners: unknown organisation or "
+        "government 'nowhere' (known: asiae, chonnam-national-university-hospital, gwangju)",
         "data/technologies.yaml:6: a '{' opened here is never closed with '}'; until it is "
         "read, 5 references to technologies cannot be checked",
     ]

@@ -67,7 +67,10 @@ sources_option = click.option(
     "--sources",
     "sources_dir",
     type=click.Path(file_okay=False, path_type=PathValue),
-    help="Folder of source texts (<source-id>.txt): also check every quote is verbatim.",
+    multiple=True,
+    callback=lambda _context, _parameter, value: list(value) or None,
+    help="Folder of source texts (<source-id>.txt): also check every quote is verbatim "
+    "(repeatable: each folder is searched in turn).",
 )
 strict_option = click.option(
     "--strict",

@@ -83,7 +83,8 @@ def validate(
 ) -> BuildResult:
     """Every check of ``build`` (records and references as they load, SHACL on the
     whole graph or, on large corpora, a sample of cities and every city of a file
-    changed since the last run), and quotes against ``sources_dir`` when given; writes
+    changed since the last run), and quotes against ``sources_dir`` (a folder of texts,
+    or a list of them searched in turn) when given; writes
     nothing but what it keeps of each records file to reuse while the file is
     unchanged (unless not ``reuse``: see :mod:`policy_graph.records.reading`). Raises
     InputError listing every problem, quotes included even when records have problems.

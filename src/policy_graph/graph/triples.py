@@ -18,7 +18,7 @@ from ..records.model import (
     Source,
     Unit,
 )
-from ..records.values import SOURCE_TYPES, Text
+from ..records.values import LICENCES, SOURCE_TYPES, Text
 from .vocab import GRAPH_IRI, PG, bind_prefixes
 
 # Concept kind → (its class, its scheme's slug, the scheme's labels).
@@ -31,6 +31,8 @@ CONCEPT_KINDS: dict[str, tuple[URIRef, str, Text]] = {
         "organisation-types",
         Text("기관 유형", "Organisation types"),
     ),
+    "policy-stage": (PG.PolicyStage, "policy-stages", Text("정책 단계", "Policy stages")),
+    "budget-kind": (PG.BudgetKind, "budget-kinds", Text("예산 종류", "Budget kinds")),
 }
 
 # Every class, property and datatype the graph uses, by a short name. Each graph's
@@ -64,6 +66,12 @@ VOCABULARY: dict[str, URIRef] = {
     "publisher": DCTERMS.publisher,
     "issued": DCTERMS.issued,
     "creator": DCTERMS.creator,
+    "license": DCTERMS.license,
+    "author": SDO.author,
+    "notation": SKOS.notation,
+    "legal_dong_code": PG.LegalDongCode,
+    "stage": PG.stage,
+    "budget_kind": PG.budgetKind,
     "is_part_of": DCTERMS.isPartOf,
     "has_part": DCTERMS.hasPart,
     "url": SDO.url,
@@ -256,6 +264,8 @@ class _Writer:
         add((subject, v.type, v.formal_organization))
         self.labels(subject, government.label, government.alt_labels)
         add((subject, v.classification, terms.iri("organisation-type", government.kind)))
+        if government.code:
+            add((subject, v.notation, terms.typed(government.code, v.legal_dong_code)))
         if government.part_of:
             add((subject, v.sub_organization_of, terms.iri("org", government.part_of)))
         for unit in government.units:
@@ -287,16 +297,22 @@ class _Writer:
             self.labels(subject, source_label(source, publishers.get(source.publisher)))
         add((subject, v.publisher, terms.iri("org", source.publisher)))
         add((subject, v.issued, terms.typed(source.issued.isoformat(), v.date)))
+        if source.creator:
+            add((subject, v.creator, terms.iri("org", source.creator)))
         if source.author:
-            add((subject, v.creator, terms.text(source.author, "ko")))
+            add((subject, v.author, terms.text(source.author, "ko")))
         if source.url:
             add((subject, v.url, terms.url(source.url)))
+        if LICENCES.get(source.licence):
+            add((subject, v.license, terms.url(LICENCES[source.licence])))
 
     def provenance(self, subject, record: Policy | Programme) -> None:
         add, v, terms = self.add, self.v, self.terms
         add((subject, v.government, terms.iri("org", record.government)))
         if record.budget_krw is not None:
             add((subject, v.budget_krw, terms.typed(_decimal(record.budget_krw), v.decimal)))
+        if record.budget_kind:
+            add((subject, v.budget_kind, terms.iri("budget-kind", record.budget_kind)))
         if record.planned_end is not None:
             add((subject, v.planned_end, terms.typed(str(record.planned_end), v.g_year)))
         if record.timeline:
@@ -340,6 +356,8 @@ class _Writer:
         ):
             for slug in ids:
                 add((subject, predicate, terms.iri(kind, slug)))
+        if policy.stage:
+            add((subject, v.stage, terms.iri("policy-stage", policy.stage)))
         self.provenance(subject, policy)
 
 

@@ -25,6 +25,9 @@ class PG(DefinedNamespace):
     TargetGroup: URIRef
     PolicyDomain: URIRef
     OrganisationType: URIRef
+    PolicyStage: URIRef
+    BudgetKind: URIRef
+    LegalDongCode: URIRef
 
     government: URIRef
     leadDepartment: URIRef
@@ -36,6 +39,8 @@ class PG(DefinedNamespace):
     plannedEnd: URIRef
     timeline: URIRef
     sourceQuote: URIRef
+    stage: URIRef
+    budgetKind: URIRef
 
 
 def prefixes() -> dict[str, str]:

@@ -9,6 +9,7 @@ counts (``COUNT(*)``) rather than lists: Virtuoso cuts long results at its
 from __future__ import annotations
 
 import json
+import re
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -54,6 +55,19 @@ def _call(opener, request: urllib.request.Request, timeout: float) -> bytes:
         raise PublishError(
             f"cannot reach {request.full_url}: {getattr(error, 'reason', error)}"
         ) from None
+
+
+# A literal typed with a datatype of our ontology (pg:LegalDongCode), as N-Triples ends it.
+_OUR_DATATYPE = re.compile(rb'"\^\^<https://w3id\.org/policy-graph/ontology#[A-Za-z]+>')
+
+
+def is_virtuoso(store: str) -> bool:
+    """Whether ``store`` is Virtuoso's Graph Store endpoint. Virtuoso 7 answers property
+    paths (``skos:broader*`` beside any other pattern) with no rows once a literal typed
+    with a datatype of our ontology's namespace is stored, so literals typed
+    pg:LegalDongCode go to it as plain strings (the same lexical form)."""
+    path = urllib.parse.urlsplit(store).path.rstrip("/")
+    return path.endswith(("/sparql-graph-crud", "/sparql-graph-crud-auth"))
 
 
 def store_endpoints(endpoint: str, sparql: str | None) -> tuple[str, str]:
@@ -106,12 +120,15 @@ def publish(
     engine=None,
 ) -> Published:
     """Replace ``graph_iri`` in the store at ``endpoint`` with ``graph`` (an rdflib Graph,
-    or ``engine``'s store); then check the count there."""
+    or ``engine``'s store); then check the count there. To Virtuoso, administrative codes
+    go as plain strings (see :func:`is_virtuoso`)."""
     from ..graph.engines import get_engine
 
     engine = engine or get_engine("rdflib")
     data, sent = engine.serialise(graph, "nt"), engine.size(graph)
     store, sparql = store_endpoints(endpoint, sparql)
+    if is_virtuoso(store):
+        data = _OUR_DATATYPE.sub(b'"', data)
     opener = _opener(store, user, password)
     separator = "&" if "?" in store else "?"
     request = urllib.request.Request(

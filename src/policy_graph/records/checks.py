@@ -107,8 +107,10 @@ class _References:
         self.labels: dict[str, dict[str, str]] = {}  # what → ko/en label → id
         self._add("government", records.governments)
         self._add("organisation", records.organisations)
-        # A source is published by a news organisation or by a government itself.
+        # A source is published by a news organisation or by a government itself; a
+        # partner or a source's creator may be either too.
         self._add("publisher", [*records.organisations, *records.governments])
+        self._add("organisation or government", [*records.organisations, *records.governments])
         self._add("source", records.sources)
         for concept_kind, words in CONCEPT_WORDS.items():
             self._add(words, records.concepts_of(concept_kind))
@@ -188,6 +190,7 @@ _DECLARED_IN = {
     "department": {"governments"},
     "organisation": {"organisations"},
     "publisher": {"organisations", "governments"},
+    "organisation or government": {"organisations", "governments"},
     "source": {"sources"},
     "programme": {"programmes"},
     **{words: {section} for words, section in zip(CONCEPT_WORDS.values(), CONCEPT_SECTIONS)},
@@ -204,10 +207,11 @@ def _unread_holding(what: str, unread: list[UnreadFile]) -> int | None:
 
 
 def _plural(what: str) -> str:
-    """'technology' → 'technologies', 'department of gwangju' → 'departments of gwangju'."""
+    """'technology' → 'technologies', 'department of gwangju' → 'departments of gwangju',
+    'organisation or government' → 'organisations or governments'."""
     kind, of, rest = what.partition(" of ")
-    kind = kind[:-1] + "ies" if kind.endswith("y") else kind + "s"
-    return f"{kind}{of}{rest}"
+    words = [w[:-1] + "ies" if w.endswith("y") else w + "s" for w in kind.split(" or ")]
+    return f"{' or '.join(words)}{of}{rest}"
 
 
 def _and(words: list[str]) -> str:
@@ -227,6 +231,7 @@ def _check_references(
         refs.check(organisation, "kind", "organisation type", organisation.kind)
     for source in records.sources:
         refs.check(source, "publisher", "publisher", source.publisher)
+        refs.check(source, "creator", "organisation or government", source.creator)
     for concept in records.concepts:
         refs.check(concept, "broader", CONCEPT_WORDS[concept.kind], concept.broader)
     for programme in records.programmes:
@@ -236,6 +241,7 @@ def _check_references(
                 programme, "part_of", f"programme of {programme.government}", programme.part_of
             )
         refs.check(programme, "source", "source", programme.sources)
+        refs.check(programme, "budget_kind", "budget kind", programme.budget_kind)
     for policy in records.policies:
         refs.check(policy, "government", "government", policy.government)
         if policy.government in refs.known["government"]:
@@ -248,9 +254,11 @@ def _check_references(
             refs.check(policy, "programme", f"programme of {policy.government}", policy.programme)
         refs.check(policy, "technologies", "technology", policy.technologies)
         refs.check(policy, "target_groups", "target group", policy.target_groups)
-        refs.check(policy, "partners", "organisation", policy.partners)
+        refs.check(policy, "partners", "organisation or government", policy.partners)
         refs.check(policy, "domains", "domain", policy.domains)
         refs.check(policy, "source", "source", policy.sources)
+        refs.check(policy, "stage", "policy stage", policy.stage)
+        refs.check(policy, "budget_kind", "budget kind", policy.budget_kind)
     refs.report(list(unread))
 
 

@@ -8,7 +8,8 @@ import json
 from pathlib import Path
 
 from ..outputs.files import write_atomic
-from .format import SECTIONS, UNIT, Field, Section
+from .format import SECTIONS, UNIT
+from .sections import Field, Section
 from .values import SOURCE_TYPES
 
 SCHEMA_ID = "https://w3id.org/policy-graph/records.schema.json"
@@ -83,6 +84,25 @@ them (`validate` warns otherwise).
 
 The examples are illustrative: together they form one records folder that loads
 without problems (a test checks it).
+
+## Sources, their texts and their licences
+
+Each source record says where it was read (`url`), who published it, when, its
+headline, the licence of its text and a SHA-256 of the text as it was read
+(`text_sha256`). What happens to the text depends on its licence:
+
+- **Open texts** (`licence: kogl-1`, a public body's release under 공공누리 제1유형, or
+  `cc-by-4.0`) ship in the repository, in `sources/<id>.txt` beside `data/`, and CI
+  checks every quote against them.
+- **A news article's text is its publisher's** (`licence: all-rights-reserved`): only
+  the quotes, the address and the digest are kept. Check the quotes when you curate,
+  with the text in a folder of your own: `policy-graph validate --sources DIR`
+  (repeatable; each folder is searched in turn). A missing text of such a source is a
+  note, not an error: its quotes are then not checked. A text whose SHA-256 is not the
+  record's is an error (another version of the page: review the quotes against it).
+
+The records themselves (what we write: ids, labels, translations, tags) are offered
+under the repository's licence; the quotes remain short excerpts of their sources.
 
 ## Checking as you type
 

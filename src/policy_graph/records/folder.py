@@ -29,15 +29,29 @@ _SUFFIXES = (".yaml", ".yml")
 
 def _record_paths(data_dir: Path, problems: list[Problem]) -> list[Path]:
     """Everything under ``data_dir`` named like a records file, whatever it is (reading
-    refuses what is not a regular file, by name), in a stable order; a folder that
-    cannot be listed is a problem."""
+    refuses what is not a regular file, by name), in a stable order. Linked folders are
+    followed (records kept elsewhere and linked in are read), each folder once: a link
+    that leads back to a folder already read is a problem, as is a folder that cannot be
+    listed."""
 
     def unlisted(error: OSError) -> None:
         where = shown_path(Path(error.filename)) if error.filename else str(data_dir)
         problems.append(Problem(where, message=f"cannot list this folder: {error.strerror}"))
 
-    found = []
-    for folder, folders, files in os.walk(data_dir, onerror=unlisted):
+    found, read = [], set()
+    for folder, folders, files in os.walk(data_dir, onerror=unlisted, followlinks=True):
+        real = os.path.realpath(folder)
+        if real in read:
+            folders[:] = []  # not again, nor below it
+            problems.append(
+                Problem(
+                    folder,
+                    message=f"a link to a folder whose records are read already ({real}): "
+                    "each folder is read once; remove the link",
+                )
+            )
+            continue
+        read.add(real)
         names = [*folders, *files]
         found += [Path(folder, n) for n in names if os.path.splitext(n)[1] in _SUFFIXES]
     return sorted(found)

@@ -2,117 +2,32 @@
 records (name, required or not, type, meaning, example), with the types of
 :mod:`.values`.
 
-Records are read by this declaration (:mod:`.fields`); ``docs/records.md`` and the
+Records are read by this declaration (:mod:`.one_file`), made of the parts of
+:mod:`.sections`; ``docs/records.md`` and the
 JSON Schema ``docs/records.schema.json`` are generated from it (:mod:`.docs`,
 ``python3 tasks.py docs``), and a test fails when they drift.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import cached_property
-
+from .sections import Field, Section, concept_section, id_field, label_fields
 from .values import (
-    ALT_LABELS,
     AMOUNT,
+    CODE_TYPE,
     DATE,
     FIELD_NAMES,
+    LICENCES,
     QUOTES,
-    SLUG_TYPE,
+    SHA256_TYPE,
     SOURCE_TYPES,
     STRING,
     TEXT,
     UNITS,
     YEAR,
-    FieldType,
     one_of,
     reference,
     references,
 )
-
-# --- fields and sections -------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Field:
-    """One field of a record: its YAML name, type, whether it must be given (or must be
-    given with another field), what it means and an example value."""
-
-    name: str
-    type: FieldType
-    meaning: str
-    example: str
-    required: bool = False
-    required_with: str | None = None
-    attribute: str | None = None  # the record's attribute, where it differs from name
-
-    @property
-    def key(self) -> str:
-        return self.attribute or self.name
-
-    def required_in(self, mapping) -> bool:
-        return self.required or (self.required_with is not None and self.required_with in mapping)
-
-
-@dataclass(frozen=True)
-class Section:
-    """A top-level section of a records file (``policies:``) and the form of its records.
-
-    ``example`` is YAML that the docs show and that a test loads."""
-
-    name: str
-    record: str  # what one record is called in messages
-    meaning: str
-    fields: tuple[Field, ...]
-    example: str = ""
-
-    def field(self, name: str) -> Field | None:
-        return self.by_name.get(name)
-
-    @cached_property
-    def by_name(self) -> dict[str, Field]:
-        """Its fields by name (looked up for every key of every record)."""
-        return {f.name: f for f in self.fields}
-
-
-def _id(meaning: str, example: str) -> Field:
-    return Field("id", SLUG_TYPE, meaning, example, required=True)
-
-
-def _labels(example: str, alt_example: str) -> tuple[Field, ...]:
-    return (
-        Field(
-            "label", TEXT, "Its name: Korean as the source writes it, English ours.", example, True
-        ),
-        Field(
-            "alt_labels",
-            ALT_LABELS,
-            "Other names sources use (short forms, other spellings).",
-            alt_example,
-        ),
-    )
-
-
-def _concept(name: str, record: str, meaning: str, example: str, broader: bool = True) -> Section:
-    fields = (
-        _id(
-            f"Stable slug of the {record}; its IRI is `…/id/{record.replace(' ', '-')}/<id>`.",
-            "chatbot",
-        ),
-        *_labels("{ko: 챗봇, en: chatbot}", "{ko: [채팅로봇]}"),
-        Field("definition", TEXT, "What it means, in both languages (ours).", "{ko: …, en: …}"),
-    )
-    if broader:
-        fields += (
-            Field(
-                "broader",
-                references(f"{record}s", False),
-                f"The broader {record}s it is a kind of.",
-                "[ai]",
-            ),
-        )
-    return Section(name, record, meaning, fields, example)
-
 
 # Shared by programmes and policies.
 _WHEN_AND_WHENCE = (
@@ -121,6 +36,13 @@ _WHEN_AND_WHENCE = (
         AMOUNT,
         "Budget in won, only where the source states it (200억 원 = 20000000000).",
         "20000000000",
+    ),
+    Field(
+        "budget_kind",
+        reference("a budget kind"),
+        "What kind of budget `budget_krw` is, only where the source says: money committed, "
+        "requested from the national budget, or a total over several years.",
+        "multi-year-total",
     ),
     Field(
         "planned_end",
@@ -157,12 +79,12 @@ UNIT = Section(
     "A department or agency of a government (실, 국, 본부, 관, 과, 팀 …), written inside "
     "its government's `units`, or inside the unit that holds it (a 팀 in a 정책관).",
     (
-        _id(
+        id_field(
             "Slug of the unit, unique within its government; "
             "its IRI is `…/id/org/<government>-<id>`.",
             "jobs-economy",
         ),
-        *_labels("{ko: 일자리경제실, en: Jobs and Economy Office}", "{ko: [일자리실]}"),
+        *label_fields("{ko: 일자리경제실, en: Jobs and Economy Office}", "{ko: [일자리실]}"),
         Field(
             "unit_type",
             reference("an organisation type"),
@@ -185,12 +107,12 @@ SECTIONS: tuple[Section, ...] = (
         "government",
         "A city, province, county or district government, with its departments and agencies.",
         (
-            _id(
+            id_field(
                 "Slug of the government, also the first word of its policies' and units' "
                 "IRIs; its IRI is `…/id/org/<id>`.",
                 "gwangju",
             ),
-            *_labels("{ko: 광주광역시, en: Gwangju Metropolitan City}", "{ko: [광주시]}"),
+            *label_fields("{ko: 광주광역시, en: Gwangju Metropolitan City}", "{ko: [광주시]}"),
             Field(
                 "kind",
                 reference("an organisation type"),
@@ -205,6 +127,13 @@ SECTIONS: tuple[Section, ...] = (
                 "gwangju",
             ),
             Field(
+                "code",
+                CODE_TYPE,
+                "Its administrative code as the 법정동 code gives it (2 digits for a 시·도, 5 for "
+                "a 시·군·구), as it was at its sources' dates (강원 42 became 51 in 2023).",
+                '"29"',
+            ),
+            Field(
                 "units",
                 UNITS,
                 "Its departments and agencies; leave out when the source names none.",
@@ -217,6 +146,7 @@ governments:
     label: {ko: 광주광역시, en: Gwangju Metropolitan City}
     alt_labels: {ko: [광주시]}
     kind: metropolitan-city
+    code: "29"
     units:
       - id: jobs-economy
         label: {ko: 일자리경제실, en: Jobs and Economy Office}
@@ -246,7 +176,7 @@ governments:
                 "gwangju",
                 True,
             ),
-            _id(
+            id_field(
                 "Slug, unique within its government; "
                 "its IRI is `…/id/programme/<government>-<id>`.",
                 "one-office-one-ai",
@@ -295,7 +225,7 @@ programmes:
                 "gwangju",
                 True,
             ),
-            _id(
+            id_field(
                 "Slug, unique within its government; its IRI is `…/id/policy/<government>-<id>`.",
                 "smart-factory",
             ),
@@ -334,8 +264,9 @@ programmes:
             ),
             Field(
                 "partners",
-                references("organisations"),
-                "Partner institutions the source names.",
+                references("organisations or governments"),
+                "Partner institutions the source names: any organisation of the records, "
+                "another government included (a county's project on its province's platform).",
                 "[chonnam-national-university-hospital]",
             ),
             Field(
@@ -344,6 +275,13 @@ programmes:
                 "Policy domains (health, transport …).",
                 "[industry]",
                 True,
+            ),
+            Field(
+                "stage",
+                reference("a policy stage"),
+                "How far it has come, only where the source says: planned, in preparation, "
+                "under way, in operation.",
+                "in-preparation",
             ),
             *_WHEN_AND_WHENCE,
         ),
@@ -382,11 +320,11 @@ policies:
         "organisation",
         "Any other organisation: a partner institution or a publisher.",
         (
-            _id(
+            id_field(
                 "Slug; its IRI is `…/id/org/<id>` (shared with governments: ids may not repeat).",
                 "chonnam-national-university-hospital",
             ),
-            *_labels(
+            *label_fields(
                 "{ko: 전남대학교병원, en: Chonnam National University Hospital}", "{ko: [전대병원]}"
             ),
             Field(
@@ -413,7 +351,7 @@ organisations:
         "source",
         "A document that states policies. Its text, for `validate --sources DIR`, is DIR/<id>.txt.",
         (
-            _id("Slug; its IRI is `…/id/source/<id>`.", "asiae-2021-01-19-gwangju-1ai"),
+            id_field("Slug; its IRI is `…/id/source/<id>`.", "asiae-2021-01-19-gwangju-1ai"),
             Field(
                 "type",
                 one_of(SOURCE_TYPES),
@@ -443,8 +381,30 @@ organisations:
                 True,
             ),
             Field("issued", DATE, "The date it was published.", "2021-01-19", True),
-            Field("author", STRING, "Its author, as written.", "박선강"),
-            Field("url", STRING, "Where it can be read.", "https://view.asiae.co.kr/…"),
+            Field("author", STRING, "Its byline: the person who wrote it, as written.", "박선강"),
+            Field(
+                "creator",
+                reference("an organisation or a government"),
+                "The body whose release it is, where that is not its publisher (a county's "
+                "press release carried by a newspaper: the county).",
+                "gwangju",
+            ),
+            Field("url", STRING, "Where it was read.", "https://view.asiae.co.kr/…"),
+            Field(
+                "licence",
+                one_of(LICENCES),
+                "Under which licence its text is offered: `kogl-1` (공공누리 제1유형) or "
+                "`cc-by-4.0`, whose texts ship in `sources/`; `all-rights-reserved` (a news "
+                "article: its publisher's), of which only quotes, address and digest are kept.",
+                "all-rights-reserved",
+            ),
+            Field(
+                "text_sha256",
+                SHA256_TYPE,
+                "The SHA-256 of its text as it was read (`sha256sum sources/<id>.txt`): "
+                "`validate --sources` says when the text at hand is another.",
+                "3f5a…",
+            ),
         ),
         """\
 sources:
@@ -455,16 +415,20 @@ sources:
     publisher: asiae
     issued: 2021-01-19
     author: 박선강
+    url: https://www.asiae.co.kr/article/2021011917122915119
+    licence: all-rights-reserved
   - id: gwangsan-2024-02-20          # no headline: named by publisher and date
     type: press-release
     publisher: gwangju-gwangsan
     issued: 2024-02-20
+    licence: kogl-1                  # its text ships: sources/gwangsan-2024-02-20.txt
 """,
     ),
-    _concept(
+    concept_section(
         "technologies",
         "technology",
         "Technologies, shared by every government; `broader` makes the hierarchy (chatbot → AI).",
+        ("chatbot", "{ko: 챗봇, en: chatbot}", "{ko: [채팅로봇]}", "[ai]"),
         """\
 technologies:
   - id: ai
@@ -475,20 +439,22 @@ technologies:
     broader: [ai]
 """,
     ),
-    _concept(
+    concept_section(
         "target_groups",
         "target group",
         "Groups that policies serve, shared by every government.",
+        ("elderly", "{ko: 고령자, en: older people}", "{ko: [어르신]}", "[…]"),
         """\
 target_groups:
   - id: sme-manufacturers
     label: {ko: 중소·중견 제조기업, en: small and mid-sized manufacturers}
 """,
     ),
-    _concept(
+    concept_section(
         "domains",
         "domain",
         "Policy domains, shared by every government.",
+        ("welfare", "{ko: 복지, en: welfare}", "{ko: [사회복지]}", "[…]"),
         """\
 domains:
   - id: industry
@@ -497,10 +463,11 @@ domains:
     label: {ko: 복지, en: welfare}
 """,
     ),
-    _concept(
+    concept_section(
         "organisation_types",
         "organisation type",
         "Kinds of governments, units and organisations (used as `org:classification`).",
+        ("county", "{ko: 군, en: county}", "{en: [gun]}", "[…]"),
         """\
 organisation_types:
   - id: metropolitan-city
@@ -516,6 +483,34 @@ organisation_types:
   - {id: hospital, label: {ko: 병원, en: hospital}}
   - {id: publisher, label: {ko: 언론사, en: publisher}}
 """,
+    ),
+    concept_section(
+        "policy_stages",
+        "policy stage",
+        "How far a policy has come (`stage`), shared by every government.",
+        ("under-way", "{ko: 추진 중, en: under way}", "{ko: [시범 운영]}", None),
+        """\
+policy_stages:
+  - id: in-preparation
+    label: {ko: 준비 중, en: in preparation}
+  - id: in-operation
+    label: {ko: 운영 중, en: in operation}
+""",
+        broader=False,
+    ),
+    concept_section(
+        "budget_kinds",
+        "budget kind",
+        "What a budget is (`budget_kind`), shared by every government.",
+        ("committed", "{ko: 확보 예산, en: committed}", "{ko: [투입]}", None),
+        """\
+budget_kinds:
+  - id: committed
+    label: {ko: 확보 예산, en: committed budget}
+  - id: multi-year-total
+    label: {ko: 다년간 총액, en: total over several years}
+""",
+        broader=False,
     ),
 )
 

@@ -21,6 +21,8 @@ KIND_PREFIXES = {
     "target-group": "pgtarget",
     "domain": "pgdomain",
     "organisation-type": "pgorgtype",
+    "policy-stage": "pgstage",
+    "budget-kind": "pgbudgetkind",
     "scheme": "pgscheme",
     "source": "pgsource",
 }

@@ -16,9 +16,18 @@ CONCEPT_WORDS = {
     "target-group": "target group",
     "domain": "domain",
     "organisation-type": "organisation type",
+    "policy-stage": "policy stage",
+    "budget-kind": "budget kind",
 }
 # The sections that declare them, in the same order.
-CONCEPT_SECTIONS = ("technologies", "target_groups", "domains", "organisation_types")
+CONCEPT_SECTIONS = (
+    "technologies",
+    "target_groups",
+    "domains",
+    "organisation_types",
+    "policy_stages",
+    "budget_kinds",
+)
 
 
 # --- the records ------------------------------------------------------------
@@ -72,6 +81,7 @@ class Government:
     alt_labels: dict[str, tuple[str, ...]]
     kind: str
     part_of: str | None
+    code: str | None
     units: tuple[Unit, ...]
     origin: Origin
 
@@ -99,6 +109,9 @@ class Source:
     issued: dt.date
     author: str | None
     url: str | None
+    creator: str | None
+    licence: str | None
+    text_sha256: str | None
     origin: Origin
 
 
@@ -112,6 +125,7 @@ class Programme:
     description: Text | None
     part_of: str | None
     budget_krw: Decimal | None
+    budget_kind: str | None
     planned_end: int | None
     timeline: str | None
     quotes: tuple[str, ...]
@@ -133,7 +147,9 @@ class Policy:
     target_groups: tuple[str, ...]
     partners: tuple[str, ...]
     domains: tuple[str, ...]
+    stage: str | None
     budget_krw: Decimal | None
+    budget_kind: str | None
     planned_end: int | None
     timeline: str | None
     quotes: tuple[str, ...]

@@ -15,7 +15,7 @@ from typing import Any
 
 from ..errors import Problem
 from .folder import shown_path
-from .format import SECTION_BY_NAME, UNIT, Field, Section
+from .format import SECTION_BY_NAME, UNIT
 from .model import (
     Concept,
     Government,
@@ -27,6 +27,7 @@ from .model import (
     Source,
     Unit,
 )
+from .sections import Field, Section
 from .values import InvalidValue, describe, did_you_mean, excerpt, parse_slug
 from .yaml_loader import LineMapping, Unreadable, duplicate_keys, load_yaml, read_text
 
@@ -244,7 +245,8 @@ def _read_units(
 
 def _concept_maker(kind: str) -> Callable[[_Fields], Concept]:
     def make(reader: _Fields) -> Concept:
-        return Concept(kind=kind, **reader.values(_no_nesting), origin=reader.origin)
+        values = {"broader": (), **reader.values(_no_nesting)}  # flat vocabularies have none
+        return Concept(kind=kind, **values, origin=reader.origin)
 
     return make
 
@@ -262,6 +264,8 @@ _RECORD_MAKERS: dict[str, Callable[[_Fields], Any]] = {
     "target_groups": _concept_maker("target-group"),
     "domains": _concept_maker("domain"),
     "organisation_types": _concept_maker("organisation-type"),
+    "policy_stages": _concept_maker("policy-stage"),
+    "budget_kinds": _concept_maker("budget-kind"),
     "programmes": _maker(Programme),
     "policies": _maker(Policy),
 }

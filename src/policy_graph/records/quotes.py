@@ -6,10 +6,12 @@ marks must be as the source writes them (the query contract's rule).
 
 from __future__ import annotations
 
+import hashlib
 import re
+import warnings
 from pathlib import Path
 
-from ..errors import Problem
+from ..errors import GraphNote, Problem
 from .amounts import amounts_in, years_in
 from .model import Records, record_name
 
@@ -27,26 +29,49 @@ def source_text_file(sources_dir: Path, source_id: str) -> Path | None:
     return candidates[0] if candidates else None
 
 
-def check_quotes(records: Records, sources_dir: Path | str) -> list[Problem]:
-    """One Problem per quote that none of its record's sources contains verbatim."""
-    sources_dir = Path(sources_dir)
-    if not sources_dir.is_dir():
-        return [Problem(str(sources_dir), message="no such sources folder")]
-    problems, texts = [], {}
+def check_quotes(records: Records, sources_dirs) -> list[Problem]:
+    """One Problem per quote that none of its record's sources contains verbatim, per
+    source without a text in ``sources_dirs`` (a folder, or several searched in turn),
+    and per text that is not the one curated (its SHA-256 is not the record's).
+
+    A source whose text is its publisher's (``licence: all-rights-reserved``) may have
+    no text at hand: its quotes are then not checked, and a GraphNote says so."""
+    folders = (
+        [Path(sources_dirs)]
+        if isinstance(sources_dirs, str | Path)
+        else list(map(Path, sources_dirs))
+    )
+    missing = [folder for folder in folders if not folder.is_dir()]
+    if missing:
+        return [Problem(str(folder), message="no such sources folder") for folder in missing]
+    problems, texts, unchecked = [], {}, []
     for source in records.sources:
-        path = source_text_file(sources_dir, source.id)
-        if path is None:
+        path = next(filter(None, (source_text_file(f, source.id) for f in folders)), None)
+        if path is None and source.licence == "all-rights-reserved":
+            unchecked.append(source.id)
+        elif path is None:
+            places = " or ".join(map(str, folders))
             problems.append(
-                Problem(
-                    source.origin.file,
-                    source.origin.line,
-                    f"source {source.id}",
-                    "id",
-                    f"no text of this source in {sources_dir} (expected {source.id}.txt)",
+                _source_problem(
+                    source, f"no text of this source in {places} (expected {source.id}.txt)"
                 )
             )
-            continue
-        texts[source.id] = fold_space(path.read_text(encoding="utf-8"))
+        else:
+            data = path.read_bytes()
+            digest = hashlib.sha256(data).hexdigest()
+            if source.text_sha256 and digest != source.text_sha256:
+                problems.append(
+                    _source_problem(
+                        source,
+                        f"{path} is not the text that was curated: its SHA-256 is {digest[:12]}…, "
+                        f"the record's {source.text_sha256[:12]}… (restore the text, or review "
+                        "every quote against this one and update text_sha256)",
+                        "text_sha256",
+                    )
+                )
+            texts[source.id] = fold_space(data.decode("utf-8"))
+    if unchecked:
+        warnings.warn(GraphNote(_unchecked_in_words(unchecked)), stacklevel=2)
     for record in [*records.programmes, *records.policies]:
         available = {s: texts[s] for s in record.sources if s in texts}
         if not available:
@@ -66,6 +91,20 @@ def check_quotes(records: Records, sources_dir: Path | str) -> list[Problem]:
                 )
             )
     return problems
+
+
+def _source_problem(source, message: str, field: str = "id") -> Problem:
+    line = source.origin.line_of(field)
+    return Problem(source.origin.file, line, f"source {source.id}", field, message)
+
+
+def _unchecked_in_words(ids: list[str]) -> str:
+    shown = ", ".join(ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
+    count = f"{len(ids)} source{'s' if len(ids) != 1 else ''}"
+    return (
+        f"the quotes of {count} were not checked: their texts are their publishers' "
+        f"(licence all-rights-reserved) and none is at hand ({shown})"
+    )
 
 
 def quote_line(record, number: int) -> int:

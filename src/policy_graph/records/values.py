@@ -27,6 +27,16 @@ SOURCE_TYPES: dict[str, tuple[str, str, str]] = {
     "web-page": ("schema:WebPage", "웹 페이지", "web page"),
 }
 
+# A source text's licence → the licence's IRI (None: no open licence; the text is its
+# publisher's, and only quotes of it, its address and its digest are kept).
+LICENCES: dict[str, str | None] = {
+    "kogl-1": "https://www.kogl.or.kr/info/licenseType1.do",
+    "cc-by-4.0": "https://creativecommons.org/licenses/by/4.0/",
+    "all-rights-reserved": None,
+}
+CODE = re.compile(r"\d{2}|\d{5}")
+SHA256 = re.compile(r"[0-9a-f]{64}")
+
 
 class InvalidValue(ValueError):  # noqa: N818 - a signal to the loader, not an error API
     """A field's value does not fit its type; ``line`` when a nested line is to blame."""
@@ -255,6 +265,28 @@ def parse_amount(value: Any) -> Decimal:
     return amount
 
 
+def parse_code(value: Any) -> str:
+    if isinstance(value, int) and not isinstance(value, bool):
+        raise InvalidValue(f'write the code as a text in quotes: "{value}" (a code is no number)')
+    text = parse_string(value)
+    if not CODE.fullmatch(text):
+        raise InvalidValue(
+            f"expected an administrative code of 2 digits (a 시·도) or 5 (a 시·군·구), "
+            f"got {describe(text)}"
+        )
+    return text
+
+
+def parse_sha256(value: Any) -> str:
+    text = parse_string(value)
+    if not SHA256.fullmatch(text):
+        raise InvalidValue(
+            f"expected a SHA-256 digest of 64 lowercase hex digits (sha256sum prints it), "
+            f"got {describe(text)}"
+        )
+    return text
+
+
 def parse_date(value: Any) -> dt.date:
     if isinstance(value, dt.datetime):
         return value.date()
@@ -348,4 +380,12 @@ YEAR = FieldType(
 )
 AMOUNT = FieldType("number of won", parse_amount, {"type": "number", "minimum": 0})
 DATE = FieldType("date (`YYYY-MM-DD`)", parse_date, {"type": "string", "format": "date"})
+CODE_TYPE = FieldType(
+    "administrative code (2 or 5 digits, in quotes)",
+    parse_code,
+    {"type": "string", "pattern": "^(\\d{2}|\\d{5})$"},
+)
+SHA256_TYPE = FieldType(
+    "SHA-256 digest (64 hex digits)", parse_sha256, {"type": "string", "pattern": SHA256.pattern}
+)
 UNITS = FieldType("list of units (records of the `units` form below)", None, {}, empty=())
