@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 
 import pytest
 from click.testing import CliRunner
@@ -18,6 +19,7 @@ from policy_graph.errors import QueryError, UsageError
 from policy_graph.graph.vocab import PG
 from policy_graph.query.saved import saved_queries
 from policy_graph.records.iris import PGID
+from tests.helpers import DATA
 
 
 def _run(article_graph, name, **params) -> Result:
@@ -204,9 +206,13 @@ def test_department_neighbourhood_is_a_graph(article_graph):
 
 
 @pytest.fixture
-def runner(article_graph, monkeypatch):
-    """`policy-graph query` on the session's graph (the command's own loading is tested below)."""
-    monkeypatch.setattr(api, "load_graph", lambda *args, **kwargs: article_graph)
+def runner(tmp_path_factory, monkeypatch):
+    """`policy-graph query` run where ./data holds the article's records (the command
+    builds their graph once and keeps it in the test session's cache folder)."""
+    work = tmp_path_factory.getbasetemp() / "article-work"
+    if not work.exists():
+        shutil.copytree(DATA, work / "data")
+    monkeypatch.chdir(work)
     return CliRunner()
 
 

@@ -12,6 +12,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import SKOS
 
 from policy_graph import api
+from policy_graph.errors import UsageError
 from policy_graph.graph.vocab import PG
 from policy_graph.query.saved import saved_queries
 from policy_graph.records.iris import PGID
@@ -31,6 +32,8 @@ PER_GOVERNMENT = (
     "policies-per-programme",
     "policies-using-technology",
     "policies-without-partner",
+    "policy-stages",
+    "programmes",
     "technologies-by-government",
 )
 TESTED = set()
@@ -207,6 +210,8 @@ def test_provenance_of_a_policy_whose_source_has_no_headline(ask):
             "sourceTitle": "한빛특별시 누리구 보도자료 (2024-03-05)",
             "publisherName": "한빛특별시 누리구",
             "issued": date(2024, 3, 5),
+            "creatorName": None,
+            "licence": None,
         }
     ]
     plan = ask("policy-provenance", lang="en", policy=_iri("policy/hanbit-ai-academy"))
@@ -500,6 +505,98 @@ def test_a_department_neighbourhood_is_not_its_namesakes(ask):
     assert set(graph.objects(None, PG.government)) == {URIRef(PGID["org/hanbit"])}
 
 
+@covers("programmes")
+def test_programmes_with_their_budgets_years_and_policies(ask):
+    rows = ask("programmes")
+    assert [
+        (r["government"], r["programme"], r["partOfName"], r["budgetKRW"], r["budgetKindName"],
+         r["plannedEnd"], r["timeline"], r["policies"])
+        for r in rows
+    ] == [
+        ("org/gwangju", "programme/gwangju-one-office-one-ai", None, None, None, None, None, 5),
+        ("org/hanbit", "programme/hanbit-ai-master-plan", None, 206_400_000_000, "다년간 총액",
+         "2026", None, 4),
+        ("org/hanbit", "programme/hanbit-ai-infrastructure", "한빛 AI 종합계획", None, None,
+         None, None, 1),
+        ("org/hanbit", "programme/hanbit-ai-citizen-services", "한빛 AI 종합계획", None, None,
+         None, None, 1),
+        ("org/hanbit", "programme/hanbit-ai-talent", "한빛 AI 종합계획", None, None, None,
+         None, 1),
+    ]  # fmt: skip
+    english = ask("programmes", lang="en", government="Hanbit Special City")
+    assert [(r["programmeName"], r["budgetKindName"]) for r in english][0] == (
+        "Hanbit AI master plan",
+        "total over several years",
+    )
+
+
+@covers("policy-stages")
+def test_policy_stages_as_their_sources_say(ask):
+    rows = ask("policy-stages")
+    assert [
+        (r["stageName"], r["policy"], r["governmentName"], r["departmentName"]) for r in rows
+    ] == [
+        ("계획", "policy/garam-flood-sensors", "가람군", None),
+        ("계획", "policy/hanbit-nuri-ai-check-in-calls", "한빛특별시 누리구", None),
+        ("운영 중", "policy/hanbit-nuri-smart-health-care", "한빛특별시 누리구", None),
+    ]
+    budgets = ask("budgets")
+    kinds = {r["item"]: r["budgetKRW"] for r in budgets if r["item"]}
+    assert kinds["policy/garam-smart-farm-control"] == 1_200_000_000
+    english = ask("policy-stages", lang="en", government="가람군")
+    assert [(r["stageName"], r["title"]) for r in english] == [("planned", "IoT flood sensors")]
+
+
+# --- parameters that name a resource -----------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["org/garam", "garam", "가람군", "Garam County"])
+def test_a_government_is_named_by_its_iri_id_or_any_label(ask, name):
+    value = _iri(name) if "/" in name else name
+    rows = ask("policies-without-partner", government=value)
+    assert {r["government"] for r in rows} == {"org/garam"} and len(rows) == 2
+
+
+def test_a_target_group_is_named_by_an_alternative_label_in_either_language(ask):
+    by_label = ask("policies-for-target-group", group="고령자")
+    assert ask("policies-for-target-group", group="어르신") == by_label
+    assert ask("policies-for-target-group", group="elderly") == by_label
+    assert {r["policy"] for r in by_label} >= {"policy/hanbit-nuri-ai-check-in-calls"}
+
+
+def test_a_name_two_governments_share_asks_which(ask):
+    with pytest.raises(UsageError) as refused:
+        ask("department-neighbourhood", department="기획조정실")
+    assert str(refused.value) == (
+        "--param department: '기획조정실' names 2 departments; give one by its id or IRI:\n"
+        "  기획조정실 (광주광역시): gwangju-planning-coordination\n"
+        "  기획조정실 (한빛특별시): hanbit-planning-coordination"
+    )
+
+
+def test_a_name_nothing_has_gets_the_nearest(ask):
+    with pytest.raises(UsageError) as refused:
+        ask("policies-without-partner", government="가람")
+    assert str(refused.value) == (
+        "--param government: no government is called '가람' in this graph (nearest: 가람군)"
+    )
+    with pytest.raises(UsageError) as unknown:
+        ask("policies-without-partner", government=_iri("org/nowhere"))
+    assert str(unknown.value).startswith(
+        "--param government: no government is called "
+        "<https://w3id.org/policy-graph/id/org/nowhere> in this graph (known: "
+    )
+
+
+def test_a_government_without_departments_stands_in_for_its_neighbourhood(ask):
+    graph = ask("department-neighbourhood", department="가람군")
+    garam = URIRef(PGID["org/garam"])
+    policies = set(graph.subjects(PG.government, garam))
+    assert policies == {URIRef(PGID["policy/garam-smart-farm-control"]),
+                        URIRef(PGID["policy/garam-flood-sensors"])}  # fmt: skip
+    assert set(graph.subjects(PG.leadDepartment, None)) == set()
+
+
 # --- every query, every government ---------------------------------------------------
 
 
@@ -529,7 +626,7 @@ def test_every_saved_query_is_tested_here_and_takes_a_government_where_it_lists_
     for name, saved in catalogue.items():
         government = saved.parameter("government")
         if government is not None:
-            assert "<https://w3id.org/policy-graph/id/org/" in government.description, name
+            assert "its IRI, id or name" in government.description, name
 
 
 @pytest.mark.parametrize("name", sorted(saved_queries()))

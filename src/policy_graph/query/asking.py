@@ -9,6 +9,7 @@ from ..graph.engines import OxigraphView, get_engine
 from ..graph.loading import open_store
 from ..graph.pipeline import DEFAULT_ENGINE
 from . import sparql
+from .names import resolve_names
 from .saved import query_bindings, resolve_query
 
 
@@ -46,9 +47,18 @@ def answer(
     limit: int | None = None,
     offset: int = 0,
 ):
-    """:func:`run_query` of a query already found (its text, and its SavedQuery if saved)."""
+    """:func:`run_query` of a query already found (its text, and its SavedQuery if saved).
+    Parameters that name a resource are looked up where the query runs (see
+    :mod:`.names`)."""
     bindings = query_bindings(saved, params or {}, lang)
+    given = set(params or {})  # a default is used as it is
     if endpoint:
+        bindings = resolve_names(
+            saved,
+            bindings,
+            lambda text: [tuple(row) for row in sparql.run_remote(endpoint, text, {})],
+            given,
+        )
         return sparql.run_remote(endpoint, query_text, bindings, limit=limit, offset=offset)
     if graph is None:
         chosen, graph = open_store(engine=engine or DEFAULT_ENGINE)
@@ -56,4 +66,10 @@ def answer(
         chosen, graph = get_engine("oxigraph"), graph.oxigraph
     else:
         chosen = get_engine("rdflib" if isinstance(graph, Graph) else engine or "oxigraph")
+    bindings = resolve_names(
+        saved,
+        bindings,
+        lambda text: [tuple(row) for row in sparql.execute(graph, text, None, chosen)],
+        given,
+    )
     return sparql.execute(graph, query_text, bindings, chosen, limit, offset)
