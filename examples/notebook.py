@@ -19,16 +19,17 @@ result = api.run_query("policies-per-department", params={"dept": "기획조정�
 for row in api.result_rows(result):
     print(row["name"], row["policies"], row["titles"])
 
-# Your own query, with English labels bound through ?lang.
+# Your own query, with English labels bound through ?lang and one government's
+# policies through ?government (an IRI in angle brackets).
 result = api.run_query(
     text="""
     PREFIX pg: <https://w3id.org/policy-graph/ontology#>
     PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
     SELECT ?title ?budget WHERE {
-      ?policy pg:budgetKRW ?budget ; rdfs:label ?title .
+      ?policy pg:budgetKRW ?budget ; rdfs:label ?title ; pg:government ?government .
       FILTER(LANG(?title) = ?lang)
     }""",
-    params={"lang": "en"},
+    params={"lang": "en", "government": "<https://w3id.org/policy-graph/id/org/gwangju>"},
     graph=graph,
 )
 rows = api.result_rows(result)

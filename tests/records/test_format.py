@@ -15,7 +15,7 @@ from policy_graph.errors import InputError
 from policy_graph.records.docs import json_schema, markdown
 from policy_graph.records.format import SECTIONS, UNIT
 from policy_graph.records.reading import load_records
-from tests.helpers import DATA, MANY, MINIMAL, REPO
+from tests.helpers import DATA, MANY, MINIMAL, REPO, SHIPPED_DATA
 
 DOCS = REPO / "docs"
 
@@ -84,7 +84,7 @@ def test_the_readme_examples_load_with_the_article_records(tmp_path):
 
     blocks = _yaml_blocks((REPO / "README.md").read_text(encoding="utf-8"))
     assert len(blocks) >= 3
-    shutil.copytree(DATA, tmp_path / "data")
+    shutil.copytree(SHIPPED_DATA, tmp_path / "data")
     _write_examples(tmp_path / "data" / "readme", blocks)
     records = load_records(tmp_path / "data")
     gangseo = next(g for g in records.governments if g.id == "seoul-gangseo")
@@ -165,7 +165,9 @@ def test_the_json_schema_rejects_what_the_loader_rejects(edit, message):
     assert any(m == message or m.startswith(message) for m in messages), messages
 
 
-@pytest.mark.parametrize("path", sorted(DATA.rglob("*.yaml")), ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path", sorted([*SHIPPED_DATA.rglob("*.yaml"), *DATA.rglob("*.yaml")]), ids=str
+)
 def test_every_data_file_names_the_schema_for_editors(path):
     first = path.read_text(encoding="utf-8").splitlines()[0]
     prefix = "# yaml-language-server: $schema="
