@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import networkx as nx
 import pytest
@@ -165,16 +166,17 @@ def test_query_view_draws_a_construct_answer(article_graph):
     assert kinds[PLANNING] == "department"
     assert sum(1 for k in kinds.values() if k == "policy") == 4
     assert len(view.data["policies"]) == 4 and view.data["page"]["empty"]["en"] == ""
+    # Gwangju names a department for every policy: none stand under the government itself.
     elsewhere = api.query_view(
-        article_graph,
-        "department-neighbourhood",
-        params={"department": "<https://w3id.org/policy-graph/id/org/nowhere>"},
+        article_graph, "department-neighbourhood", params={"department": "광주광역시"}
     )
     assert len(elsewhere.network) == 0
     assert elsewhere.data["page"]["empty"]["en"] == (
         "This query's answer is empty. Change its parameters: "
         "policy-graph viz --query department-neighbourhood --param department=…"
     )
+    with pytest.raises(UsageError, match="no department is called 'nowhere' in this graph"):
+        api.query_view(article_graph, "department-neighbourhood", params={"department": "nowhere"})
     with pytest.raises(
         UsageError, match="a view needs a CONSTRUCT or DESCRIBE query; this is a SELECT query"
     ):
@@ -343,3 +345,30 @@ def test_a_query_views_edges_carry_the_relation_keys_the_page_reads(article_grap
     view = api.query_view(article_graph, "department-neighbourhood")
     keys = {edge[2] for edge in view.data["graph"]["edges"]}
     assert "leadDepartment" in keys and keys <= set(view.data["relations"])
+
+
+def test_the_index_lists_every_government_it_counts_those_without_policies_too(tmp_path):
+    import shutil
+
+    from tests.helpers import MANY
+
+    data = shutil.copytree(MANY, tmp_path / "data")
+    (data / "province.yaml").write_text(
+        "governments:\n"
+        "  - id: hanbit-province\n"
+        "    label: {ko: 한빛도, en: Hanbit Province}\n"
+        "    kind: metropolitan-city\n",
+        encoding="utf-8",
+    )
+    views, written = api.make_views(
+        data, tmp_path / "g.ttl", out_dir=tmp_path / "v", all_views=True
+    )
+    index = written["index.html"].read_text(encoding="utf-8")
+    covers = re.search(r'<p id="covers">지방정부 (\d+)곳', index)
+    rows = re.findall(
+        r"<tr><td>(.*?)</td><td class=\"number\">(\d+)</td></tr>",
+        index.split('id="governments-list"')[1].split("</table>")[0],
+    )
+    assert int(covers.group(1)) == len(rows) == 5
+    assert ("한빛도", "0") in rows  # listed, without a page: it has no policy
+    assert ('<a href="government-garam.html">가람군</a>', "2") in rows

@@ -291,10 +291,13 @@ RESULT_FORMATS = (
 DESCRIPTION_FORMS = ("ttl", "html", "jsonld", "nt", "xml")
 LICENCE = URIRef("https://opensource.org/license/mit")
 LICENCE_NOTE = {
-    "ko": "이 그래프의 레코드는 policy-graph 저장소의 라이선스(MIT)를 따른다. "
-    "데이터에 따로 정한 라이선스는 없다.",
+    "ko": "이 그래프의 레코드는 policy-graph 저장소의 라이선스(MIT)를 따른다. 인용문"
+    "(pg:sourceQuote)은 출처 본문의 짧은 인용이며, 본문의 저작권은 각 발행처에 있다 "
+    "(출처마다 주소와 라이선스를 밝힌다).",
     "en": "The records of this graph are under the licence of the policy-graph repository "
-    "(MIT); there is no separate licence for the data.",
+    "(MIT). Quotes (pg:sourceQuote) are short excerpts of their sources, whose texts "
+    "remain their publishers' (each source gives its address, and its licence where it "
+    "has an open one).",
 }
 DATASET_TITLE = {
     "ko": "정책 그래프: 지방정부의 AI 정책",

@@ -191,6 +191,8 @@ class Statistics:
     isolated_departments: list[str]
     communities: list[dict]  # {"technologies": [...], "holders": n, "examples": [...]}
     stand_ins: list[str] = field(default_factory=list)
+    # Every government, those without a policy too: (IRI, label, policies), by label.
+    government_policies: list[tuple[str, str, int]] = field(default_factory=list)
 
 
 def statistics(catalogue, lang: str = "ko", top: int = 10) -> Statistics:
@@ -224,6 +226,11 @@ def statistics(catalogue, lang: str = "ko", top: int = 10) -> Statistics:
     sharing = _sharing(holders_of, uses)
     departments = sorted(((label(h), n) for h, n in sharing.items()), key=lambda x: (-x[1], x[0]))
     counts = Counter(catalogue.kinds.values())
+    per_government = Counter(p.government for p in catalogue.policies.values() if p.government)
+    governments = sorted(
+        ((g, label(g), per_government[g]) for g in catalogue.governments),
+        key=lambda row: (row[1], row[0]),
+    )
     return Statistics(
         counts={kind: counts[kind] for kind in KINDS if counts.get(kind)},
         governments=len(catalogue.governments),
@@ -234,6 +241,7 @@ def statistics(catalogue, lang: str = "ko", top: int = 10) -> Statistics:
         isolated_departments=sorted(label(h) for h, n in sharing.items() if n == 0),
         communities=_communities(uses, label),
         stand_ins=sorted(label(g) for g in stand_ins),
+        government_policies=governments,
     )
 
 

@@ -64,13 +64,23 @@ def render(view, lang: str = "ko") -> str:
 def index_page(views, stats, lang: str = "ko") -> str:
     """index.html: what the graph covers, links to every view, and the analysis."""
     from .analysis import KIND_NAMES
+    from .page_data import government_page_name
 
     kind_names = {k: names[1 if lang == "ko" else 0] for k, names in KIND_NAMES.items()}
     governments = [view for view in views if view.name.startswith("government-")]
+    pages = {view.name for view in governments}
+    # Every government the index counts, with its page where it has one (a government
+    # without policies has none, and is listed with 0).
+    government_rows = [
+        (name, page if page in pages else None, count)
+        for iri, name, count in stats.government_policies
+        for page in [government_page_name(iri)]
+    ]
     return _template("index.html.j2").render(
         lang=lang,
         main_views=[view for view in views if view not in governments],
         government_views=governments,
+        government_rows=government_rows,
         stats=stats,
         kind_names=kind_names,
     )
