@@ -421,3 +421,55 @@ def test_policy_graph_query_endpoint_answers_as_the_local_graph(server, tmp_path
     remote = run_cli(*asked, "--endpoint", server[0] + "/sparql", cwd=tmp_path)
     assert remote.returncode == 0, remote.stderr
     assert remote.stdout == local.stdout and len(local.stdout.splitlines()) > 2
+
+
+# --- saved queries by name, parameters by name -----------------------------------------
+
+
+@pytest.fixture(scope="module")
+def many_server(tmp_path_factory):
+    """`policy-graph serve` on four governments, two of which have a 기획조정실."""
+    work = tmp_path_factory.mktemp("serve-many")
+    with serving(
+        work, "--data", str(MANY), "--graph-file", str(work / "graph.ttl")
+    ) as running:  # fmt: skip
+        yield running
+
+
+def _saved(base: str, name: str, **params) -> tuple[int, str]:
+    from urllib.parse import urlencode
+
+    status, _headers, body = request(f"{base}/queries/{name}?{urlencode(params)}")
+    return status, body.decode("utf-8")
+
+
+def test_a_saved_query_is_asked_by_name_with_its_parameters_by_name(many_server):
+    base = many_server[0]
+    status, body = _saved(base, "policies-without-partner", government="가람군", format="csv")
+    assert status == 200
+    rows = list(csv.DictReader(io.StringIO(body)))
+    assert {r["policy"].rsplit("/", 1)[-1] for r in rows} == {
+        "garam-flood-sensors", "garam-smart-farm-control"
+    }  # fmt: skip
+    status, english = _saved(
+        base, "policies-for-target-group", group="어르신", lang="en", format="csv"
+    )
+    assert status == 200 and "older people," in english
+
+
+def test_a_saved_querys_parameter_that_names_several_is_a_400_listing_them(many_server):
+    base = many_server[0]
+    assert _saved(base, "department-neighbourhood", department="기획조정실") == (
+        400,
+        "parameter department: '기획조정실' names 2 departments; give one by its id or IRI:\n"
+        "  기획조정실 (광주광역시): gwangju-planning-coordination\n"
+        "  기획조정실 (한빛특별시): hanbit-planning-coordination\n",
+    )
+    status, body = _saved(base, "policies-without-partner", government="가람")
+    assert (status, body) == (
+        400,
+        "parameter government: no government is called '가람' in this graph (nearest: 가람군)\n",
+    )
+    assert _saved(base, "budgets", year="2025")[0] == 400
+    status, body = _saved(base, "no-such-query")
+    assert status == 404 and body.startswith("no saved query 'no-such-query'")

@@ -94,6 +94,37 @@ def answer_query(
         return plain(400, str(error))
 
 
+def answer_saved_query(
+    engine, store, name: str, params: dict, accept, fmt, max_rows: int | None
+) -> Answer:
+    """The answer to the saved query ``name`` with ``params`` (a parameter that names
+    a resource takes its IRI, id or any name: see query/names.py): 404 for a query
+    that is not saved, 400 for a parameter it does not take or a name that names
+    nothing or several things (the message lists them)."""
+    from ..errors import UsageError
+    from ..query import sparql
+    from ..query.names import resolve_names
+    from ..query.saved import find_saved_query, query_bindings
+
+    try:
+        saved = find_saved_query(name)
+    except UsageError as error:
+        return plain(404, str(error))
+    try:
+        bindings = query_bindings(saved, params, None)
+        bindings = resolve_names(
+            saved,
+            bindings,
+            lambda text: [tuple(row) for row in sparql.execute(store, text, None, engine)],
+            set(params),
+            named="parameter {}",
+        )
+        text = sparql.bind(saved.text, bindings)
+    except (UsageError, QueryError) as error:
+        return plain(400, str(error))
+    return answer_query(engine, store, text, accept, fmt, max_rows)
+
+
 @lru_cache(maxsize=256)
 def _readable(text: str) -> CanonicalQuery:
     """The text to run, checked; kept for the texts asked most (editors and

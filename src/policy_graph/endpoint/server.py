@@ -168,6 +168,16 @@ class Endpoint:
             return self._ask(request)
         if path == "/dump.nt":
             return self._ask({"kind": "dump"})
+        if path.startswith("/queries/"):
+            request = {
+                "kind": "saved",
+                "name": path[len("/queries/") :],
+                "params": {k: v[0] for k, v in params.items() if k not in ("format", "output")},
+                "accept": accept,
+                "format": _first(params, "format") or _first(params, "output"),
+                "max_rows": self.limits.max_rows,
+            }
+            return self._ask(request)
         return plain(404, f"no such page: {path[:80]}; the SPARQL endpoint is /sparql")
 
     def _sparql(self, environ) -> Answer:

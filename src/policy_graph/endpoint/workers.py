@@ -365,6 +365,13 @@ def answer_request(engine, store, build: Build, request: dict) -> Answer:
         )  # fmt: skip
     if kind == "dump":
         return Answer(200, "application/n-triples", engine.serialise(store, "nt"))
+    if kind == "saved":
+        from .protocol import answer_saved_query
+
+        return answer_saved_query(
+            engine, store, request["name"], request["params"], request.get("accept"),
+            request.get("format"), request.get("max_rows"),
+        )  # fmt: skip
     from . import resources
 
     if kind == "resource":

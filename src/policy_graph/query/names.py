@@ -78,18 +78,19 @@ _NAMES = (
 Run = Callable[[str], list]  # SPARQL SELECT text → its rows
 
 
-def resolve_names(saved, bindings: dict, run: Run, given) -> dict:
+def resolve_names(saved, bindings: dict, run: Run, given, named: str = "--param {}") -> dict:
     """``bindings`` with each parameter of ``saved`` that names a resource (see KINDS)
     and was ``given`` (by its name: a default is an IRI, used as it is, and may name
     nothing in a graph of other governments) bound to that resource's IRI; UsageError
-    when a name or IRI names none of that kind, or a name names several."""
+    when a name or IRI names none of that kind, or a name names several (its message
+    names the parameter as ``named`` does: the command's --param, the endpoint's)."""
     if saved is None:
         return bindings
     resolved = dict(bindings)
     for name, value in bindings.items():
         kind = KINDS.get(name)
         if kind is not None and name in given and saved.parameter(name) is not None:
-            resolved[name] = _resolve(name, kind, value, run)
+            resolved[name] = _resolve(named.format(name), kind, value, run)
     return resolved
 
 
@@ -111,7 +112,7 @@ def _resolve(parameter: str, kind: ResourceKind, value, run: Run) -> URIRef:
     shown = f"<{text}>" if isinstance(value, URIRef) else repr(text)
     if not found:
         raise UsageError(
-            f"--param {parameter}: no {kind.word} is called {shown} in this graph"
+            f"{parameter}: no {kind.word} is called {shown} in this graph"
             + _nearest(kind, text, run)
         )
     choices = "\n".join(
@@ -121,7 +122,7 @@ def _resolve(parameter: str, kind: ResourceKind, value, run: Run) -> URIRef:
         for iri, (label, government) in sorted(found.items(), key=lambda item: (item[1], item[0]))
     )
     raise UsageError(
-        f"--param {parameter}: {shown} names {len(found)} {kind.word}s; give one by its id "
+        f"{parameter}: {shown} names {len(found)} {kind.word}s; give one by its id "
         f"or IRI:\n{choices}"
     )
 
