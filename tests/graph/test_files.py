@@ -18,6 +18,7 @@ from policy_graph.cli.main import cli
 from policy_graph.errors import StaleGraphNote
 from policy_graph.graph.engines import get_engine
 from policy_graph.graph.files import origin_of, read_header
+from policy_graph.graph.kept_store import KeptStore, folder_for
 from policy_graph.paths import cache_dir
 from tests.helpers import MANY, MINIMAL
 
@@ -301,27 +302,59 @@ def test_every_command_that_reads_the_graph_keeps_a_graph_file_of_other_records(
 
 
 def test_query_with_data_writes_nothing_into_the_working_directory(tmp_path, monkeypatch):
+    """Oxigraph (the default): the graph is a store kept in the cache folder, opened
+    again while the records are unchanged, brought up to date when they change."""
     monkeypatch.setenv("POLICY_GRAPH_CACHE_DIR", str(tmp_path / "cache"))
     (tmp_path / "cwd").mkdir()
     monkeypatch.chdir(tmp_path / "cwd")
     shutil.copytree(MANY, tmp_path / "many")
+    kept = KeptStore(folder_for(tmp_path / "many"))
 
     first = _cli("query", "-e", COUNT, "--format", "csv", "--data", tmp_path / "many")
 
     assert first.exit_code == 0, first.output
     assert list((tmp_path / "cwd").iterdir()) == []
-    # The graph, and what was kept of each records file to build the next one faster.
+    # The store, and what was kept of each records file to build the next one faster.
+    assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == ["records", "stores"]
+    held = kept.current()
+    assert held.origin["records"] == str(tmp_path / "many")
+    assert held.origin["records_sha256"] == origin_of(tmp_path / "many").records_sha256
+    built = api.build(tmp_path / "many", tmp_path / "built.nt", ["nt"])
+    triples = built.engine.size(built.graph)
+    assert first.stdout.split() == ["n", str(triples)] and held.triples == triples
+    second = _cli("query", "-e", COUNT, "--format", "csv", "--data", tmp_path / "many")
+    assert second.stdout == first.stdout and second.stderr == ""
+    assert kept.current().number == held.number  # the same build: nothing to update
+    garam = tmp_path / "many" / "garam.yaml"
+    garam.write_text(garam.read_text(encoding="utf-8").split("\n  - id: flood-sensors")[0] + "\n")
+    third = _cli("query", "-e", COUNT, "--format", "csv", "--data", tmp_path / "many")
+    assert third.stdout != first.stdout  # records changed: the store brought up to date
+    assert kept.current().origin["records_sha256"] == origin_of(tmp_path / "many").records_sha256
+    assert list((tmp_path / "cwd").iterdir()) == []
+
+
+def test_query_on_rdflib_keeps_a_graph_file_in_the_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("POLICY_GRAPH_CACHE_DIR", str(tmp_path / "cache"))
+    (tmp_path / "cwd").mkdir()
+    monkeypatch.chdir(tmp_path / "cwd")
+    shutil.copytree(MANY, tmp_path / "many")
+    args = ["query", "-e", COUNT, "--format", "csv", "--data", tmp_path / "many"]
+
+    first = _cli(*args, "--engine", "rdflib")
+
+    assert first.exit_code == 0, first.output
+    assert list((tmp_path / "cwd").iterdir()) == []
     [cached] = (tmp_path / "cache").glob("*.nt")
     assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == [cached.name, "records"]
     assert _header(cached)["records"] == (tmp_path / "many").as_posix()
     assert first.stdout.split() == ["n", str(len(get_engine("oxigraph").load(cached, "nt")))]
     kept = _snapshot(cached)
-    second = _cli("query", "-e", COUNT, "--format", "csv", "--data", tmp_path / "many")
+    second = _cli(*args, "--engine", "rdflib")
     assert second.stdout == first.stdout and second.stderr == ""
     assert _snapshot(cached) == kept  # reused, not rebuilt
     garam = tmp_path / "many" / "garam.yaml"
     garam.write_text(garam.read_text(encoding="utf-8").split("\n  - id: flood-sensors")[0] + "\n")
-    third = _cli("query", "-e", COUNT, "--format", "csv", "--data", tmp_path / "many")
+    third = _cli(*args, "--engine", "rdflib")
     assert third.stdout != first.stdout  # records changed: built again, cached again
     assert [p.name for p in (tmp_path / "cache").glob("*.nt")] == [cached.name]
     assert _header(cached)["records_sha256"] == origin_of(tmp_path / "many").records_sha256
@@ -331,6 +364,7 @@ def test_query_with_data_writes_nothing_into_the_working_directory(tmp_path, mon
 def test_the_working_directorys_build_is_used_only_when_it_is_the_graph_of_the_records(
     minimal_copy, tmp_path, monkeypatch
 ):
+    """On rdflib (Oxigraph opens its kept store instead)."""
     cache = tmp_path / "cache"
     monkeypatch.setenv("POLICY_GRAPH_CACHE_DIR", str(cache))
     built = _cli("build")
@@ -338,13 +372,13 @@ def test_the_working_directorys_build_is_used_only_when_it_is_the_graph_of_the_r
     local = minimal_copy.parent / "build" / "policy-graph.ttl"
     kept = _snapshot(local)
 
-    assert _cli("query", "-e", COUNT).exit_code == 0
+    assert _cli("query", "-e", COUNT, "--engine", "rdflib").exit_code == 0
     assert list(cache.glob("*.nt")) == []  # up to date: read, nothing else built
     (minimal_copy / "policies.yaml").write_text(
         (minimal_copy / "policies.yaml").read_text(encoding="utf-8") + "# a comment\n",
         encoding="utf-8",
     )
-    assert _cli("query", "-e", COUNT).exit_code == 0
+    assert _cli("query", "-e", COUNT, "--engine", "rdflib").exit_code == 0
     assert _snapshot(local) == kept  # records changed: not read, and not rewritten either
     assert len(list(cache.glob("*.nt"))) == 1
 

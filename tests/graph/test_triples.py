@@ -44,7 +44,7 @@ def test_fixture_policy_has_the_contracts_terms():
     assert graph.value(factory, PG.leadDepartment) == URIRef(ORGS + "gwangju-jobs-economy")
     assert graph.value(factory, PG.government) == URIRef(ORGS + "gwangju")
     budget = graph.value(factory, PG.budgetKRW)
-    assert budget == Literal("20000000000.0", datatype=XSD.decimal)
+    assert budget == Literal("20000000000", datatype=XSD.decimal)
     assert budget.toPython() == Decimal("20000000000")
     assert graph.value(factory, PG.plannedEnd) == Literal("2025", datatype=XSD.gYear)
     assert (URIRef(ORGS + "gwangju-jobs-economy"), ORG.unitOf, URIRef(ORGS + "gwangju")) in graph

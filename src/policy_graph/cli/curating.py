@@ -13,6 +13,7 @@ from .options import (
     fresh_option,
     full_shacl_option,
     sources_option,
+    store_option,
     strict_option,
 )
 
@@ -38,7 +39,10 @@ from .options import (
 @engine_option
 @full_shacl_option
 @fresh_option
-def build(data_dir, out, formats, sources_dir, strict, engine, full_shacl, fresh) -> None:
+@store_option
+def build(
+    data_dir, out, formats, sources_dir, strict, engine, full_shacl, fresh, store_dir
+) -> None:
     """Load, check, convert and validate the records; write the graph."""
     from .. import api
     from ..progress import TerminalProgress
@@ -55,6 +59,7 @@ def build(data_dir, out, formats, sources_dir, strict, engine, full_shacl, fresh
             sources_dir=sources_dir,
             strict=strict,
             reuse=not fresh,
+            store_dir=store_dir,
         )
     _echo_warnings(result)
     written = ", ".join(str(p) for p in result.written.values())
@@ -70,7 +75,8 @@ def build(data_dir, out, formats, sources_dir, strict, engine, full_shacl, fresh
 @engine_option
 @full_shacl_option
 @fresh_option
-def validate(data_dir, sources_dir, strict, engine, full_shacl, fresh) -> None:
+@store_option
+def validate(data_dir, sources_dir, strict, engine, full_shacl, fresh, store_dir) -> None:
     """Do every check of build and write no graph."""
     from .. import api
     from ..progress import TerminalProgress
@@ -85,6 +91,7 @@ def validate(data_dir, sources_dir, strict, engine, full_shacl, fresh) -> None:
             report,
             strict=strict,
             reuse=not fresh,
+            store_dir=store_dir,
         )
     _echo_warnings(result)
     checked = " and quotes" if sources_dir else ""

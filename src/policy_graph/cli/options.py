@@ -37,8 +37,19 @@ graph_file_option = click.option(
     "graph_file",
     type=click.Path(dir_okay=False, path_type=PathValue),
     help="A graph file: read, rebuilt from its own records when they changed, or built "
-    "when missing; never replaced by a graph of other records. Default: "
-    "build/policy-graph.ttl when up to date, else a graph kept in the cache folder.",
+    "when missing; never replaced by a graph of other records. Default: on Oxigraph, the "
+    "store kept for the records (see --store); on rdflib, build/policy-graph.ttl when up "
+    "to date, else a graph kept in the cache folder.",
+)
+
+
+store_option = click.option(
+    "--store",
+    "store_dir",
+    type=click.Path(file_okay=False, path_type=PathValue),
+    help="Folder of the Oxigraph store kept for the records: opened in milliseconds while "
+    "they are unchanged, brought up to date when they change. Default: one per records "
+    "folder in the cache folder.",
 )
 
 

@@ -15,6 +15,7 @@ from .options import (
     engine_option,
     graph_file_option,
     parse_params,
+    store_option,
 )
 
 
@@ -55,9 +56,11 @@ from .options import (
 @data_option
 @graph_file_option
 @engine_option
+@store_option
 def query(
-    query, text, params, lang, fmt, endpoint, limit, offset, data_dir, graph_file, engine
-) -> None:
+    query, text, params, lang, fmt, endpoint, limit, offset, data_dir, graph_file, engine,
+    store_dir,
+) -> None:  # fmt: skip
     """Answer QUERY: a saved query's name, a .rq file, or -e TEXT.
 
     ASK prints true or false and exits 0 or 1. A syntax error exits 2. --limit and
@@ -69,7 +72,7 @@ def query(
     params = parse_params(params)
 
     def answer():
-        graph = None if endpoint else api.open_store(data_dir, graph_file, engine)[1]
+        graph = None if endpoint else api.open_store(data_dir, graph_file, engine, store_dir)[1]
         result = api.run_query(
             query,
             text=text,
@@ -194,12 +197,15 @@ def serve(
 @data_option
 @graph_file_option
 @engine_option
-def publish(endpoint, graph_iri, user, password, sparql, data_dir, graph_file, engine) -> None:
+@store_option
+def publish(
+    endpoint, graph_iri, user, password, sparql, data_dir, graph_file, engine, store_dir
+) -> None:
     """Replace a named graph of a triple store with the built graph, then count it there."""
     from .. import api
     from ..query.publish import publish as put_graph
 
-    chosen, store = run(api.open_store, data_dir, graph_file, engine)
+    chosen, store = run(api.open_store, data_dir, graph_file, engine, store_dir)
     done = run(put_graph, store, endpoint, graph_iri, user, password, sparql, engine=chosen)
     click.echo(f"Published {done.sent} triples to <{done.graph}> at {done.store}")
     click.echo(f"Checked: the store counts {done.counted} triples in that graph")

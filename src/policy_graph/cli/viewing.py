@@ -12,6 +12,7 @@ from .options import (
     graph_file_option,
     lang_option,
     parse_params,
+    store_option,
 )
 
 
@@ -48,6 +49,7 @@ from .options import (
 @data_option
 @graph_file_option
 @engine_option
+@store_option
 def viz(
     all_views,
     focus_key,
@@ -61,6 +63,7 @@ def viz(
     data_dir,
     graph_file,
     engine,
+    store_dir,
 ):
     """Write interactive HTML network views (the overview when nothing else is asked)."""
     from .. import api
@@ -78,6 +81,7 @@ def viz(
             focus=(focus_key, depth, max_nodes) if focus_key else None,
             dept_tech=dept_tech,
             query=(query, params) if query else None,
+            store_dir=store_dir,
         )
 
     views, written = run(make)
@@ -102,12 +106,15 @@ def viz(
 @data_option
 @graph_file_option
 @engine_option
-def stats(lang, data_dir, graph_file, engine) -> None:
+@store_option
+def stats(lang, data_dir, graph_file, engine, store_dir) -> None:
     """Print the network analysis: counts, central technologies and departments, communities."""
     from .. import api
     from ..views.analysis import KIND_NAMES
 
-    result = run(lambda: api.graph_statistics(api.load_graph(data_dir, graph_file, engine), lang))
+    result = run(
+        lambda: api.graph_statistics(api.load_graph(data_dir, graph_file, engine, store_dir), lang)
+    )
     pick = 1 if lang == "ko" else 0
     click.echo(f"Governments: {result.governments}; sources: {len(result.sources)}")
     click.echo("Resources by kind:")
@@ -159,7 +166,8 @@ def _first(names: list[str], count: int = 10) -> str:
 @data_option
 @graph_file_option
 @engine_option
-def export(fmt, out, lang, data_dir, graph_file, engine) -> None:
+@store_option
+def export(fmt, out, lang, data_dir, graph_file, engine, store_dir) -> None:
     """Export the network of the graph as GraphML or GEXF."""
     from pathlib import Path
 
@@ -168,7 +176,8 @@ def export(fmt, out, lang, data_dir, graph_file, engine) -> None:
     out = out or Path(f"build/policy-graph.{fmt}")
 
     def write() -> Path:
-        return api.export_network(api.load_graph(data_dir, graph_file, engine), fmt, out, lang)
+        graph = api.load_graph(data_dir, graph_file, engine, store_dir)
+        return api.export_network(graph, fmt, out, lang)
 
     path = run(write)
     click.echo(f"Wrote {path}")

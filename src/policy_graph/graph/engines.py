@@ -17,12 +17,17 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.query import Result
 
 from ..errors import QueryError, UsageError
-from ..outputs import RDF_FORMATS, serialise
+from ..outputs import RDF_FORMATS
 from . import vocab
 from .vocab import GRAPH_IRI, bind_prefixes
 
 ENGINE_NAMES = ("oxigraph", "rdflib")  # the default first
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def _check_format(fmt: str) -> None:
+    if fmt not in RDF_FORMATS:
+        raise UsageError(f"unknown RDF format {fmt!r}; expected one of {', '.join(RDF_FORMATS)}")
 
 
 def get_engine(name: str):
@@ -50,7 +55,11 @@ class RdflibEngine:
         return len(store)
 
     def serialise(self, store: Graph, fmt: str) -> bytes:
-        return serialise(store, fmt)
+        """``store`` in ``fmt``, byte for byte as the Oxigraph engine writes it."""
+        from .writing import graph_bytes, ntriples_lines
+
+        _check_format(fmt)
+        return graph_bytes(ntriples_lines(store.serialize(format="nt", encoding="utf-8")), fmt)
 
     def view(self, store: Graph) -> Graph:
         return store
@@ -94,11 +103,12 @@ class OxigraphEngine:
         return self.ox.Store()
 
     def store_records(self, records, report=None, own_triples=None):
-        """The records' triples, written as N-Triples and loaded in batches; with
-        ``own_triples`` (a :class:`~policy_graph.records.reading.FolderReading`: each records file's
+        """The records' triples in a new store (in memory), written as N-Triples and
+        loaded in batches; with ``own_triples`` (a
+        :class:`~policy_graph.records.reading.FolderReading`: each records file's
         :func:`own_ntriples`, made as the files were read, or kept from an earlier
         build), only the shared ones are made here, and the store reads every triple in
-        one stream, in the order :func:`.triples.add_records` gives."""
+        one stream."""
         from .triples import add_records
 
         store = self.new_store()
@@ -109,7 +119,7 @@ class OxigraphEngine:
             return store
         # One bulk load of a stream: a quarter faster than loads of 10 MB batches, and
         # no more memory than one file's lines at a time.
-        lines = _LinesReader(self._lines_in_order(records, own_triples, report))
+        lines = _LinesReader(self._runs(records, own_triples, report))
         store.bulk_load(
             io.BufferedReader(lines, 2**20),
             format=self.ox.RdfFormat.N_TRIPLES,
@@ -117,54 +127,32 @@ class OxigraphEngine:
         )
         return store
 
-    def _lines_in_order(self, records, own_triples, report) -> Iterator[bytes]:
-        """The N-Triples of ``records``: the shared ones made here, each file's as
-        ``own_triples`` holds them, kind by kind in the order of triples.add_records."""
-        from .triples import BEFORE_SOURCES, OWN_KINDS, add_shared_triples
-
-        terms = _ntriples_terms(self.ox)
-
-        def shared(kind: str) -> bytes:
-            sink = _LinesSink()
-            add_shared_triples(sink, records, kind, terms)
-            return "".join(sink.lines).encode()
-
-        yield shared("schemes")
-        for number in range(len(OWN_KINDS)):
-            if number == BEFORE_SOURCES:
-                yield shared("sources")
-            last = number == len(OWN_KINDS) - 1  # policies: most of the triples
-            files = own_triples.files
-            for done, lines in enumerate(own_triples.triples_of(number), 1):
-                yield lines
-                if last and report and (done % 100 == 0 or done == files):
-                    report("storing triples (files)", done, files)
+    def _runs(self, records, own_triples, report) -> Iterator[bytes]:
+        """The N-Triples of ``records``: the shared ones made here, then each file's
+        runs as ``own_triples`` holds them."""
+        yield shared_ntriples(records)
+        files = own_triples.files
+        for number in range(files):
+            yield from own_triples.runs_of(number)
+            if report and (number % 100 == 99 or number == files - 1):
+                report("storing triples (files)", number + 1, files)
 
     def size(self, store) -> int:
+        if getattr(store, "union", False):
+            return store.generation.triples
         return len(store)
 
     def serialise(self, store, fmt: str) -> bytes:
-        if fmt not in self.formats:
-            raise UsageError(
-                f"unknown RDF format {fmt!r}; expected one of {', '.join(self.formats)}"
-            )
+        """``store`` in ``fmt``: its triples sorted, as a build writes them (see
+        :mod:`.writing`), so that every store of the same graph writes the same bytes."""
+        from .writing import graph_bytes, sorted_lines
+
+        _check_format(fmt)
+        if getattr(store, "union", False):  # a kept store: its named graphs as one
+            return graph_bytes(self._union_lines(store), fmt)
         buffer = io.BytesIO()
-        prefixes = vocab.prefixes()
-        if fmt == "trig":
-            store.dump(buffer, format=self.formats[fmt], prefixes=prefixes)
-        elif fmt in ("ttl", "xml"):
-            store.dump(
-                buffer, format=self.formats[fmt], from_graph=self.graph_name, prefixes=prefixes
-            )
-        else:
-            store.dump(buffer, format=self.formats[fmt], from_graph=self.graph_name)
-        data = buffer.getvalue()
-        if fmt == "nt":  # sorted, as the rdflib engine writes it, so that rebuilds diff cleanly
-            lines = data.splitlines(keepends=True)
-            del buffer, data  # sorted in place, each copy let go: 1M triples are 170 MB
-            lines.sort()
-            return b"".join(line for line in lines if line.strip())
-        return data
+        store.dump(buffer, format=self.ox.RdfFormat.N_TRIPLES, from_graph=self.graph_name)
+        return graph_bytes(sorted_lines([buffer.getvalue()]), fmt)
 
     def load(self, path: Path, fmt: str):
         store = self.new_store()
@@ -174,11 +162,25 @@ class OxigraphEngine:
             store.bulk_load(path=str(path), format=self.formats[fmt], to_graph=self.graph_name)
         return store
 
+    def _union_lines(self, store) -> list[bytes]:
+        """The triples of a kept store's named graphs, as sorted N-Triples lines."""
+        from .writing import sorted_lines
+
+        runs = []
+        for name in store.store.named_graphs():
+            buffer = io.BytesIO()
+            store.store.dump(buffer, format=self.ox.RdfFormat.N_TRIPLES, from_graph=name)
+            runs.append(buffer.getvalue())
+        return sorted_lines(runs)
+
     def run(self, store, text: str):
         """Oxigraph's own answer to ``text`` (solutions, a boolean or triples), read by
-        Oxigraph alone; SyntaxError when it cannot be read."""
+        Oxigraph alone; SyntaxError when it cannot be read. A kept store answers from
+        the union of its named graphs."""
         if self._prefixes is None:
             self._prefixes = vocab.prefixes()
+        if getattr(store, "union", False):
+            return store.store.query(text, use_default_graph_as_union=True, prefixes=self._prefixes)
         return store.query(text, default_graph=self.graph_name, prefixes=self._prefixes)
 
     def query(self, store, text: str, parsed=None) -> Result:
@@ -244,7 +246,9 @@ class OxigraphEngine:
         small lookups (only up to SHACL_WHOLE_UP_TO policies: see shacl.py)."""
         graph = RdflibEngine().new_store()
         convert = self._converter()
-        for quad in store.quads_for_pattern(None, None, None, self.graph_name):
+        union = getattr(store, "union", False)
+        raw, name = (store.store, None) if union else (store, self.graph_name)
+        for quad in raw.quads_for_pattern(None, None, None, name):
             graph.add((convert(quad.subject), convert(quad.predicate), convert(quad.object)))
         return graph
 
@@ -291,14 +295,39 @@ class OxigraphSelect(Result):
 
 
 class OxigraphView(Graph):
-    """An rdflib Graph over the named graph of an Oxigraph store (through oxrdflib's
-    store plugin): rdflib's API, Oxigraph's memory. ``oxigraph`` is the store."""
+    """An rdflib Graph over the named graph of an Oxigraph store, or over the union of
+    a kept store's named graphs (through oxrdflib's store plugin): rdflib's API,
+    Oxigraph's memory. ``oxigraph`` is the store as the engine takes it; ``raw`` the
+    pyoxigraph Store and ``graph_name`` the graph its quads are read from (None: all)."""
 
     def __init__(self, store, identifier) -> None:
         from oxrdflib import OxigraphStore
 
-        super().__init__(store=OxigraphStore(store=store), identifier=identifier)
-        self.oxigraph = store
+        union = getattr(store, "union", False)
+        raw = store.store if union else store
+        super().__init__(store=OxigraphStore(store=raw), identifier=identifier)
+        self.oxigraph, self.raw = store, raw
+        self.graph_name = None if union else identifier
+
+    def add(self, triple):
+        if self.graph_name is None:
+            raise UsageError(
+                "this graph is a view of the store kept for its records, which only builds "
+                "change: copy it to change it (rdflib.Graph() + graph)"
+            )
+        return super().add(triple)
+
+    def triples(self, triple):
+        if self.graph_name is not None:
+            yield from super().triples(triple)
+            return
+        for found, _contexts in self.store.triples(triple, context=None):
+            yield found
+
+    def __len__(self) -> int:
+        if self.graph_name is not None:
+            return super().__len__()
+        return self.store.__len__(context=None)
 
 
 class _LinesSink:
@@ -357,23 +386,40 @@ class _LinesReader(io.RawIOBase):
         return count
 
 
-def own_ntriples(records) -> tuple[bytes, ...]:
-    """The triples that ``records`` (one file's) make from themselves alone, kind by
-    kind of :data:`.triples.OWN_KINDS`, as N-Triples lines: what a reader process makes
-    of each file it reads, for :meth:`OxigraphEngine.store_records` to load."""
+def own_ntriples(records) -> bytes:
+    """The triples that ``records`` (one file's) make from themselves alone, as
+    N-Triples lines, sorted and each once: a run of the graph files (see
+    :mod:`.writing`), what a reader process makes of each file it reads."""
+    from .triples import OWN_KINDS, add_own_triples
+
+    sink, terms = _LinesSink(), _terms_of_this_process()
+    for kind in OWN_KINDS:
+        add_own_triples(sink, records, kind, terms=terms)
+    return _sorted_run(sink.lines)
+
+
+def shared_ntriples(records) -> bytes:
+    """The triples that no one records file makes alone (the concept schemes', the
+    sources'), as a sorted run of N-Triples lines."""
+    from .triples import add_shared_triples
+
+    sink, terms = _LinesSink(), _terms_of_this_process()
+    for kind in ("schemes", "sources"):
+        add_shared_triples(sink, records, kind, terms)
+    return _sorted_run(sink.lines)
+
+
+def _sorted_run(lines: list[str]) -> bytes:
+    return "".join(sorted(set(lines))).encode()
+
+
+def _terms_of_this_process():
     global _own_terms
     if _own_terms is None:  # once per process: it remembers the IRIs it has checked
         import pyoxigraph
 
         _own_terms = _ntriples_terms(pyoxigraph)
-    from .triples import OWN_KINDS, add_own_triples
-
-    parts = []
-    for kind in OWN_KINDS:
-        sink = _LinesSink()
-        add_own_triples(sink, records, kind, terms=_own_terms)
-        parts.append("".join(sink.lines).encode())
-    return tuple(parts)
+    return _own_terms
 
 
 _own_terms = None

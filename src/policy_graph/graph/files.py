@@ -47,6 +47,9 @@ class Origin:
     files: int
     records_sha256: str
     tool_sha256: str
+    # a digest of the files' names, sizes and times, taken before their bytes: where it
+    # is the same later, the bytes need not be read again to know they are the same
+    stats_sha256: str = ""
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,7 @@ def origin_of(data_dir: Path) -> Origin | None:
         return None
     digest = hashlib.sha256()
     files = sorted((p.relative_to(data_dir).as_posix(), p) for p in record_files(data_dir))
+    stats = stats_of(files)
     for name, path in files:
         # Never open what is not a regular file (a FIFO would block); an entry that
         # cannot be read is digested as such: reading the records reports it.
@@ -102,7 +106,27 @@ def origin_of(data_dir: Path) -> Origin | None:
             content = f"\0unreadable: {error.strerror}".encode()
         digest.update(f"{name}\0{len(content)}\n".encode())
         digest.update(content)
-    return Origin(data_dir.resolve(), len(files), digest.hexdigest(), tool_digest())
+    return Origin(data_dir.resolve(), len(files), digest.hexdigest(), tool_digest(), stats)
+
+
+def stats_digest(data_dir: Path) -> str:
+    """A digest of the names, sizes and modification times of ``data_dir``'s records
+    files: a glance (a few ms for thousands of files) that tells they are unchanged."""
+    files = sorted((p.relative_to(data_dir).as_posix(), p) for p in record_files(data_dir))
+    return stats_of(files)
+
+
+def stats_of(files: list[tuple[str, Path]]) -> str:
+    digest = hashlib.sha256()
+    for name, path in files:
+        try:
+            status = path.stat()
+            digest.update(
+                f"{name}\0{status.st_size}\0{status.st_mtime_ns}\0{status.st_ino}\n".encode()
+            )
+        except OSError:
+            digest.update(f"{name}\0gone\n".encode())
+    return digest.hexdigest()
 
 
 def tool_digest() -> str:

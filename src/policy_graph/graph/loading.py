@@ -15,6 +15,7 @@ from ..records.folder import default_data_dir
 from ..records.values import excerpt
 from . import files
 from .engines import get_engine
+from .kept_store import KeptStore, check_store_dir, folder_for
 from .pipeline import DEFAULT_ENGINE, BuildResult, format_of, validate, write_graph
 
 
@@ -22,22 +23,39 @@ def open_store(
     data_dir: Path | str | None = None,
     graph_file: Path | str | None = None,
     engine: str = DEFAULT_ENGINE,
+    store_dir: Path | str | None = None,
 ):
     """The built graph in ``engine``'s store, and the engine.
 
     With ``graph_file``: that file, read when its records (the folder it names) are
     unchanged, rebuilt from them when they changed, written when missing (from
     ``data_dir``); never replaced by a graph of other records (UsageError when
-    ``data_dir`` is another folder). Without: ``build/policy-graph.ttl`` when it is the
-    graph of ``data_dir``'s records as they are, else a graph built and kept in the
-    cache folder (:func:`policy_graph.paths.cache_dir`). A graph used as it is although
-    it may be stale is noted with a :class:`~policy_graph.errors.StaleGraphNote` warning."""
+    ``data_dir`` is another folder). Without, on Oxigraph: the store kept for
+    ``data_dir`` (:mod:`.kept_store`, in ``store_dir`` when given), opened in
+    milliseconds when it holds the records as they are, else brought up to date first.
+    Without, on rdflib: ``build/policy-graph.ttl`` when it is the graph of ``data_dir``'s
+    records as they are, else a graph built and kept in the cache folder
+    (:func:`policy_graph.paths.cache_dir`). A graph used as it is although it may be
+    stale is noted with a :class:`~policy_graph.errors.StaleGraphNote` warning."""
     chosen = get_engine(engine)
+    check_store_dir(store_dir, chosen.name, graph_file)
+    if graph_file is None and chosen.name == "oxigraph":
+        return chosen, open_kept_store(data_dir, store_dir)
     plan = _graph_plan(data_dir, graph_file)
     if plan.read is not None:
         return chosen, load_graph_file(chosen, plan.read, plan.header)
     result = _build_for(plan, engine, keep_going=plan.cached)
     return chosen, result.graph
+
+
+def open_kept_store(data_dir: Path | str | None = None, store_dir: Path | str | None = None):
+    """The store kept for ``data_dir``'s records as they are (see :func:`open_store`)."""
+    data_dir = Path(data_dir) if data_dir else default_data_dir()
+    kept = KeptStore(folder_for(data_dir, store_dir))
+    store = kept.open_if_current(data_dir)
+    if store is None:
+        store = validate(data_dir, engine="oxigraph", store_dir=store_dir).graph
+    return store
 
 
 def graph_file_to_serve(
@@ -58,12 +76,13 @@ def load_graph(
     data_dir: Path | str | None = None,
     graph_file: Path | str | None = None,
     engine: str = "rdflib",
+    store_dir: Path | str | None = None,
 ) -> Graph:
     """The built graph as an rdflib Graph (see :func:`open_store`), for networkx and
     notebooks: rdflib's own store, or (``engine="oxigraph"``) an rdflib view of
     Oxigraph's store, not a copy; :func:`policy_graph.api.run_query` on it runs in
     Oxigraph."""
-    chosen, store = open_store(data_dir, graph_file, engine)
+    chosen, store = open_store(data_dir, graph_file, engine, store_dir)
     return chosen.view(store)
 
 

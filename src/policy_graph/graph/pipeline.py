@@ -5,6 +5,7 @@ the graph in each format asked for, all files or none.
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -18,8 +19,17 @@ from ..records.kept import cache_folder
 from ..records.quotes import check_quotes
 from ..records.reading import FileWork, read_folder
 from . import files
-from .engines import ENGINE_NAMES, get_engine, own_ntriples
+from .engines import ENGINE_NAMES, get_engine, own_ntriples, shared_ntriples
+from .kept_store import (
+    SHARED_GRAPH,
+    KeptStore,
+    check_store_dir,
+    folder_for,
+    graph_of_file,
+    origin_record,
+)
 from .shacl import Verdicts, validate_records
+from .writing import graph_bytes, sorted_lines
 
 DEFAULT_ENGINE = ENGINE_NAMES[0]  # oxigraph: see docs/benchmarks.md
 
@@ -46,6 +56,7 @@ class BuildResult:
     seconds: float = 0.0
     warnings: list = field(default_factory=list)  # Problems that --strict would make errors
     reused: int = 0  # records files not read again: unchanged since a run kept them
+    triples: object = None  # the build's Triples: what graph files are written from
 
 
 COUNT_QUERY = """
@@ -80,19 +91,25 @@ def validate(
     report: Report | None = None,
     strict: bool = False,
     reuse: bool = True,
+    store_dir: Path | str | None = None,
+    origin=None,
 ) -> BuildResult:
     """Every check of ``build`` (records and references as they load, SHACL on the
     whole graph or, on large corpora, a sample of cities and every city of a file
     changed since the last run), and quotes against ``sources_dir`` (a folder of texts,
-    or a list of them searched in turn) when given; writes
-    nothing but what it keeps of each records file to reuse while the file is
-    unchanged (unless not ``reuse``: see :mod:`policy_graph.records.reading`). Raises
-    InputError listing every problem, quotes included even when records have problems.
-    A budget, end year or timeline that no quote states is a warning (in
-    ``BuildResult.warnings``), an error when ``strict``. ``report(step, done, total)``
-    hears how long steps advance (see :mod:`policy_graph.progress`)."""
+    or a list of them searched in turn) when given; writes no graph file, but keeps
+    what it read of each records file to reuse while the file is unchanged (unless not
+    ``reuse``: see :mod:`policy_graph.records.reading`) and, on Oxigraph, brings the
+    store kept for the records folder up to date (:mod:`.kept_store`; in ``store_dir``
+    when given). Raises InputError listing every problem, quotes included even when
+    records have problems. A budget, end year or timeline that no quote states is a
+    warning (in ``BuildResult.warnings``), an error when ``strict``. ``report(step,
+    done, total)`` hears how long steps advance (see :mod:`policy_graph.progress`).
+    ``origin``: the records' digests (:func:`.files.origin_of`), when already taken."""
     started = time.perf_counter()
+    check_store_dir(store_dir, engine)
     data_dir = Path(data_dir) if data_dir else default_data_dir()
+    origin = origin or files.origin_of(data_dir)
     reading = read_folder(
         data_dir, report, keep_in=cache_folder(data_dir), reuse=reuse, work=READER_WORK
     )
@@ -105,18 +122,13 @@ def validate(
     if len(warnings) < len(problems):
         raise InputError(problems)
     chosen = get_engine(engine)
-    if chosen.name == "oxigraph" and reading.has_triples:
-        # The triples that the reader processes made (or kept): loaded, not made again.
-        store = chosen.store_records(records, report, own_triples=reading)
-    else:
-        store = chosen.store_records(records, report)
-    del reading.triples
+    triples = Triples(reading)
     # Files read again since a build that reused others: SHACL sees their cities too.
     fresh = reading.reread_governments if reading.reused else set()
     verdicts = Verdicts.of(reading, reuse)
     shacl_problems, shacl = validate_records(
         records,
-        lambda: chosen.to_rdflib(store),
+        triples.rdflib_graph,
         full_shacl,
         report,
         also=fresh,
@@ -126,7 +138,14 @@ def validate(
         verdicts.forget_the_rest()
     if shacl_problems:
         raise InputError(shacl_problems + warnings)
-    return BuildResult(
+    if chosen.name == "oxigraph":
+        kept = KeptStore(folder_for(data_dir, store_dir))
+        store = kept.update(
+            triples.named_graphs(), origin_record(origin, data_dir), not reuse, report
+        )
+    else:
+        store = chosen.store_records(records, report)
+    result = BuildResult(
         data_dir,
         records.files,
         chosen,
@@ -137,6 +156,51 @@ def validate(
         seconds=time.perf_counter() - started,
         reused=reading.reused,
     )
+    result.triples = triples
+    return result
+
+
+class Triples:
+    """A build's triples as sorted runs of N-Triples (see :mod:`.writing`): each records
+    file's, made as it was read (or kept since), and the shared ones, made here."""
+
+    def __init__(self, reading) -> None:
+        self.reading = reading
+        self.shared = shared_ntriples(reading.records)
+        self._lines: list[bytes] | None = None
+
+    def runs(self):
+        yield self.shared
+        if self.reading.has_triples:
+            yield from self.reading.runs()
+        else:  # a reading that made none: every file's at once
+            yield own_ntriples(self.reading.records)
+
+    def lines(self) -> list[bytes]:
+        """Every triple as a sorted N-Triples line, each once (made once per build)."""
+        if self._lines is None:
+            self._lines = sorted_lines(self.runs())
+        return self._lines
+
+    def rdflib_graph(self):
+        """The graph in rdflib (for SHACL on a small graph)."""
+        from rdflib import Graph
+
+        return Graph().parse(data=b"".join(self.lines()), format="nt")
+
+    def named_graphs(self) -> dict:
+        """A kept store's named graphs: each records file's, by its path, with the key it
+        was kept under, and the shared triples' (see :meth:`.KeptStore.update`)."""
+        reading, data_dir = self.reading, self.reading.data_dir
+        graphs = {SHARED_GRAPH: (hashlib.sha256(self.shared).hexdigest(), lambda: [self.shared])}
+        if not reading.has_triples:
+            everything = own_ntriples(reading.records)
+            graphs[f"{SHARED_GRAPH}-records"] = ("", lambda: [everything])
+            return graphs
+        for index, path in enumerate(reading.paths):
+            name = graph_of_file(path.relative_to(data_dir).as_posix())
+            graphs[name] = (reading.keys[index], lambda i=index: reading.runs_of(i))
+        return graphs
 
 
 def build(
@@ -149,6 +213,7 @@ def build(
     sources_dir: Path | str | None = None,
     strict: bool = False,
     reuse: bool = True,
+    store_dir: Path | str | None = None,
 ) -> BuildResult:
     """Load, check (quotes too, against ``sources_dir`` when given), convert and
     validate the records, then write the graph in each format. Records files unchanged
@@ -157,7 +222,8 @@ def build(
     Nothing is written unless everything passes; the files are replaced together (a
     failed run leaves every old one as it was: see :mod:`policy_graph.outputs`) and each
     (but JSON-LD) starts with comments that say what it was built from (see
-    :mod:`.files`). Raises FileError when they cannot be written.
+    :mod:`.files`). The files are the same bytes whichever engine built them (see
+    :mod:`.writing`). Raises FileError when they cannot be written.
     """
     started = time.perf_counter()
     # Without formats, the one that ``out``'s suffix names (Turtle when it names none).
@@ -169,7 +235,9 @@ def build(
     data_dir = Path(data_dir) if data_dir else default_data_dir()
     # Digested before loading: a record edited meanwhile makes the next command rebuild.
     origin = files.origin_of(data_dir)
-    result = validate(data_dir, sources_dir, engine, full_shacl, report, strict, reuse)
+    result = validate(
+        data_dir, sources_dir, engine, full_shacl, report, strict, reuse, store_dir, origin
+    )
     write_graph(result, output_paths(Path(out), formats), origin, report)
     result.seconds = time.perf_counter() - started
     return result
@@ -178,14 +246,15 @@ def build(
 def write_graph(
     result: BuildResult, targets: dict[str, Path], origin, report=None, relative: bool = True
 ) -> None:
-    """Serialise the built graph in each format, then write the files as one set (see
+    """Write the built graph in each format as one set (see
     :func:`policy_graph.outputs.write_files`), each saying what it was built from
     (``relative``: the records folder relative to it)."""
+    lines = result.triples.lines()
     contents = {}
     for number, (name, path) in enumerate(targets.items()):
         if report:
             report(f"serialising {name}", number, len(targets))
-        data = result.engine.serialise(result.graph, name)
+        data = graph_bytes(lines, name)
         if origin is not None:
             size = result.counts.get("triples")
             data = files.with_header(data, origin, path, name, relative, size)

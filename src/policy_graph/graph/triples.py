@@ -154,11 +154,8 @@ def add_records(graph, records: Records, report=None, terms: Terms | None = None
     """Add the triples of ``records`` to ``graph``: an rdflib Graph, or any sink with
     ``add((s, p, o))`` of the terms that ``terms`` makes (the Oxigraph engine's, which
     writes them straight to its store). ``report(step, done, total)`` hears of every
-    thousandth policy.
-
-    Oxigraph writes Turtle in the order its store got the triples: the order here
-    (:data:`OWN_KINDS` with the schemes first and the sources between) is kept by
-    every way of building, for the same files byte for byte."""
+    thousandth policy. (The graph files do not depend on this order: they are
+    written sorted, see :mod:`.writing`.)"""
     write = _Writer(graph, terms or Terms())
     write.schemes()
     write.own(records, OWN_KINDS[:BEFORE_SOURCES])
@@ -362,10 +359,10 @@ class _Writer:
 
 
 def _decimal(amount) -> str:
-    """An xsd:decimal's canonical form ("20000000000.0"), as Turtle writes and reads it
-    (and as rdflib would make it of this text: it keeps it)."""
+    """An xsd:decimal's canonical form (XSD 1.1: "20000000000", "2.5"), the one
+    Oxigraph keeps: the graph files are the same whichever store held the graph."""
     text = format(amount, "f")
-    return text if "." in text else f"{text}.0"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 __all__ = ["build_graph"]

@@ -41,10 +41,11 @@ from .yaml_loader import Unreadable, read_bytes, read_text
 class FileWork:
     """What reader processes make of each records file besides its records and
     problems, kept with them: ``triples`` (a picklable function of one file's records
-    → N-Triples lines, a part per kind; ValueError where they name what cannot be an
-    IRI), and ``unstated`` (whether to find :func:`.quotes.check_stated`'s warnings)."""
+    → its N-Triples lines, sorted, each once; ValueError where they name what cannot
+    be an IRI), and ``unstated`` (whether to find :func:`.quotes.check_stated`'s
+    warnings)."""
 
-    triples: Callable[[Records], tuple[bytes, ...]] | None = None
+    triples: Callable[[Records], bytes] | None = None
     unstated: bool = False
 
     @property
@@ -63,11 +64,11 @@ class FileResult:
     unread: list[UnreadFile]
     # check_stated's warnings of its programmes, and of its policies (FileWork.unstated)
     unstated: tuple[list[Problem], list[Problem]]
-    # N-Triples of what its records state alone (FileWork.triples), a part per kind, in
-    # chunks (one per part of a file read in parts), compressed (zlib: an eighth of the
-    # memory and disk); None when not made (not asked for, the file has errors, or it
-    # names what cannot be an IRI)
-    triples: tuple[tuple[bytes, ...], ...] | None
+    # N-Triples of what its records state alone (FileWork.triples), sorted: a run per
+    # part of a file read in parts (one for a file read whole), compressed (zlib: an
+    # eighth of the memory and disk); None when not made (not asked for, the file has
+    # errors, or it names what cannot be an IRI)
+    triples: tuple[bytes, ...] | None
 
 
 @dataclass
@@ -76,13 +77,16 @@ class FolderReading:
 
     records: Records
     problems: list[Problem]  # of reading, then of the records together, then unstated
-    triples: list[tuple[tuple[bytes, ...], ...] | None]  # each file's FileResult.triples
+    triples: list[tuple[bytes, ...] | None]  # each file's FileResult.triples
     reused: int = 0  # how many files' results were kept from an earlier run
     reread_governments: set[str] = field(default_factory=set)  # of the files read this run
     kept: KeptResults | None = None  # where results are kept, for other stages' too
     # For each government, a digest of every file its records and the shared records
     # (organisations, sources, concepts) come from: None unless every file was kept.
     government_digests: dict[str, str] | None = None
+    data_dir: Path | None = None  # the records folder read
+    paths: list[Path] = field(default_factory=list)  # each file, in the order of triples
+    keys: list[str] = field(default_factory=list)  # each file's key where it was kept
 
     @property
     def files(self) -> int:
@@ -94,11 +98,15 @@ class FolderReading:
         """Whether every file's triples were made (see FileResult.triples)."""
         return None not in self.triples
 
-    def triples_of(self, kind: int) -> Iterator[bytes]:
-        """Each file's N-Triples of its records of the ``kind``-th part, in file order."""
-        for parts in self.triples:
-            for chunk in parts[kind]:
-                yield zlib.decompress(chunk)
+    def runs_of(self, index: int) -> Iterator[bytes]:
+        """The sorted runs of N-Triples of the ``index``-th file (see FileResult.triples)."""
+        for run in self.triples[index]:
+            yield zlib.decompress(run)
+
+    def runs(self) -> Iterator[bytes]:
+        """Every file's sorted runs of N-Triples, in file order."""
+        for index in range(len(self.triples)):
+            yield from self.runs_of(index)
 
 
 def load_records(data_dir: Path | str, report=None) -> Records:
@@ -143,6 +151,7 @@ def read_folder(
         to_read = [index for index, result in enumerate(results) if result is None]
         _read_again(paths, to_read, results, keys, kept, work, report)
         reading = _together(data_dir, results, problems, len(paths) - len(to_read))
+    reading.data_dir, reading.paths, reading.keys = data_dir, paths, keys
     reading.reread_governments = _governments_of([results[i] for i in to_read])
     if kept:
         kept.used.update(key for key in keys if key)
@@ -307,8 +316,7 @@ def _read_in_parts(path: Path, folder: Path | None, code: str, work: FileWork):
     errors = any(not problem.warning for problem in problems)
     triples = None
     if not errors and all(r.triples is not None for r in results):
-        kinds = range(len(results[0].triples))
-        triples = tuple(tuple(c for r in results for c in r.triples[kind]) for kind in kinds)
+        triples = tuple(run for r in results for run in r.triples)
     unstated = tuple([p for r in results for p in r.unstated[kind]] for kind in (0, 1))
     result = FileResult(records, problems, [], unstated, triples)
     key = key_of(code, path, data)
@@ -337,11 +345,12 @@ def _unstated(records: Records) -> tuple[list[Problem], list[Problem]]:
     )
 
 
-def _triples_of(records: Records, make) -> tuple[tuple[bytes], ...] | None:
-    """``make`` of a file's records, each part compressed; None when they name what
-    cannot be an IRI (an id that a check across files refuses: the build stops there
-    before it would store triples; else it makes them itself and says why it fails)."""
+def _triples_of(records: Records, make) -> tuple[bytes] | None:
+    """``make`` of a file's records (a sorted run of N-Triples), compressed; None when
+    they name what cannot be an IRI (an id that a check across files refuses: the build
+    stops there before it would store triples; else it makes them itself and says why
+    it fails)."""
     try:
-        return tuple((zlib.compress(part, 1),) for part in make(records))
+        return (zlib.compress(make(records), 1),)
     except ValueError:
         return None

@@ -158,9 +158,9 @@ class Catalogue:
 def _pairs(graph: Graph, predicate: URIRef):
     """(subject IRI, object) of every triple with ``predicate`` whose subject is an
     IRI; an object is a str (an IRI) or a (text, language, datatype IRI) tuple."""
-    oxigraph = getattr(graph, "oxigraph", None)
-    if oxigraph is not None:
-        yield from _oxigraph_pairs(oxigraph, graph.identifier, predicate)
+    raw = getattr(graph, "raw", None)
+    if raw is not None:
+        yield from _oxigraph_pairs(raw, graph.graph_name, predicate)
         return
     for subject, obj in graph.subject_objects(predicate):
         if not isinstance(subject, URIRef):
@@ -174,9 +174,8 @@ def _pairs(graph: Graph, predicate: URIRef):
 def _oxigraph_pairs(store, graph_name, predicate: URIRef):
     import pyoxigraph as ox
 
-    quads = store.quads_for_pattern(
-        None, ox.NamedNode(str(predicate)), None, ox.NamedNode(str(graph_name))
-    )
+    graph = ox.NamedNode(str(graph_name)) if graph_name is not None else None  # None: all
+    quads = store.quads_for_pattern(None, ox.NamedNode(str(predicate)), None, graph)
     # IRIs are interned: each is met many times, and one copy each keeps a national
     # catalogue in a few hundred megabytes.
     for quad in quads:

@@ -139,12 +139,13 @@ def make_views(
     focus: tuple[str, int, int] | None = None,
     dept_tech: bool = False,
     query: tuple[str, dict] | None = None,
+    store_dir: Path | str | None = None,
 ) -> tuple[list, dict[str, Path]]:
     """What `policy-graph viz` does: load the graph once, read its catalogue, run the
     queries that views need, let the store go, then make and write the views one by
     one (every view and index.html with ``all_views``; else the ones asked, or the
     overview). Returns the views written (released: see pages.View) and their paths."""
-    graph = load_graph(data_dir, graph_file, engine)
+    graph = load_graph(data_dir, graph_file, engine, store_dir)
     catalogue = catalogue_of(graph)
     from_queries = []
     if query:

@@ -1,0 +1,287 @@
+"""The store kept beside the cache: an Oxigraph store on disk per records folder, so that
+a command opens the built graph in milliseconds instead of loading a graph file.
+
+Each records file's triples are a named graph of their own (``…/id/graph/file/<digest
+of its path>``), the triples that several files make together (the concept schemes,
+the sources) one more; queries read their union. A build replaces the graphs of the
+files that changed, were added or were removed, and nothing else.
+
+A reader never sees an update half done: every update is written into a new
+*generation*, a folder made from the last one by Oxigraph's backup (hard links, no
+copy), and published by renaming ``current.json``, which names the generation and the
+build it holds (the records folder's digests, as a graph file's header gives them).
+Readers open the generation ``current.json`` names, read-only; a generation is
+removed only two updates later. Updates of one folder take turns (a lock file).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import io
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import paths
+from ..errors import UsageError
+from ..records.iris import PGID
+
+SHARED_GRAPH = f"{PGID}graph/shared"
+CURRENT = "current.json"
+
+
+def graph_of_file(relative_path: str) -> str:
+    """The named graph of a records file, by its path within the records folder."""
+    digest = hashlib.sha256(relative_path.encode()).hexdigest()[:24]
+    return f"{PGID}graph/file/{digest}"
+
+
+def origin_record(origin, data_dir: Path) -> dict:
+    """What a generation says of the build it holds: the records folder's digests, as a
+    graph file's header gives them (see :func:`.files.origin_of`), and its files'
+    stats, to tell at a glance that they are unchanged."""
+    if origin is None:
+        return {}
+    return {
+        "records": str(origin.records),
+        "files": origin.files,
+        "records_sha256": origin.records_sha256,
+        "tool_sha256": origin.tool_sha256,
+        "stats_sha256": origin.stats_sha256,
+    }
+
+
+def check_store_dir(store_dir, engine: str, graph_file=None) -> None:
+    """UsageError when a kept store is asked for where none is used."""
+    if store_dir is None:
+        return
+    if engine != "oxigraph":
+        raise UsageError(f"--store is the Oxigraph engine's; --engine {engine} keeps no store")
+    if graph_file is not None:
+        raise UsageError("--store and --graph-file name two graphs: name one")
+
+
+def folder_for(data_dir: Path, store_dir: Path | None = None) -> Path:
+    """Where the store of ``data_dir`` is kept: ``store_dir`` when given, else in the
+    cache folder under a digest of the records folder's resolved path."""
+    if store_dir is not None:
+        return Path(store_dir)
+    name = hashlib.sha256(str(Path(data_dir).resolve()).encode()).hexdigest()[:32]
+    return paths.cache_dir() / "stores" / name
+
+
+@dataclass
+class Generation:
+    """What ``current.json`` says: a generation's number and folder, the build it holds
+    (``origin``: a graph file header's record digests) and each named graph's key (the
+    digest of what its triples were made from)."""
+
+    number: int
+    folder: Path
+    origin: dict = field(default_factory=dict)
+    graphs: dict[str, str] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)  # each named graph's triples
+
+    @property
+    def triples(self) -> int:
+        return sum(self.counts.values())
+
+
+class DiskStore:
+    """An Oxigraph store on disk whose queries read the union of its named graphs
+    (what the engines take wherever a store goes; see :mod:`.engines`)."""
+
+    union = True
+
+    def __init__(self, store, generation: Generation) -> None:
+        self.store, self.generation = store, generation
+
+    def __len__(self) -> int:
+        return self.generation.triples
+
+
+class KeptStore:
+    """The generations of one records folder's store, in ``folder``."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder)
+
+    def current(self) -> Generation | None:
+        """The generation readers open now; None when there is none (or it is unreadable)."""
+        try:
+            data = json.loads((self.folder / CURRENT).read_text(encoding="utf-8"))
+            number = int(data["generation"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        folder = self.folder / f"gen-{number}"
+        if not folder.is_dir():
+            return None
+        return Generation(
+            number, folder, data.get("origin", {}), data.get("graphs", {}), data.get("counts", {})
+        )
+
+    def open_if_current(self, data_dir: Path) -> DiskStore | None:
+        """The current generation when it holds the build of ``data_dir``'s records as
+        they are now: told by their stats when unchanged, else by their digests."""
+        from . import files
+
+        generation = self.current()
+        if generation is None:
+            return None
+        held = generation.origin
+        if held.get("tool_sha256") != files.tool_digest():
+            return None
+        if held.get("stats_sha256") and held["stats_sha256"] == files.stats_digest(data_dir):
+            return self.open(held)
+        origin = files.origin_of(data_dir)
+        if origin is None or origin.records_sha256 != held.get("records_sha256"):
+            return None
+        return self.open(held)
+
+    def open(self, origin: dict | None = None) -> DiskStore | None:
+        """The current generation, read-only; None when there is none or when ``origin``
+        is given and the generation holds another build."""
+        generation = self.current()
+        if generation is None or (origin is not None and generation.origin != origin):
+            return None
+        import pyoxigraph
+
+        try:
+            store = pyoxigraph.Store.read_only(str(generation.folder))
+        except OSError:
+            return None
+        return DiskStore(store, generation)
+
+    def update(
+        self,
+        graphs: dict[str, tuple[str, Callable[[], Iterable[bytes]]]],
+        origin: dict,
+        fresh: bool = False,
+        report=None,
+    ) -> DiskStore:
+        """Make the store hold ``graphs`` (named graph → (key, a function giving its
+        N-Triples runs)) and nothing else, as the build ``origin``: the graphs whose key
+        is unchanged are kept as they are, the others replaced or removed (all of them
+        made again when ``fresh``); then the new generation is published whole.
+        ``report(step, done, total)`` hears of each graph stored."""
+        import pyoxigraph
+
+        self.folder.mkdir(parents=True, exist_ok=True)
+        with self._turn():
+            published = self.current()
+            last = None if fresh else published
+            keys = {name: key for name, (key, _runs) in graphs.items()}
+            if last and last.origin == origin and last.graphs == keys and all(keys.values()):
+                return self.open()  # holds this build already
+            kept = last.graphs if last else {}
+            changed = [name for name, key in keys.items() if kept.get(name) != key or not key]
+            if len(changed) > len(keys) // 2:  # most graphs change: fill a new store
+                last, kept, changed = None, {}, list(keys)
+            number = self._next_number()
+            folder = self.folder / f"gen-{number}"
+            shutil.rmtree(folder, ignore_errors=True)  # a run killed before publishing it
+            if last is not None:
+                pyoxigraph.Store.read_only(str(last.folder)).backup(str(folder))
+            store = pyoxigraph.Store(str(folder))
+            counts = (
+                {name: last.counts.get(name, 0) for name in keys if name not in changed}
+                if last
+                else {}
+            )
+            for name, key in kept.items():
+                if name not in keys or name in changed:
+                    store.remove_graph(pyoxigraph.NamedNode(name))
+            quads = _Chunks(_quads_of(changed, graphs, counts, report))
+            store.bulk_load(quads, format=pyoxigraph.RdfFormat.N_QUADS)
+            store.flush()
+            del store
+            self._publish(Generation(number, folder, origin, keys, counts))
+            self._tidy({number, published.number if published else number})
+        return self.open()
+
+    def _next_number(self) -> int:
+        """One past every generation there is (the current one, or any a run left)."""
+        numbers = [
+            int(entry.name[4:])
+            for entry in self.folder.iterdir()
+            if entry.name.startswith("gen-") and entry.name[4:].isdigit()
+        ]
+        return max(numbers, default=0) + 1
+
+    def _publish(self, generation: Generation) -> None:
+        data = {
+            "generation": generation.number,
+            "origin": generation.origin,
+            "graphs": generation.graphs,
+            "counts": generation.counts,
+        }
+        handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".current.", suffix=".tmp")
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            json.dump(data, file)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, self.folder / CURRENT)
+
+    def _tidy(self, keep: set[int]) -> None:
+        """Remove every generation but those of ``keep`` (the new one and the one before,
+        which a reader may still have open) and what killed runs left."""
+        for entry in self.folder.iterdir():
+            name = entry.name
+            if name.startswith("gen-") and name[4:].isdigit() and int(name[4:]) not in keep:
+                shutil.rmtree(entry, ignore_errors=True)
+            elif name.startswith(".current.") and name.endswith(".tmp"):
+                entry.unlink(missing_ok=True)
+
+    @contextlib.contextmanager
+    def _turn(self) -> Iterator[None]:
+        """Updates of one store take turns: an exclusive lock on its lock file."""
+        with open(self.folder / "lock", "a+b") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _quads_of(names: list[str], graphs: dict, counts: dict, report=None) -> Iterator[bytes]:
+    """The N-Triples runs of the graphs ``names`` as N-Quads, each line in its graph:
+    every graph goes to the store in one load (a load per graph would write the
+    store's files thousands of times). A line of N-Triples ends with its only newline
+    (those of literals are escaped), so " .\n" is where its graph goes. ``counts``
+    gets each graph's triples (its runs' lines: a run holds each triple once, and a
+    triple is made by one file only, see :mod:`.writing`)."""
+    for done, name in enumerate(names, 1):
+        end = f" <{name}> .\n".encode()
+        counts[name] = 0
+        for run in graphs[name][1]():
+            counts[name] += run.count(b"\n")
+            yield run.replace(b" .\n", end)
+        if report:
+            report("storing triples (files)", done, len(names))
+
+
+class _Chunks(io.RawIOBase):
+    """A file that reads the bytes a generator gives, chunk after chunk (what Oxigraph's
+    loader reads, without the whole input in memory at once)."""
+
+    def __init__(self, chunks: Iterator[bytes]) -> None:
+        self._chunks, self._left = chunks, memoryview(b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        while not self._left:
+            chunk = next(self._chunks, None)
+            if chunk is None:
+                return 0
+            self._left = memoryview(chunk)
+        size = min(len(buffer), len(self._left))
+        buffer[:size], self._left = self._left[:size], self._left[size:]
+        return size

@@ -1,0 +1,223 @@
+"""Issue 25: the store kept for a records folder. A build replaces the named graphs of the
+files that changed and nothing else, a removed file's triples leave it, an update cut
+short is never read, and the graph files are the same bytes however they were built."""
+
+from __future__ import annotations
+
+import shutil
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from policy_graph import api
+from policy_graph.errors import UsageError
+from policy_graph.graph.engines import get_engine
+from policy_graph.graph.kept_store import SHARED_GRAPH, KeptStore, graph_of_file
+from tests.helpers import DATA, MANY
+
+FLOOD_SENSORS = "https://w3id.org/policy-graph/id/policy/garam-flood-sensors"
+ASK_FLOOD = f"ASK {{ <{FLOOD_SENSORS}> ?p ?o }}"
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+
+
+@pytest.fixture
+def records(tmp_path) -> Path:
+    """MANY with Garam's second policy in a file of its own, garam-more.yaml."""
+    folder = tmp_path / "records"
+    shutil.copytree(MANY, folder)
+    garam = folder / "garam.yaml"
+    head, tail = garam.read_text(encoding="utf-8").split("\n  - id: flood-sensors")
+    garam.write_text(head + "\n", encoding="utf-8")
+    (folder / "garam-more.yaml").write_text(
+        "policies:\n  - id: flood-sensors" + tail, encoding="utf-8"
+    )
+    return folder
+
+
+def _update(records: Path, store: Path, **options):
+    return api.validate(records, store_dir=store, **options).graph
+
+
+def _union_ntriples(store) -> bytes:
+    return get_engine("oxigraph").serialise(store, "nt")
+
+
+def _fresh_ntriples(records: Path, tmp_path: Path) -> bytes:
+    """The graph of ``records`` built by rdflib's engine, with no store kept anywhere."""
+    built = api.build(records, tmp_path / "fresh.nt", engine="rdflib", reuse=False)
+    return get_engine("rdflib").serialise(built.graph, "nt")
+
+
+def _ask(store, text: str) -> bool:
+    return api.run_query(text=text, graph=store, engine="oxigraph").askAnswer
+
+
+def test_each_file_is_a_named_graph_and_queries_read_their_union(records, tmp_path):
+    store = _update(records, tmp_path / "store")
+    files = sorted(p.relative_to(records).as_posix() for p in records.rglob("*.yaml"))
+    held = store.generation
+    assert set(held.graphs) == {SHARED_GRAPH} | {graph_of_file(f) for f in files}
+    assert held.counts[graph_of_file("garam-more.yaml")] > 0 and held.counts[SHARED_GRAPH] > 0
+    assert _union_ntriples(store) == _fresh_ntriples(records, tmp_path)
+    assert len(store) == _fresh_ntriples(records, tmp_path).count(b"\n")
+    assert _ask(store, ASK_FLOOD)
+
+
+def test_a_changed_file_replaces_its_own_graph_and_nothing_else(records, tmp_path):
+    before = _update(records, tmp_path / "store").generation
+    garam = records / "garam.yaml"
+    garam.write_text(
+        garam.read_text(encoding="utf-8").replace("스마트팜 관제 시스템을 구축한다", "관제를 한다"),
+        encoding="utf-8",
+    )
+    after = _update(records, tmp_path / "store")
+    changed = {name for name, key in after.generation.graphs.items() if before.graphs[name] != key}
+    assert changed == {graph_of_file("garam.yaml")}
+    assert after.generation.number == before.number + 1
+    assert _union_ntriples(after) == _fresh_ntriples(records, tmp_path)
+
+
+def test_a_removed_files_triples_leave_the_store(records, tmp_path):
+    first = _update(records, tmp_path / "store")
+    assert _ask(first, ASK_FLOOD)
+    (records / "garam-more.yaml").unlink()
+
+    second = _update(records, tmp_path / "store")
+
+    assert not _ask(second, ASK_FLOOD)
+    assert graph_of_file("garam-more.yaml") not in second.generation.graphs
+    assert _union_ntriples(second) == _fresh_ntriples(records, tmp_path)
+    assert len(second) < len(first)
+
+
+def test_a_build_that_changes_most_files_fills_a_new_store_whole(records, tmp_path):
+    _update(records, tmp_path / "store")
+    for path in records.rglob("*.yaml"):  # a comment changes every file's key
+        path.write_text(path.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    store = _update(records, tmp_path / "store")
+    assert _union_ntriples(store) == _fresh_ntriples(records, tmp_path)
+
+
+def test_a_build_of_the_records_the_store_holds_makes_no_generation(records, tmp_path):
+    first = _update(records, tmp_path / "store").generation
+    assert _update(records, tmp_path / "store").generation.number == first.number
+    fresh = _update(records, tmp_path / "store", reuse=False).generation  # --fresh: all again
+    assert fresh.number == first.number + 1 and fresh.counts == first.counts
+
+
+def test_an_update_that_fails_midway_leaves_the_last_generation_read(records, tmp_path):
+    kept = KeptStore(tmp_path / "store")
+    first = _update(records, tmp_path / "store")
+    triples, number = len(first), first.generation.number
+
+    def broken():
+        yield b"<http://example.org/a> <http://example.org/b> <http://example.org/c> .\n"
+        raise OSError("disk full")
+
+    graphs = {SHARED_GRAPH: ("another", broken)}
+    with pytest.raises(OSError, match="disk full"):
+        kept.update(graphs, {"records": "else"})
+    reopened = kept.open()
+    assert reopened.generation.number == number and len(reopened) == triples
+    assert _ask(reopened, ASK_FLOOD)
+    # The next update clears what the failed one left and publishes a whole generation.
+    later = _update(records, tmp_path / "store", reuse=False)
+    assert later.generation.number > number + 1 and len(later) == triples
+    assert sorted(p.name for p in kept.folder.glob("gen-*")) == [
+        f"gen-{number}",
+        f"gen-{later.generation.number}",
+    ]
+
+
+KILLED_MIDWAY = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+    from policy_graph.graph.kept_store import SHARED_GRAPH, KeptStore
+
+    def runs():
+        yield b"<http://example.org/a> <http://example.org/b> <http://example.org/c> .\\n" * 1000
+        Path(sys.argv[2]).write_text("loading")
+        time.sleep(600)
+        yield b""
+
+    KeptStore(Path(sys.argv[1])).update({SHARED_GRAPH: ("x", runs)}, {"records": "else"})
+    """
+)
+
+
+def test_a_store_killed_mid_update_is_read_as_it_was(records, tmp_path):
+    first = _update(records, tmp_path / "store")
+    triples, number = len(first), first.generation.number
+    marker = tmp_path / "loading"
+    process = subprocess.Popen(
+        [sys.executable, "-c", KILLED_MIDWAY, str(tmp_path / "store"), str(marker)]
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not marker.exists() and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert marker.exists(), "the update never started loading"
+        assert (tmp_path / "store" / f"gen-{number + 1}").is_dir()  # half written
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+    reopened = KeptStore(tmp_path / "store").open()
+    assert reopened.generation.number == number and len(reopened) == triples
+    assert _union_ntriples(reopened) == _union_ntriples(first)
+    # The kept store is opened by a command as it was: the records are unchanged.
+    assert api.open_store(records, store_dir=tmp_path / "store")[1].generation.number == number
+
+
+def test_a_view_of_the_kept_store_takes_no_triples(records, tmp_path):
+    graph = api.load_graph(records, engine="oxigraph", store_dir=tmp_path / "store")
+    with pytest.raises(UsageError, match="only builds change: copy it"):
+        graph.add(next(iter(graph)))
+
+
+def test_store_is_the_oxigraph_engines_alone(records, tmp_path):
+    with pytest.raises(UsageError) as refused:
+        api.validate(records, engine="rdflib", store_dir=tmp_path / "store")
+    assert str(refused.value) == "--store is the Oxigraph engine's; --engine rdflib keeps no store"
+    with pytest.raises(UsageError) as refused:
+        api.open_store(records, tmp_path / "g.ttl", store_dir=tmp_path / "store")
+    assert str(refused.value) == "--store and --graph-file name two graphs: name one"
+    assert not (tmp_path / "store").exists()
+
+
+# --- the graph files: the same bytes however they were built ------------------------
+
+
+@pytest.mark.parametrize("fmt", ["nt", "ttl", "xml", "trig", "jsonld"])
+def test_graph_files_are_the_same_bytes_from_either_engine_and_any_rebuild(fmt, tmp_path):
+    records = tmp_path / "records"
+    shutil.copytree(DATA, records)
+    out = tmp_path / f"graph.{'rdf' if fmt == 'xml' else fmt}"
+
+    def built(engine: str = "oxigraph", reuse: bool = True) -> bytes:
+        store = tmp_path / "store" if engine == "oxigraph" else None
+        api.build(records, out, [fmt], engine=engine, reuse=reuse, store_dir=store)
+        return out.read_bytes()
+
+    clean = built(reuse=False)
+    assert built("rdflib", reuse=False) == clean
+    policies = records / "gwangju" / "policies.yaml"
+    text = policies.read_text(encoding="utf-8")
+    policies.write_text(text + "# edited\n", encoding="utf-8")
+    edited = built()  # incremental: one file's graph replaced
+    policies.write_text(text, encoding="utf-8")
+    assert built() == clean  # and back
+    assert _without_header(edited) == _without_header(clean)  # only the digests differ
+    assert edited != clean or fmt == "jsonld"  # JSON-LD has no header
+
+
+def _without_header(data: bytes) -> bytes:
+    lines = data.split(b"\n")
+    return b"\n".join(line for line in lines[:3] if not line.startswith((b"# ", b"<!-- "))) + (
+        b"\n".join([b"", *lines[3:]])
+    )
