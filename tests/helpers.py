@@ -117,3 +117,20 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--no-first-run",
 ]
+
+
+def decimals_as_values(graph):
+    """``graph`` with each decimal in one lexical form of its value: rdflib's Turtle
+    writer writes the decimal "20000000000" as 20000000000.0, which rdflib reads back as
+    another literal of the same value."""
+    from decimal import Decimal
+
+    from rdflib import Graph, Literal
+    from rdflib.namespace import XSD
+
+    out = Graph()
+    for s, p, o in graph:
+        if isinstance(o, Literal) and o.datatype == XSD.decimal:
+            o = Literal(str(Decimal(str(o)).normalize()), datatype=XSD.decimal)
+        out.add((s, p, o))
+    return out

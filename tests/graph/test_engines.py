@@ -25,7 +25,7 @@ from policy_graph.generate import generate
 from policy_graph.graph import shacl as validate_module
 from policy_graph.graph.engines import get_engine
 from policy_graph.graph.vocab import PG
-from tests.helpers import DATA, free_port, wait_until_answering
+from tests.helpers import DATA, decimals_as_values, free_port, wait_until_answering
 
 CONCATENATED = {"technologies": ", ", "otherNames": ", ", "titles": " | "}
 
@@ -70,17 +70,6 @@ def _answer(result):
     )
 
 
-def _decimals_canonical(graph: Graph) -> Graph:
-    """``graph`` with each decimal in one lexical form: rdflib keeps the "20000000000.0"
-    that we write, Oxigraph stores the value and writes "20000000000"."""
-    out = Graph()
-    for s, p, o in graph:
-        if isinstance(o, Literal) and o.datatype == XSD.decimal:
-            o = Literal(str(Decimal(str(o)).normalize()), datatype=XSD.decimal)
-        out.add((s, p, o))
-    return out
-
-
 def _assert_same_answers(stores, params):
     non_empty = 0
     for saved in api.list_queries():
@@ -93,7 +82,7 @@ def _assert_same_answers(stores, params):
         if isinstance(rdflib_answer, Graph):
             assert len(rdflib_answer) > 0, saved.name
             assert isomorphic(
-                _decimals_canonical(rdflib_answer), _decimals_canonical(oxigraph_answer)
+                decimals_as_values(rdflib_answer), decimals_as_values(oxigraph_answer)
             ), saved.name
             non_empty += 1
         else:
@@ -139,8 +128,8 @@ def test_both_engines_write_the_same_graph(tmp_path):
         result = api.build(DATA, tmp_path / engine / "graph.nt", ["nt", "ttl"], engine=engine)
         assert result.counts["policies"] == 30 and result.counts["departments"] == 23
         written[engine] = [Graph().parse(path) for path in result.written.values()]
-    rdflib_nt, rdflib_ttl = (_decimals_canonical(g) for g in written["rdflib"])
-    oxigraph_nt, oxigraph_ttl = (_decimals_canonical(g) for g in written["oxigraph"])
+    rdflib_nt, rdflib_ttl = (decimals_as_values(g) for g in written["rdflib"])
+    oxigraph_nt, oxigraph_ttl = (decimals_as_values(g) for g in written["oxigraph"])
     assert len(rdflib_nt) > 500
     assert isomorphic(rdflib_nt, oxigraph_nt)
     assert isomorphic(rdflib_ttl, oxigraph_ttl)
@@ -448,4 +437,4 @@ def test_texts_that_n_triples_escapes_reach_the_oxigraph_store_unchanged(tmp_pat
     for graph in graphs.values():
         assert Literal(expected, lang="en") in set(graph.objects(factory, label))
     assert len(graphs["oxigraph"]) > 100
-    assert isomorphic(*(_decimals_canonical(graphs[engine]) for engine in ("rdflib", "oxigraph")))
+    assert isomorphic(*(decimals_as_values(graphs[engine]) for engine in ("rdflib", "oxigraph")))

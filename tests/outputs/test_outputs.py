@@ -23,6 +23,7 @@ from policy_graph.outputs import (
     write_files,
     write_folder,
 )
+from tests.helpers import decimals_as_values
 
 
 @pytest.mark.parametrize("name", sorted(RDF_FORMATS))
@@ -36,7 +37,7 @@ def test_every_format_parses_back_to_an_isomorphic_graph(article_graph, name):
     else:
         parsed = Graph().parse(data=data, format=fmt.rdflib_name)
     assert len(parsed) == len(article_graph) > 500
-    assert isomorphic(parsed, article_graph)
+    assert isomorphic(decimals_as_values(parsed), decimals_as_values(article_graph))
 
 
 def test_turtle_uses_one_readable_prefix_per_kind(article_graph):

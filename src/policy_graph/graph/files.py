@@ -140,16 +140,17 @@ def tool_digest() -> str:
 
 
 def with_header(
-    data: bytes,
+    chunks: list[bytes],
     origin: Origin,
     graph_file: Path,
     fmt: str,
     relative: bool = True,
     triples: int | None = None,
-) -> bytes:
-    """``data`` (a graph serialised as ``fmt``, of ``triples`` triples) with the comments
-    that say its origin and size; the records folder relative to the file's folder
-    where that helps (``relative``)."""
+) -> list[bytes]:
+    """``chunks`` (of a graph serialised as ``fmt``, of ``triples`` triples: see
+    :func:`.writing.graph_chunks`) with the comments that say its origin and size
+    first; the records folder relative to the file's folder where that helps
+    (``relative``)."""
     records = origin.records.as_posix()
     if relative:
         records = _recorded_path(origin.records, graph_file.resolve().parent)
@@ -168,16 +169,17 @@ def with_header(
         "do not edit; rebuild with policy-graph build"
     )
     if fmt in _COMMENTED:
-        return f"# {human}\n# {MARKER}{line}\n".encode() + data
+        return [f"# {human}\n# {MARKER}{line}\n".encode(), *chunks]
     if fmt == "xml":
         # "--" may not appear in an XML comment: JSON writes "-" as \u002d (only strings hold it)
         comment = f"<!-- {human.replace('--', '- -')} -->\n<!-- {MARKER}"
-        comment += line.replace("-", "\\u002d") + " -->\n"
-        declaration, newline, rest = data.partition(b"\n")
-        if declaration.startswith(b"<?xml") and newline:
-            return declaration + newline + comment.encode() + rest
-        return comment.encode() + data
-    return data  # JSON-LD: no comments
+        comment = (comment + line.replace("-", "\\u002d") + " -->\n").encode()
+        [data] = chunks
+        end = data.find(b"\n") + 1
+        if data.startswith(b"<?xml") and end:
+            return [data[:end], comment, memoryview(data)[end:]]
+        return [comment, data]
+    return chunks  # JSON-LD: no comments
 
 
 def read_header(graph_file: Path) -> Header | None:

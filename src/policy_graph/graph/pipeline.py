@@ -29,7 +29,7 @@ from .kept_store import (
     origin_record,
 )
 from .shacl import Verdicts, validate_records
-from .writing import graph_bytes, sorted_lines
+from .writing import graph_chunks, sorted_lines
 
 DEFAULT_ENGINE = ENGINE_NAMES[0]  # oxigraph: see docs/benchmarks.md
 
@@ -254,11 +254,11 @@ def write_graph(
     for number, (name, path) in enumerate(targets.items()):
         if report:
             report(f"serialising {name}", number, len(targets))
-        data = graph_bytes(lines, name)
+        chunks = graph_chunks(lines, name)
         if origin is not None:
             size = result.counts.get("triples")
-            data = files.with_header(data, origin, path, name, relative, size)
-        contents[name] = data
+            chunks = files.with_header(chunks, origin, path, name, relative, size)
+        contents[name] = chunks
     write_files({path: contents[name] for name, path in targets.items()})
     result.written = targets
 

@@ -36,12 +36,17 @@ def ntriples_lines(ntriples: bytes) -> list[bytes]:
 def graph_bytes(lines: list[bytes], fmt: str) -> bytes:
     """The graph of sorted N-Triples ``lines`` in ``fmt`` (a key of
     :data:`policy_graph.outputs.RDF_FORMATS`)."""
-    ntriples = b"".join(lines)
+    return b"".join(graph_chunks(lines, fmt))
+
+
+def graph_chunks(lines: list[bytes], fmt: str) -> list[bytes]:
+    """:func:`graph_bytes` as chunks to write one after the other: N-Triples is its
+    lines as they are (a million lines are not joined into one more copy)."""
     if fmt == "nt":
-        return ntriples
+        return lines
     import pyoxigraph as ox
 
-    triples = ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)
+    triples = ox.parse(b"".join(lines), format=ox.RdfFormat.N_TRIPLES)
     formats = {
         "ttl": ox.RdfFormat.TURTLE,
         "jsonld": ox.RdfFormat.JSON_LD,
@@ -52,5 +57,5 @@ def graph_bytes(lines: list[bytes], fmt: str) -> bytes:
         graph = ox.NamedNode(str(GRAPH_IRI))
         triples = (ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
     if fmt == "jsonld":
-        return ox.serialize(triples, format=formats[fmt])
-    return ox.serialize(triples, format=formats[fmt], prefixes=prefixes())
+        return [ox.serialize(triples, format=formats[fmt])]
+    return [ox.serialize(triples, format=formats[fmt], prefixes=prefixes())]

@@ -23,7 +23,7 @@ import os
 import re
 import shutil
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from contextlib import suppress
 from pathlib import Path
 
@@ -50,7 +50,7 @@ def write_atomic(path: Path, data: bytes) -> None:
     write_files({Path(path): data})
 
 
-def write_files(contents: Mapping[Path, bytes]) -> None:
+def write_files(contents: Mapping[Path, bytes | Sequence[bytes]]) -> None:
     """Write files of one folder as a set (the graph in each format): a run that fails
     leaves every old file as it was; one killed between renames leaves a journal that
     the next writer there finishes. Raises FileError naming the path."""
@@ -108,7 +108,7 @@ def finish_interrupted(folder: Path) -> None:
 # --- files ------------------------------------------------------------------------------
 
 
-def _write_temporaries(contents: Mapping[Path, bytes]) -> dict[Path, Path]:
+def _write_temporaries(contents: Mapping[Path, bytes | Sequence[bytes]]) -> dict[Path, Path]:
     """Each file's data under a temporary name beside it, on disk: {path: temporary}."""
     temporaries: dict[Path, Path] = {}
     try:

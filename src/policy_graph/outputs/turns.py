@@ -18,7 +18,7 @@ import secrets
 import shutil
 import sys
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
@@ -231,13 +231,18 @@ def _finish_folder_swap(folder: Path, found: re.Match) -> None:
 # --- shared -----------------------------------------------------------------------------
 
 
-def write_new_file(path: Path, data: bytes, mode: int, shown: Path) -> None:
-    """Create ``path`` with ``data`` and ``mode``, flushed to disk; errors name ``shown``."""
+def write_new_file(path: Path, data: bytes | Sequence[bytes], mode: int, shown: Path) -> None:
+    """Create ``path`` with ``data`` (bytes, or a sequence of chunks of bytes written one
+    after the other: a graph of a million lines is not copied into one first) and
+    ``mode``, flushed to disk; errors name ``shown``."""
     try:
         handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
         with os.fdopen(handle, "wb") as stream:
             os.chmod(path, mode)  # the mode itself, whatever the umask
-            stream.write(data)
+            if isinstance(data, bytes | bytearray | memoryview):
+                stream.write(data)
+            else:
+                stream.writelines(data)
             stream.flush()
             os.fsync(handle)
     except OSError as error:
