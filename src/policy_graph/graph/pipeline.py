@@ -29,7 +29,7 @@ from .kept_store import (
     origin_record,
 )
 from .shacl import Verdicts, validate_records
-from .writing import graph_chunks, sorted_lines
+from .writing import graph_chunks, sorted_chunks
 
 DEFAULT_ENGINE = ENGINE_NAMES[0]  # oxigraph: see docs/benchmarks.md
 
@@ -167,7 +167,7 @@ class Triples:
     def __init__(self, reading) -> None:
         self.reading = reading
         self.shared = shared_ntriples(reading.records)
-        self._lines: list[bytes] | None = None
+        self._chunks: list | None = None
 
     def runs(self):
         yield self.shared
@@ -176,17 +176,18 @@ class Triples:
         else:  # a reading that made none: every file's at once
             yield own_ntriples(self.reading.records)
 
-    def lines(self) -> list[bytes]:
-        """Every triple as a sorted N-Triples line, each once (made once per build)."""
-        if self._lines is None:
-            self._lines = sorted_lines(self.runs())
-        return self._lines
+    def chunks(self) -> list:
+        """Every triple as sorted N-Triples, in chunks (see :func:`.writing.sorted_chunks`;
+        made once per build)."""
+        if self._chunks is None:
+            self._chunks = sorted_chunks(self.runs())
+        return self._chunks
 
     def rdflib_graph(self):
         """The graph in rdflib (for SHACL on a small graph)."""
         from rdflib import Graph
 
-        return Graph().parse(data=b"".join(self.lines()), format="nt")
+        return Graph().parse(data=b"".join(self.chunks()), format="nt")
 
     def named_graphs(self) -> dict:
         """A kept store's named graphs: each records file's, by its path, with the key it
@@ -249,12 +250,12 @@ def write_graph(
     """Write the built graph in each format as one set (see
     :func:`policy_graph.outputs.write_files`), each saying what it was built from
     (``relative``: the records folder relative to it)."""
-    lines = result.triples.lines()
+    ntriples = result.triples.chunks()
     contents = {}
     for number, (name, path) in enumerate(targets.items()):
         if report:
             report(f"serialising {name}", number, len(targets))
-        chunks = graph_chunks(lines, name)
+        chunks = graph_chunks(ntriples, name)
         if origin is not None:
             size = result.counts.get("triples")
             chunks = files.with_header(chunks, origin, path, name, relative, size)

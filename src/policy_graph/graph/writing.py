@@ -3,17 +3,86 @@ version of policy-graph, whichever store holds the graph and however it was buil
 
 A build's triples come as sorted runs of N-Triples lines, one per records file (made as
 the file is read, kept while it is unchanged) and one of the triples that several
-files make together. The runs are merged into one sorted list, each triple once (a
-sort of runs already sorted is a merge: Python's sort finds them), which is the
-N-Triples file; every other format is Oxigraph's serialisation of those triples in
-that order, with our prefixes.
+files make together; a triple is made by one file only. The runs are merged into one
+sorted sequence, which is the N-Triples file; every other format is Oxigraph's
+serialisation of those triples in that order, with our prefixes.
+
+The merge rarely looks at a line. A run's lines of one kind of resource (a city's
+policies, its departments) sort together, and apart from every other file's: each run
+is cut where the kind of its subjects changes (a few searches of its bytes), the
+pieces are put in the order of their first lines, and only pieces whose ranges
+overlap (a concept scheme's triples, made by the vocabularies and by the shared run)
+are merged line by line.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
+from ..records.iris import KIND_PREFIXES, PGID
 from .vocab import GRAPH_IRI, prefixes
+
+# Where a subject's kind starts a line: "<https://w3id.org/policy-graph/id/policy/".
+_KIND_STARTS = [f"\n<{PGID}{kind}/".encode() for kind in sorted(KIND_PREFIXES)]
+
+
+@dataclass
+class _Piece:
+    """Lines ``start:end`` of a sorted run, with its first and last line."""
+
+    run: bytes
+    start: int
+    end: int
+    first: bytes
+    last: bytes
+
+    def view(self) -> memoryview:
+        return memoryview(self.run)[self.start : self.end]
+
+
+def sorted_chunks(runs: Iterable[bytes]) -> list[bytes | memoryview]:
+    """The lines of ``runs`` (sorted runs of N-Triples lines, no triple in two of them)
+    in order, each once, as chunks of bytes to write one after the other."""
+    pieces = sorted((p for run in runs if run.strip() for p in _pieces(run)), key=_first)
+    chunks: list[bytes | memoryview] = []
+    overlapping: list[_Piece] = []
+    reach = b""  # the last line of the pieces in ``overlapping``
+    for piece in pieces:
+        if overlapping and piece.first <= reach:
+            overlapping.append(piece)
+            reach = max(reach, piece.last)
+            continue
+        chunks += _merged(overlapping)
+        overlapping, reach = [piece], piece.last
+    return chunks + _merged(overlapping)
+
+
+def _first(piece: _Piece) -> bytes:
+    return piece.first
+
+
+def _pieces(run: bytes) -> list[_Piece]:
+    """``run`` cut where the kind of its lines' subjects changes."""
+    cuts = {0, len(run)}
+    for start in _KIND_STARTS:
+        at = run.find(start)
+        if at >= 0:
+            cuts.add(at + 1)
+    cuts = sorted(cuts)
+    pieces = []
+    for start, end in zip(cuts, cuts[1:], strict=False):
+        first = run[start : run.index(b"\n", start) + 1]
+        before_last = run.rfind(b"\n", start, end - 1)  # -1: the piece is one line
+        last = run[before_last + 1 if before_last >= 0 else start : end]
+        pieces.append(_Piece(run, start, end, first, last))
+    return pieces
+
+
+def _merged(pieces: list[_Piece]) -> list[bytes | memoryview]:
+    if len(pieces) < 2:
+        return [piece.view() for piece in pieces]
+    return sorted_lines(bytes(piece.view()) for piece in pieces)
 
 
 def sorted_lines(runs: Iterable[bytes]) -> list[bytes]:
@@ -33,13 +102,13 @@ def ntriples_lines(ntriples: bytes) -> list[bytes]:
     return sorted_lines([ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)])
 
 
-def graph_bytes(lines: list[bytes], fmt: str) -> bytes:
-    """The graph of sorted N-Triples ``lines`` in ``fmt`` (a key of
+def graph_bytes(lines: list, fmt: str) -> bytes:
+    """The graph of sorted N-Triples ``lines`` (or chunks of lines) in ``fmt`` (a key of
     :data:`policy_graph.outputs.RDF_FORMATS`)."""
     return b"".join(graph_chunks(lines, fmt))
 
 
-def graph_chunks(lines: list[bytes], fmt: str) -> list[bytes]:
+def graph_chunks(lines: list, fmt: str) -> list:
     """:func:`graph_bytes` as chunks to write one after the other: N-Triples is its
     lines as they are (a million lines are not joined into one more copy)."""
     if fmt == "nt":

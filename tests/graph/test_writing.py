@@ -1,0 +1,51 @@
+"""Graph files from sorted runs: the pieces of runs put in order are the sorted lines."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from policy_graph.graph.engines import own_ntriples, shared_ntriples
+from policy_graph.graph.writing import sorted_chunks, sorted_lines
+from policy_graph.records.iris import KIND_PREFIXES, PGID
+from policy_graph.records.reading import FileWork, read_folder
+from tests.helpers import DATA, MANY, SHIPPED_DATA
+
+
+def _joined(chunks) -> bytes:
+    return b"".join(bytes(chunk) for chunk in chunks)
+
+
+@pytest.mark.parametrize("folder", [DATA, MANY, SHIPPED_DATA], ids=["article", "many", "data"])
+def test_the_runs_of_a_build_give_its_sorted_lines(folder):
+    reading = read_folder(folder, work=FileWork(triples=own_ntriples), reuse=False)
+    runs = [shared_ntriples(reading.records), *reading.runs()]
+    lines = sorted_lines(runs)
+    assert len(lines) > 500 and lines == sorted(set(lines))
+    # No triple is made by two files: every line of every run is in the graph once.
+    assert len(lines) == sum(run.count(b"\n") for run in runs)
+    chunks = sorted_chunks(runs)
+    assert _joined(chunks) == b"".join(lines)
+    assert len(chunks) < len(lines) / 2  # mostly whole pieces of runs, not lines
+
+
+def _random_runs(rnd: random.Random) -> list[bytes]:
+    """Sorted runs of lines of subjects of our kinds, some lines in two runs."""
+    kinds = sorted(KIND_PREFIXES)
+    lines = {
+        f'<{PGID}{rnd.choice(kinds)}/{rnd.randint(0, 30)}> <http://p> "{rnd.randint(0, 3)}" .\n'
+        for _ in range(rnd.randint(0, 60))
+    }
+    runs: list[list[str]] = [[] for _ in range(rnd.randint(1, 6))]
+    for line in sorted(lines):
+        for index in rnd.sample(range(len(runs)), rnd.randint(1, min(2, len(runs)))):
+            runs[index].append(line)
+    return ["".join(sorted(run)).encode() for run in runs]
+
+
+def test_pieces_in_order_are_the_sorted_lines_however_runs_interleave():
+    rnd = random.Random(25)
+    for _ in range(3000):
+        runs = _random_runs(rnd)
+        assert _joined(sorted_chunks(runs)) == b"".join(sorted_lines(runs)), runs
