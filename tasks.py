@@ -13,7 +13,9 @@ Each job creates ``.venv`` if it is missing and (re)installs the project into it
 when ``pyproject.toml`` changed since the last install, so a second run is quick.
 Extra arguments after ``test`` and ``fuzz`` go to pytest. ``fuzz`` runs
 ``tests/test_fuzz.py``'s property with its long profile (``POLICY_GRAPH_FUZZ=long``),
-half an hour when nothing fails; ``POLICY_GRAPH_FUZZ_EXAMPLES=N`` sets how many cases.
+half an hour when nothing fails, then the query check's differential test against
+Oxigraph (``tests/query/test_query_check_fuzz.py``, 20,000 cases, some minutes);
+``POLICY_GRAPH_FUZZ_EXAMPLES=N`` sets how many cases.
 ``vendor-yasgui`` downloads ``@zazuko/yasgui`` (the latest, or VERSION) from the npm
 registry, checks its sha512 and copies its built files into the package, so that the
 query page of ``policy-graph serve`` needs no network; ``vendor-echarts`` does the same
@@ -79,8 +81,9 @@ def test(args: list[str]) -> None:
 
 def fuzz(args: list[str]) -> None:
     ensure_venv("test")
-    os.environ["POLICY_GRAPH_FUZZ"] = "long"  # the profile of tests/test_fuzz.py
+    os.environ["POLICY_GRAPH_FUZZ"] = "long"  # the long profiles of the fuzz tests
     _run(PYTHON, "-m", "pytest", "tests/test_fuzz.py", "-k", "property", *args)
+    _run(PYTHON, "-m", "pytest", "tests/query/test_query_check_fuzz.py", *args)
 
 
 def lint(args: list[str]) -> None:
