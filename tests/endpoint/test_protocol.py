@@ -158,3 +158,15 @@ def test_a_long_answer_is_cut_while_it_is_written(many_stores):
     cut = answer_query(engine, store, text, None, "json", 3)
     assert cut.truncated
     assert json.loads(cut.body)["results"]["bindings"] == whole["results"]["bindings"][:3]
+
+
+def test_the_rdflib_engine_refuses_what_its_own_parser_reads_as_service(many_stores):
+    """rdflib's local names take \\" (SPARQL's do not): to rdflib this is a name, then a
+    SERVICE; to SPARQL 1.1 and Oxigraph a string hides it. rdflib's own parse decides."""
+    text = (
+        'PREFIX ex: <http://e/> SELECT * WHERE { ?s ?p ex:a\\" '
+        'SERVICE <http://127.0.0.1:9/x> { ?s ?p ?o } ?s ?p "y" }'
+    )
+    answer = answer_query(get_engine("rdflib"), many_stores["rdflib"], text, None, None, None)
+    assert answer.status == 403
+    assert answer.body == b"SERVICE is refused: this endpoint answers from its own graph only\n"

@@ -20,7 +20,13 @@ from itertools import islice
 from ..errors import QueryError
 from ..graph.vocab import GRAPH_IRI
 from ..outputs import RDF_FORMATS
-from ..query.canonical import CanonicalQuery, RefusedQueryError, canonical_query, missing_form
+from ..query.canonical import (
+    CanonicalQuery,
+    RefusedQueryError,
+    canonical_query,
+    missing_form,
+    refuse_parsed_reach,
+)
 from ..query.results import MEDIA_TYPES
 
 __all__ = ["Answer", "NotAcceptableError", "RefusedQueryError", "answer_query", "negotiate"]
@@ -340,6 +346,7 @@ def _answer_rdflib(engine, store, query: CanonicalQuery, accept, fmt, max_rows) 
     from ..query.sparql import QUERY_FORMS
 
     parsed = _rdflib_parse(query)
+    refuse_parsed_reach(parsed, str(GRAPH_IRI))
     form = QUERY_FORMS[parsed[1].name]
     chosen = negotiate(form, accept, fmt)
     try:
