@@ -135,12 +135,19 @@ def queries() -> None:
     metavar="SECONDS",
     help="How often to look for a rebuilt graph file to serve (0: never).",
 )
+@click.option(
+    "--no-sandbox",
+    "no_sandbox",
+    is_flag=True,
+    help="Serve even where the query workers cannot be cut off the network (a container "
+    "that refuses network namespaces): the query check is then the only wall.",
+)
 @data_option
 @graph_file_option
 @engine_option
 def serve(
-    host, port, time_limit, max_rows, memory_limit, workers, watch_interval, data_dir,
-    graph_file, engine,
+    host, port, time_limit, max_rows, memory_limit, workers, watch_interval, no_sandbox,
+    data_dir, graph_file, engine,
 ) -> None:  # fmt: skip
     """Serve the graph as a read-only SPARQL 1.1 endpoint: a query editor at /, a page
     for every resource at /id/…, the dataset's VoID at /.well-known/void."""
@@ -165,7 +172,7 @@ def serve(
     try:
         run(
             serve_forever, engine, served, host, port, limits,
-            api.list_queries(), ready, watch_interval,
+            api.list_queries(), ready, watch_interval, not no_sandbox,
         )  # fmt: skip
     except KeyboardInterrupt:
         click.echo("stopped", err=True)

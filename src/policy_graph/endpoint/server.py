@@ -24,7 +24,7 @@ from http import HTTPStatus
 from pathlib import Path
 from urllib.parse import parse_qs
 
-from ..errors import FileError
+from ..errors import FileError, UsageError
 from .protocol import Answer, plain
 from .workers import BUILD_HEADER, Limits, Pool, PoolRetiredError
 
@@ -38,8 +38,12 @@ _LANGUAGES = ("ko", "en")
 class Endpoint:
     """The WSGI application: routes requests to the current pool of workers."""
 
-    def __init__(self, engine: str, graph_file: Path, limits: Limits, saved_queries, log=None):
+    def __init__(
+        self, engine: str, graph_file: Path, limits: Limits, saved_queries, log=None,
+        sandbox: bool = True,
+    ):  # fmt: skip
         self.engine, self.graph_file, self.limits = engine, Path(graph_file), limits
+        self.sandbox = sandbox  # refuse to serve where the workers can reach the network
         self.saved_queries, self.log = saved_queries, log or sys.stderr
         self.pool: Pool | None = None
         self._page: bytes | None = None
@@ -48,14 +52,24 @@ class Endpoint:
     # --- the graph being served ------------------------------------------------------
 
     def start(self) -> None:
-        """Load the graph file in a first pool (FileError when it cannot be served)."""
-        self.pool = Pool(self.engine, self.graph_file, self.limits, self.log)
-        build = self.pool.start()
+        """Load the graph file in a first pool (FileError when it cannot be served;
+        UsageError when its workers could not be cut off the network, unless
+        ``sandbox`` is False)."""
+        pool = Pool(self.engine, self.graph_file, self.limits, self.log)
+        build = pool.start()
+        if build.network_wall and self.sandbox:
+            pool.close()
+            raise UsageError(
+                f"cannot cut the query workers off the network: {build.network_wall}. "
+                "Serve anyway with --no-sandbox: the query check (SERVICE, FROM and updates "
+                "refused) is then the only wall"
+            )
+        self.pool = pool
         self._say(f"serving {build.file}: {build.triples:,} triples, {build.digest[:19]}…")
         if build.network_wall:
             self._say(
-                f"warning: the query workers can reach the network: {build.network_wall}; "
-                "SERVICE and outside IRIs are still refused in every query"
+                f"warning: --no-sandbox: the query workers can reach the network: "
+                f"{build.network_wall}; SERVICE, FROM and updates are still refused in every query"
             )
 
     def watch(self, interval: float) -> None:
@@ -85,6 +99,10 @@ class Endpoint:
             return
         if build.digest == old.build.digest:
             fresh.close()
+            return
+        if build.network_wall and self.sandbox:
+            fresh.close()
+            self._say(f"kept serving {old.build.digest[:19]}…: {build.network_wall}")
             return
         self.pool = fresh
         old.retire()
@@ -294,8 +312,11 @@ def serve(
     saved_queries,
     ready=None,
     watch_interval: float = 2.0,
+    sandbox: bool = True,
 ) -> None:
-    """Serve until interrupted; ``ready(url)`` is called once the port is open."""
+    """Serve until interrupted; ``ready(url)`` is called once the port is open. Where
+    the query workers cannot be cut off the network, UsageError unless ``sandbox`` is
+    False (``--no-sandbox``)."""
     import logging
 
     from waitress.server import create_server
@@ -310,7 +331,7 @@ def serve(
     # (bench/endpoint.py, two runs each way, 2 cores). This process does nothing else.
     sys.setswitchinterval(0.0005)
 
-    endpoint = Endpoint(engine, graph_file, limits, saved_queries)
+    endpoint = Endpoint(engine, graph_file, limits, saved_queries, sandbox=sandbox)
     endpoint.start()
     try:
         server = create_server(
