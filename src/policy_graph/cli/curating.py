@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from ..errors import printable
 from .failures import run
 from .options import (
     FORMAT_NAMES,
@@ -57,9 +58,10 @@ def build(data_dir, out, formats, sources_dir, strict, engine, full_shacl, fresh
             reuse=not fresh,
         )
     _echo_warnings(result)
-    written = ", ".join(str(p) for p in result.written.values())
+    written = ", ".join(printable(str(p)) for p in result.written.values())
     checked = " (quotes checked)" if sources_dir else ""
-    click.echo(f"Built {written} from {result.data_dir} ({_files(result)}){checked}")
+    data = printable(str(result.data_dir))
+    click.echo(f"Built {written} from {data} ({_files(result)}){checked}")
     _echo_counts(result)
 
 
@@ -88,7 +90,7 @@ def validate(data_dir, sources_dir, strict, engine, full_shacl, fresh) -> None:
         )
     _echo_warnings(result)
     checked = " and quotes" if sources_dir else ""
-    click.echo(f"Valid: {result.data_dir} ({_files(result)}){checked}")
+    click.echo(f"Valid: {printable(str(result.data_dir))} ({_files(result)}){checked}")
     _echo_counts(result)
 
 
