@@ -262,6 +262,17 @@ def test_an_answer_a_client_does_not_read_is_bounded_and_dropped(tmp_path):
         sock.settimeout(10)
         head = sock.recv(4096)
         sock.close()
+        # HEAD: the same headers, and no body (waitress sends a file's whatever is asked).
+        with socket.create_connection((server.host, server.port), timeout=30) as probe:
+            probe.sendall(
+                f"HEAD {target} HTTP/1.1\r\nHost: x\r\nAccept: application/n-triples\r\n"
+                "Connection: close\r\n\r\n".encode()
+            )
+            answer = b""
+            while chunk := probe.recv(65536):
+                answer += chunk
+    assert answer.startswith(b"HTTP/1.1 200 ") and answer.endswith(b"\r\n\r\n"), answer[:300]
+    assert int(re.search(rb"Content-Length: (\d+)", answer)[1]) > 6_000_000
     assert head.startswith(b"HTTP/1.1 200 "), head[:100]
     assert b"Policy-Graph-Truncated: true; only the first 100000 triples are sent" in head
     length = int(re.search(rb"Content-Length: (\d+)", head)[1])

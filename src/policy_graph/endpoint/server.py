@@ -146,6 +146,9 @@ class Endpoint:
         line = request_line(environ, answer.status, answer.length, took, answer.truncated)
         print(line, file=self.log, flush=True)
         if answer.file is not None:
+            if environ["REQUEST_METHOD"] == "HEAD":  # waitress would send a file wrapper's body
+                answer.file.close()
+                return [b""]
             return environ["wsgi.file_wrapper"](answer.file, 1 << 16)
         return [answer.body]
 
