@@ -366,9 +366,10 @@ def test_the_index_lists_every_government_it_counts_those_without_policies_too(t
     index = written["index.html"].read_text(encoding="utf-8")
     covers = re.search(r'<p id="covers">지방정부 (\d+)곳', index)
     rows = re.findall(
-        r"<tr><td>(.*?)</td><td class=\"number\">(\d+)</td></tr>",
+        r"<tr><td>(.*?)</td><td class=\"number\">(\d+)</td><td class=\"number\">(\d+)</td></tr>",
         index.split('id="governments-list"')[1].split("</table>")[0],
     )
     assert int(covers.group(1)) == len(rows) == 5
-    assert ("한빛도", "0") in rows  # listed, without a page: it has no policy
-    assert ('<a href="government-garam.html">가람군</a>', "2") in rows
+    assert ("한빛도", "0", "0") in rows  # listed, without a page: it has no policy
+    # 가람군 names no department: its two policies stand under it, and it is none
+    assert ('<a href="government-garam.html">가람군</a>', "2", "0") in rows

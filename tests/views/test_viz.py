@@ -36,7 +36,8 @@ class Written:
 def _write(graph, out: Path, lang: str = "ko", *extra) -> dict:
     made = [*api.all_views(graph), *extra]
     kept = {view.name: Written(view) for view in made}
-    api.write_views(made, out, lang, api.graph_statistics(graph, lang))
+    stats = {language: api.graph_statistics(graph, language) for language in ("ko", "en")}
+    api.write_views(made, out, lang, stats)
     return kept
 
 

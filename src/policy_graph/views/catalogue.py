@@ -90,6 +90,9 @@ class Catalogue:
     source_dates: dict[str, str]
     source_titles: dict[str, dict[str, str]]
     publishers: dict[str, str]  # source → publisher IRI
+    codes: dict[str, str] = field(default_factory=dict)  # government → its 법정동 code
+    # government → the names of its kind (org:classification): {"ko": "군", "en": "county"}
+    government_kinds: dict[str, dict[str, str]] = field(default_factory=dict)
     cache: dict = field(default_factory=dict, repr=False)  # what pages work out once
 
     @cached_property
@@ -120,6 +123,52 @@ class Catalogue:
             found[subject].add(obj)
             found[obj].add(subject)
         return {node: sorted(others) for node, others in found.items()}
+
+    def count(self, governments: set[str] | None = None) -> dict[str, int]:
+        """How many of each kind the graph holds (``governments`` None) or those
+        governments do, by the one definition of build's summary (COUNT_QUERY in
+        graph/pipeline.py): every government, with or without policies; its units (a
+        government whose policies name none is not a department); its policies; the
+        sources its policies and programmes are derived from; the technologies, target
+        groups and partners its policies name. Kinds with none are left out."""
+        whole = governments is None
+        chosen = set(self.governments) if whole else set(governments)
+        policies = [p for p in self.policies.values() if whole or p.government in chosen]
+        units = [
+            u
+            for u, kind in self.kinds.items()
+            if kind == "department" and (whole or self.unit_government.get(u) in chosen)
+        ]
+        sources = {s for p in policies for s in p.sources}
+        for programme, government in self.programme_governments.items():
+            if whole or government in chosen:
+                sources.update(self.programme_sources.get(programme, ()))
+        counts = {
+            "government": len(chosen),
+            "department": len(units),
+            "policy": len(policies),
+            "source": len(sources),
+            "technology": len({t for p in policies for t in p.technologies}),
+            "target-group": len({g for p in policies for g in p.target_groups}),
+            "partner": len({o for p in policies for o in p.partners}),
+        }
+        return {kind: n for kind, n in counts.items() if n}
+
+    @cached_property
+    def programme_governments(self) -> dict[str, str]:
+        return {
+            s: o
+            for s, o, relation in self.links
+            if relation == "government" and self.kinds.get(s) == "programme"
+        }
+
+    @cached_property
+    def programme_sources(self) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = defaultdict(list)
+        for subject, obj, relation in self.links:
+            if relation == "wasDerivedFrom" and self.kinds.get(subject) == "programme":
+                found[subject].append(obj)
+        return found
 
     def label(self, iri: str, lang: str) -> str:
         names = self.labels.get(iri, {})
@@ -220,7 +269,25 @@ def read_catalogue(graph: Graph) -> Catalogue:
     )
     _fill_policies(catalogue, links_by)
     _fill_facts(catalogue, graph)
+    _fill_governments(catalogue, graph)
     return catalogue
+
+
+def _fill_governments(catalogue: Catalogue, graph: Graph) -> None:
+    """Each government's code (skos:notation typed pg:LegalDongCode) and the names of
+    its kind (its org:classification's labels)."""
+    governments = set(catalogue.governments)
+    for subject, obj in _pairs(graph, SKOS.notation):
+        if subject in governments and not isinstance(obj, str) and obj[2] == str(PG.LegalDongCode):
+            catalogue.codes[subject] = obj[0]
+    classes = {s: o for s, o in _iri_pairs(graph, ORG.classification) if s in governments}
+    names: dict[str, dict[str, str]] = defaultdict(dict)
+    for subject, obj in _pairs(graph, RDFS.label):
+        if not isinstance(obj, str) and obj[1] in ("ko", "en"):
+            names[subject][obj[1]] = obj[0]
+    for government, kind in classes.items():
+        if kind in names:
+            catalogue.government_kinds[government] = names[kind]
 
 
 def _iri_pairs(graph: Graph, predicate: URIRef):

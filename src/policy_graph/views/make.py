@@ -108,7 +108,8 @@ def _query_view(graph: Graph, query_text: str, saved, name: str, params=None):
 def write_views(
     views, out_dir: Path | str = DEFAULT_VIEWS_DIR, lang: str = "ko", stats=None
 ) -> dict[str, Path]:
-    """Write each view (and index.html when ``stats`` is given) as UTF-8 into ``out_dir``
+    """Write each view (and index.html when ``stats`` is given: a Statistics, or one
+    per language, {lang: Statistics}) as UTF-8 into ``out_dir``
     (``views``: any iterable; each is released once rendered: see pages.View.release)
     with the scripts they share in ``assets/``, all at once: the folder is made anew
     beside the old one, keeping the old one's other files, and swapped in whole (see
@@ -154,7 +155,9 @@ def make_views(
     # Everything else is made from the catalogue: at national size the store is most
     # of the memory this run would hold.
     del graph
-    stats = catalogue_statistics(catalogue, lang) if all_views else None
+    # index.html in both languages (``lang`` first): the analysis is worked out once.
+    languages = sorted(("ko", "en"), key=lambda language: language != lang)
+    stats = {x: catalogue_statistics(catalogue, x) for x in languages} if all_views else None
     made: Iterable = []
     if all_views:
         made = catalogue_views(catalogue)
