@@ -120,8 +120,8 @@ class PageData:
         (``pages``: a government's page, or the overview of a graph of one)."""
         self.compact = True
         catalogue = self.catalogue
-        for government in catalogue.governments:
-            self.pages[government] = (
+        for government in sorted({p.government for p in policies if p.government}):
+            self.pages[government] = (  # a government without policies has no page
                 f"{government_page_name(government)}.html"
                 if catalogue.several_governments
                 else "overview.html"

@@ -224,6 +224,7 @@
       stale: { matrix: true, charts: true, table: true },
     };
     const offerSwitch = data.page.mode === "aggregate" || Boolean(data.several);
+    window.PolicyGraphAnswers.charts = () => local.charts; // for exports
 
     if (!document.getElementById("answers-style")) {
       const style = el("style", { id: "answers-style" });
@@ -589,7 +590,8 @@
       // A byte-order mark so that Excel reads UTF-8 (Hangul); CRLF lines as RFC 4180 says.
       const blob = new Blob(["\ufeff" + lines.join("\r\n") + "\r\n"], { type: "text/csv;charset=utf-8" });
       const url = URL.createObjectURL(blob);
-      const link = el("a", { href: url, download: `${data.page.name || "policies"}-policies.csv` });
+      // Named after the view and its filters: overview-policies-tech-chatbot-year-2021.csv
+      const link = el("a", { href: url, download: window.PolicyGraphExports.fileName(view, "policies", "csv") });
       link.hidden = true;
       document.body.append(link);
       link.click();
@@ -661,22 +663,30 @@
 
   // ECharts (1.1 MB) is read only when a chart is first shown: most visits look at the
   // network, and parsing it would delay the first picture by a fifth of a second. It
-  // sits beside this script (assets/), which works from file:// too.
-  const ECHARTS_SRC = document.currentScript
-    ? document.currentScript.src.replace(/answers\.js(\?.*)?$/, "echarts.min.js")
-    : "assets/echarts.min.js";
-  let echartsLoading = null;
+  // sits beside this script (assets/), which works from file:// too; so do the map's
+  // boundaries (korea-regions.js), read by map.js through loadScript.
+  const ASSETS = document.currentScript
+    ? document.currentScript.src.replace(/answers\.js(\?.*)?$/, "")
+    : "assets/";
+  const loading = new Map();
 
-  function loadECharts(then) {
-    if (!echartsLoading) {
-      echartsLoading = [];
-      const script = document.createElement("script");
-      script.src = ECHARTS_SRC;
-      script.onload = () => echartsLoading.splice(0).forEach((callback) => callback());
-      document.head.appendChild(script);
+  /** A script of assets/ read once: a Promise of its having run. */
+  function loadScript(name) {
+    if (!loading.has(name)) {
+      loading.set(name, new Promise((resolve, reject) => {
+        const script = document.createElement("script");
+        script.src = ASSETS + name;
+        script.onload = resolve;
+        script.onerror = () => reject(new Error(`${name} did not load`));
+        document.head.appendChild(script);
+      }));
     }
-    echartsLoading.push(then);
+    return loading.get(name);
   }
 
-  window.PolicyGraphAnswers = { mount };
+  function loadECharts(then) {
+    loadScript("echarts.min.js").then(then);
+  }
+
+  window.PolicyGraphAnswers = { mount, loadScript };
 })();
