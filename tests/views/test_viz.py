@@ -18,6 +18,7 @@ from policy_graph.graph.vocab import PG
 from policy_graph.records.iris import PGID
 from policy_graph.views.catalogue import UPWARD
 from tests.helpers import REPO
+from tests.views.conftest import Page
 
 PLANNING = str(PGID["org/gwangju-planning-coordination"])
 FACTORY = str(PGID["policy/gwangju-smart-factory"])
@@ -52,54 +53,6 @@ def views(article_graph, tmp_path_factory):
 def many_views(many_graph, tmp_path_factory):
     out = tmp_path_factory.mktemp("many-views")
     return out, _write(many_graph, out, "en")
-
-
-class Page:
-    """A page opened from disk with every non-file request blocked and recorded."""
-
-    def __init__(self, browser, url: str, width: int = 1440, height: int = 900):
-        self.context = browser.new_context(viewport={"width": width, "height": height})
-        self.requests: list[str] = []
-        self.errors: list[str] = []
-        self.context.route("**/*", self._route)
-        self.page = self.context.new_page()
-        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.goto(url)
-        self.page.wait_for_function(
-            "window.policyGraphView && window.policyGraphView.settled", timeout=30_000
-        )
-
-    def _route(self, route) -> None:
-        url = route.request.url
-        if url.startswith("file://"):
-            route.continue_()
-        else:
-            self.requests.append(url)
-            route.abort()
-
-    def js(self, expression: str):
-        return self.page.evaluate(expression)
-
-    def visible(self) -> set[str]:
-        return set(self.js("policyGraphView.visibleNodeIds()"))
-
-    def close(self) -> None:
-        self.context.close()
-
-
-@pytest.fixture
-def opener(browser):
-    pages = []
-
-    def open_page(folder: Path, name: str, hash_: str = "", **size) -> Page:
-        page = Page(browser, (folder / f"{name}.html").as_uri() + hash_, **size)
-        pages.append(page)
-        return page
-
-    yield open_page
-    for page in pages:
-        page.close()
 
 
 def _expected_visible(network, policies: set[str]) -> set[str]:

@@ -13,7 +13,7 @@ import networkx as nx
 from ..records.iris import PGID
 from .analysis import KIND_NAMES
 from .catalogue import RELATIONS, UPWARD, Catalogue, Policy, is_hub
-from .regions import map_code
+from .regions import map_code, sido_names
 
 BASE = str(PGID)  # IRIs under it are carried without it
 COLOURS = {
@@ -131,6 +131,8 @@ class PageData:
         # Many governments open on the map (where some are on it), else on the rankings.
         on_map = any(map_code(catalogue.codes.get(g)) for g in catalogue.governments)
         self.page["tab"] = "map" if on_map else "charts"
+        if on_map:
+            self.page["regions"] = sido_names()
         graph = {
             "rowsBy": rows_by,
             "rows": [self.terms[r] for r in rows],

@@ -191,9 +191,9 @@ def _rows_note(catalogue: Catalogue, rows: list[str]) -> dict:
         )
     return texts(
         f"{what['ko']} 가운데 정책이 많은 {DRAWN_ROWS}곳씩 그립니다: 다른 곳은 필터로 "
-        "고르세요. 지도·순위·행렬·표에는 모두 들어 있습니다.",
+        "고르세요. 순위·행렬·표에는 모두 들어 있습니다.",
         f"Of {what['en']}, the {DRAWN_ROWS} with most policies are drawn at a time: choose "
-        "others with the filters. The map, rankings, matrix and table hold them all.",
+        "others with the filters. The rankings, matrix and table hold them all.",
     )
 
 

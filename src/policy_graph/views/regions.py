@@ -52,10 +52,19 @@ def current_code(code: str) -> str:
 
 
 @lru_cache(maxsize=1)
+def _features() -> tuple[dict, ...]:
+    text = files("policy_graph.views").joinpath(*BOUNDARIES).read_text(encoding="utf-8")
+    return tuple(f["properties"] for f in json.loads(text)["features"])
+
+
 def boundary_codes() -> frozenset[str]:
     """The codes of the regions the map draws (시·도 and 시·군·구)."""
-    text = files("policy_graph.views").joinpath(*BOUNDARIES).read_text(encoding="utf-8")
-    return frozenset(f["properties"]["code"] for f in json.loads(text)["features"])
+    return frozenset(f["code"] for f in _features())
+
+
+def sido_names() -> dict[str, str]:
+    """Each 시·도's code and name (what a page names a region by before its map loads)."""
+    return {f["code"]: f["name"] for f in _features() if f["level"] == "sido"}
 
 
 def map_code(code: str | None) -> str | None:

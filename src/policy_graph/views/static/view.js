@@ -1365,7 +1365,8 @@
 
   // A region's name, from the map's boundaries once they are loaded (else its code).
   function regionName(code) {
-    return (window.PolicyGraphMap && window.PolicyGraphMap.regionName(code)) || code;
+    const names = data.page.regions || {};
+    return (window.PolicyGraphMap && window.PolicyGraphMap.regionName(code)) || names[code] || code;
   }
 
   function removeChip(facet, stored) {
@@ -1961,7 +1962,7 @@
     activeFilterLabels: activeFilterLabels,
     visibleTab: () => state.tab,
     select: (iriOrIndex) => select(iriOrIndex, { zoom: true, openPanel: true }),
-    setState: (partial) => setState(partial || {}, { fit: true }),
+    setState: (partial, options) => setState(partial || {}, options || { fit: true }),
     get network() {
       return network;
     },
