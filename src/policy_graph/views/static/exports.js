@@ -37,6 +37,7 @@
     },
   };
   const FONT = '"NanumGothic", "Noto Sans KR", sans-serif';
+  const SVG_FONT = "NanumGothic, 'Noto Sans KR', sans-serif";
   const WIDTH = 1400; // px of an export
   const LINE = 22;
   const TABLE_ROWS = 40;
@@ -229,6 +230,9 @@
       const height = chart.getHeight();
       const again = echarts.init(null, null, { renderer: "svg", ssr: true, width, height });
       again.setOption(chart.getOption());
+      // Quoted font names would break the SVG's style attributes (ECharts writes them as
+      // given): single quotes there.
+      again.setOption({ textStyle: { fontFamily: SVG_FONT } });
       const drawn = again.renderToSVGString().replace(/^<\?xml[^>]*>/, "");
       again.dispose();
       parts.push(`<g transform="translate(0,${y})">${drawn}</g>`);
@@ -242,7 +246,7 @@
     for (const [words] of footLines(said)) line(words, 13, "normal", "#4a5568");
     const width = Math.max(WIDTH, ...charts(view).map((chart) => chart.getWidth()));
     const body = parts.join("\n");
-    const text = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${y + 10}" font-family='${FONT}'>\n<rect width="100%" height="100%" fill="#ffffff"/>\n${body}\n</svg>\n`;
+    const text = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${y + 10}" font-family="${SVG_FONT}">\n<rect width="100%" height="100%" fill="#ffffff"/>\n${body}\n</svg>\n`;
     return Promise.resolve("data:image/svg+xml;charset=utf-8," + encodeURIComponent(text));
   }
 
