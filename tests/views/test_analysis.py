@@ -171,9 +171,10 @@ def test_query_view_draws_a_construct_answer(article_graph):
         article_graph, "department-neighbourhood", params={"department": "광주광역시"}
     )
     assert len(elsewhere.network) == 0
-    assert elsewhere.data["page"]["empty"]["en"] == (
-        "This query's answer is empty. Change its parameters: "
-        "policy-graph viz --query department-neighbourhood --param department=…"
+    assert elsewhere.data["page"]["empty"]["ko"] == (
+        "이 질문에 맞는 것이 그래프에 없습니다 (department=광주광역시). 전체 보기나 부서 × 기술 "
+        "보기에서 이름을 찾아 누르고 '여기에 초점'을 고르면 그 주변이 보입니다. 명령으로 다시 "
+        "물으려면: policy-graph viz --query department-neighbourhood --param department=…"
     )
     with pytest.raises(UsageError, match="no department is called 'nowhere' in this graph"):
         api.query_view(article_graph, "department-neighbourhood", params={"department": "nowhere"})
