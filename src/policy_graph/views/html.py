@@ -60,8 +60,11 @@ def _template(name: str):
 def render(view, lang: str = "ko") -> str:
     """The HTML page of ``view`` (a :class:`.pages.View`), in ``lang`` until the viewer switches."""
     data = {"lang": lang, **view.data}
+    # A page that opens on the network loads vis-network with it; the others when their
+    # network tab is first shown.
+    network_first = view.data.get("page", {}).get("tab", "network") == "network"
     return _template("view.html.j2").render(
-        lang=lang, title=view.title[lang], page_data_json=_json(data)
+        lang=lang, title=view.title[lang], page_data_json=_json(data), network_first=network_first
     )
 
 

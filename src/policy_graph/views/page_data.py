@@ -128,9 +128,10 @@ class PageData:
             )
         self._add_terms(network, policies)
         self.page["mode"] = "aggregate"
-        # Many governments open on the map (where some are on it), else on the rankings.
+        # Many governments open on the map (where some are on it), else on the rankings;
+        # departments × technologies on its heatmap.
         on_map = any(map_code(catalogue.codes.get(g)) for g in catalogue.governments)
-        self.page["tab"] = "map" if on_map else "charts"
+        self.page["tab"] = "matrix" if rows_by == "department" else "map" if on_map else "charts"
         if on_map:
             self.page["regions"] = sido_names()
         graph = {

@@ -253,9 +253,16 @@
       if (!entry) return "";
       return (view.lang() === "en" ? entry.nen || entry.nko : entry.nko) || label(term);
     };
+    // A policy's technologies and every broader one, worked out once per policy (a
+    // national page asks it of tens of thousands, for several charts).
+    const technologiesOfPolicy = new Map();
     const technologiesOf = (policy) => {
-      const all = new Set(policy.tech);
-      for (const tech of policy.tech) for (const up of ancestors(tech)) all.add(up);
+      let all = technologiesOfPolicy.get(policy.t);
+      if (!all) {
+        all = new Set(policy.tech);
+        for (const tech of policy.tech) for (const up of ancestors(tech)) all.add(up);
+        technologiesOfPolicy.set(policy.t, all);
+      }
       return all;
     };
 
@@ -697,10 +704,7 @@
       // Hidden or not laid out yet: the ResizeObserver below draws it once it has a width.
       if (!render || !section || section.hidden || section.clientWidth === 0) return;
       if (NEEDS_ECHARTS.has(tab) && !window.echarts) {
-        loadECharts(() => {
-          local.stale[tab] = true;
-          draw();
-        });
+        loadECharts(draw); // what is stale stays so: drawn once, however often asked
         return;
       }
       if (section.clientWidth !== local.drawnWidth[tab]) local.stale[tab] = true;

@@ -501,6 +501,13 @@
     return info ? pick(info.name) : kind;
   }
 
+  // One collator per language: localeCompare(…, lang) makes a new one on every call.
+  const collators = {};
+  function collator() {
+    if (!collators[state.lang]) collators[state.lang] = new Intl.Collator(state.lang);
+    return collators[state.lang];
+  }
+
   // One formatter per language: toLocaleString makes a new one on every call, which on a
   // page of thousands of facet values costs a sixth of a second.
   const numberFormats = {};
@@ -744,6 +751,20 @@
 
   // ---------------------------------------------------------------------------------------
   // The network: built once; filters, focus, selection and language only update DataSets.
+
+  // vis-network is on the page already where it opens on the network; elsewhere it is
+  // read when the network tab is first shown (the page script waits for it).
+  let networkLoading = false;
+  function loadNetwork() {
+    networkLoading = true;
+    view.settled = false;
+    const ready = window.vis ? Promise.resolve() : window.PolicyGraphAnswers.loadScript("vis-network.min.js");
+    ready.then(() => {
+      buildNetwork();
+      applyToNetwork();
+      renderToolbar();
+    });
+  }
 
   function buildNetwork() {
     const count = drawnTerms.length;
@@ -1105,6 +1126,7 @@
 
   function refresh(options) {
     current = computeView();
+    if (state.tab === "network" && !network && !networkLoading && !pageIsEmpty) loadNetwork();
     const changedLang = optionsLang !== state.lang;
     renderLanguage();
     if (changedLang) renderFacetOptions();
@@ -1252,7 +1274,7 @@
   function sortedValues(facet) {
     const values = Array.from(facetValues[facet].keys()).filter((value) => value !== NONE);
     if (facet === "year") values.sort((a, b) => a - b);
-    else values.sort((a, b) => label(a).localeCompare(label(b), state.lang));
+    else values.sort((a, b) => collator().compare(label(a), label(b)));
     return facetValues[facet].has(NONE) && NONE_FACETS.includes(facet) ? [NONE].concat(values) : values;
   }
 
@@ -1519,7 +1541,7 @@
       if (names.some((name) => name.toLowerCase() === lower)) exact.push(t);
       else if (names.some((name) => name.toLowerCase().includes(lower))) partial.push(t);
     }
-    const byLabel = (a, b) => label(a).localeCompare(label(b), state.lang) || a - b;
+    const byLabel = (a, b) => collator().compare(label(a), label(b)) || a - b;
     return exact.sort(byLabel).concat(partial.sort(byLabel));
   }
 
@@ -1749,7 +1771,7 @@
       if (!groups.has(owner)) groups.set(owner, []);
       groups.get(owner).push(i);
     }
-    const owners = Array.from(groups.keys()).sort((a, b) => label(a).localeCompare(label(b), state.lang));
+    const owners = Array.from(groups.keys()).sort((a, b) => collator().compare(label(a), label(b)));
     const parts = [
       countsLine([
         ["countPolicies", users.length],
@@ -1973,8 +1995,9 @@
     buildLegend();
     bindControls();
     current = computeView();
-    if (pageIsEmpty) view.settled = true;
-    else buildNetwork();
+    // The network is drawn when its tab is first shown: a page of many governments opens
+    // on the map or the rankings, and laying out a network there would only delay them.
+    view.settled = pageIsEmpty || state.tab !== "network";
     refresh({});
     writeHash();
     window.policyGraphView = view;
