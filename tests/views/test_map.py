@@ -139,3 +139,29 @@ def test_a_generated_corpus_without_codes_opens_on_the_rankings(opener, generate
         "기술별 정책 수",
         "정책 대상별 정책 수",
     ]
+
+
+def test_the_network_of_many_opens_on_the_region_chosen(opener, real_views, records):
+    """A region chosen on the map is what the network tab draws: its governments (those
+    with policies) and the technologies they use, no other government."""
+    page = opener(real_views[0], "overview")
+    page.drawn("map", "country")
+    page.page.mouse.click(*page.js("PolicyGraphMap.pixelOf('11')"))  # 서울특별시
+    page.drawn("map", "11")
+    page.page.click("#tab-button-network")
+    page.page.wait_for_function("policyGraphView.settled && policyGraphView.network !== null")
+    governments = {
+        iri.rsplit("/", 1)[-1]
+        for iri in page.visible()
+        if page.js(f"policyGraphView.data.terms.find(t => t.id === {iri!r}).k") == "government"
+    }
+    assert governments == {"seoul-gwanak", "seoul-yangcheon"}
+    assert page.js("location.hash") == "#tab=network&region=11"
+
+
+def test_the_first_page_of_a_generated_corpus_draws_no_text_under_11_px(opener, generated):
+    page = opener(generated[0], "overview")
+    page.drawn("charts")
+    drawn = page.js("window.__texts.filter(t => t.where.startsWith('chart-'))")
+    assert len(drawn) > 50  # the bars' names and numbers
+    assert [t["text"] for t in drawn if t["px"] < 10.99] == []
