@@ -133,12 +133,12 @@ class Catalogue:
         groups and partners its policies name. Kinds with none are left out."""
         whole = governments is None
         chosen = set(self.governments) if whole else set(governments)
-        policies = [p for p in self.policies.values() if whole or p.government in chosen]
-        units = [
-            u
-            for u, kind in self.kinds.items()
-            if kind == "department" and (whole or self.unit_government.get(u) in chosen)
-        ]
+        if whole:
+            policies = list(self.policies.values())
+            units = [u for u, kind in self.kinds.items() if kind == "department"]
+        else:
+            policies = [p for g in sorted(chosen) for p in self.policies_of.get(g, ())]
+            units = [u for g in sorted(chosen) for u in self.units_of.get(g, ())]
         sources = {s for p in policies for s in p.sources}
         for programme, government in self.programme_governments.items():
             if whole or government in chosen:
@@ -153,6 +153,23 @@ class Catalogue:
             "partner": len({o for p in policies for o in p.partners}),
         }
         return {kind: n for kind, n in counts.items() if n}
+
+    @cached_property
+    def policies_of(self) -> dict[str, list[Policy]]:
+        """Government → its policies (a page per government counts them)."""
+        found: dict[str, list[Policy]] = defaultdict(list)
+        for policy in self.policies.values():
+            found[policy.government].append(policy)
+        return found
+
+    @cached_property
+    def units_of(self) -> dict[str, list[str]]:
+        """Government → its units."""
+        found: dict[str, list[str]] = defaultdict(list)
+        for unit, kind in self.kinds.items():
+            if kind == "department":
+                found[self.unit_government.get(unit)].append(unit)
+        return found
 
     @cached_property
     def programme_governments(self) -> dict[str, str]:
@@ -281,13 +298,33 @@ def _fill_governments(catalogue: Catalogue, graph: Graph) -> None:
         if subject in governments and not isinstance(obj, str) and obj[2] == str(PG.LegalDongCode):
             catalogue.codes[subject] = obj[0]
     classes = {s: o for s, o in _iri_pairs(graph, ORG.classification) if s in governments}
-    names: dict[str, dict[str, str]] = defaultdict(dict)
-    for subject, obj in _pairs(graph, RDFS.label):
-        if not isinstance(obj, str) and obj[1] in ("ko", "en"):
-            names[subject][obj[1]] = obj[0]
+    names = {kind: _labels_of(graph, kind) for kind in set(classes.values())}
     for government, kind in classes.items():
-        if kind in names:
+        if names[kind]:
             catalogue.government_kinds[government] = names[kind]
+
+
+def _labels_of(graph: Graph, iri: str) -> dict[str, str]:
+    """One resource's rdfs:label by language (a few kinds of government: looked up, not
+    read with every other label again)."""
+    oxigraph = getattr(graph, "oxigraph", None)
+    if oxigraph is not None:
+        import pyoxigraph as ox
+
+        quads = oxigraph.quads_for_pattern(
+            ox.NamedNode(iri),
+            ox.NamedNode(str(RDFS.label)),
+            None,
+            ox.NamedNode(str(graph.identifier)),
+        )
+        found = [(q.object.value, q.object.language) for q in quads]
+    else:
+        found = [(str(o), o.language) for o in graph.objects(URIRef(iri), RDFS.label)]
+    return {
+        lang: min(t for t, tag in found if tag == lang)
+        for _t, lang in found
+        if lang in ("ko", "en")
+    }
 
 
 def _iri_pairs(graph: Graph, predicate: URIRef):
