@@ -60,11 +60,19 @@ def _template(name: str):
 def render(view, lang: str = "ko") -> str:
     """The HTML page of ``view`` (a :class:`.pages.View`), in ``lang`` until the viewer switches."""
     data = {"lang": lang, **view.data}
-    # A page that opens on the network loads vis-network with it; the others when their
-    # network tab is first shown.
-    network_first = view.data.get("page", {}).get("tab", "network") == "network"
+    # A page loads what its first tab draws with it: vis-network for the network (the
+    # others read it when their network tab is first shown); ECharts, and the map's
+    # boundaries, asked for early (async) for the map and charts.
+    tab = view.data.get("page", {}).get("tab", "network")
+    early = {"map": ["echarts.min.js", "korea-regions.js"], "network": []}.get(
+        tab, ["echarts.min.js"]
+    )
     return _template("view.html.j2").render(
-        lang=lang, title=view.title[lang], page_data_json=_json(data), network_first=network_first
+        lang=lang,
+        title=view.title[lang],
+        page_data_json=_json(data),
+        network_first=tab == "network",
+        early_scripts=early,
     )
 
 

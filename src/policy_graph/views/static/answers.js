@@ -762,15 +762,22 @@
     : "assets/";
   const loading = new Map();
 
-  /** A script of assets/ read once: a Promise of its having run. */
+  /** A script of assets/ read once: a Promise of its having run. A page that opens on
+   *  a chart asks for ECharts in its head (async: compiled while the page data is read);
+   *  that script is waited for, not read again. */
   function loadScript(name) {
     if (!loading.has(name)) {
       loading.set(name, new Promise((resolve, reject) => {
-        const script = document.createElement("script");
-        script.src = ASSETS + name;
-        script.onload = resolve;
-        script.onerror = () => reject(new Error(`${name} did not load`));
-        document.head.appendChild(script);
+        const present = document.querySelector(`script[data-asset="${name}"]`);
+        const script = present || document.createElement("script");
+        if (present && present.dataset.loaded) return resolve();
+        script.addEventListener("load", resolve);
+        script.addEventListener("error", () => reject(new Error(`${name} did not load`)));
+        if (!present) {
+          script.src = ASSETS + name;
+          script.dataset.asset = name;
+          document.head.appendChild(script);
+        }
       }));
     }
     return loading.get(name);
