@@ -17,7 +17,15 @@ from pathlib import Path
 from .regions import boundaries_script
 
 ASSETS = "assets"
-OWN_ASSETS = ("view.js", "view.css", "answers.js", "map.js", "exports.js", "index.js")
+OWN_ASSETS = (
+    "view.js",
+    "texts.js",
+    "view.css",
+    "answers.js",
+    "map.js",
+    "exports.js",
+    "index.js",
+)
 
 
 def assets() -> dict[str, bytes]:
