@@ -1297,8 +1297,10 @@
         totalPolicies: data.policies.length,
       })
     );
-    const layoutText = text({ settling: "layoutSettling", running: "layoutRunning", still: "layoutStill" }[layout]);
-    parts.push(layout === "settling" && progress ? layoutText + " (" + progress + ")" : layoutText);
+    if (network) {  // the layout's state, once there is a network (drawn when its tab is shown)
+      const layoutText = text({ settling: "layoutSettling", running: "layoutRunning", still: "layoutStill" }[layout]);
+      parts.push(layout === "settling" && progress ? layoutText + " (" + progress + ")" : layoutText);
+    }
     const focus = state.focus === null ? undefined : indexOfIri.get(state.focus);
     if (focus !== undefined) {
       parts.push(
