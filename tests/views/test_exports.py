@@ -158,3 +158,22 @@ def test_a_filter_keeps_the_policies_with_no_partner(opener, real_views):
         " policyGraphView.data.terms[policyGraphView.data.policies[i].t].id)"
     )
     assert set(shown) == alone
+
+
+def test_the_maps_region_and_zoom_reopen_from_the_url(opener, real_views, browser):
+    page = _open(opener, real_views[0], "map")
+    page.page.mouse.click(*page.js("PolicyGraphMap.pixelOf('47')"))
+    page.drawn("map", "47")
+    box = page.js("document.getElementById('map-chart').getBoundingClientRect().toJSON()")
+    page.page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.page.mouse.wheel(0, -400)
+    page.page.wait_for_function("policyGraphView.state.mapzoom !== null")
+    zoom = page.js("policyGraphView.state.mapzoom")
+    assert zoom[0] > 1 and "region=47" in page.js("location.hash")
+    again = Page(browser, page.js("location.href"))
+    try:
+        again.drawn("map", "47")
+        series = again.js("PolicyGraphMap.chart().getOption().series[0]")
+        assert [series["zoom"], *series["center"]] == zoom
+    finally:
+        again.close()

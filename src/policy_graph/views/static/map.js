@@ -139,7 +139,9 @@
         return;
       }
       readBoundaries();
-      const key = JSON.stringify([view.lang(), view.state.region, section.clientWidth, view.visiblePolicies()]);
+      const key = JSON.stringify([
+        view.lang(), view.state.region, view.state.mapzoom, section.clientWidth, view.visiblePolicies(),
+      ]);
       if (key === local.drawnFor) return;
       local.drawnFor = key;
       render();
@@ -155,7 +157,7 @@
       head.append(el("p", { class: "answers-caption", id: "map-caption" }, region ? text.captionRegion : text.caption));
       if (region) {
         const back = el("button", { type: "button", id: "map-country" }, text.country);
-        back.addEventListener("click", () => view.setState({ region: null }));
+        back.addEventListener("click", () => view.setState({ region: null, mapzoom: null }));
         head.append(back);
         if (own) head.append(el("p", { class: "answers-note", id: "map-own" }, text.own(name, own)));
       }
@@ -165,6 +167,7 @@
       if (!local.chart || local.chart.isDisposed()) {
         local.chart = echarts.init(container, null, { renderer: "canvas" });
         local.chart.on("click", (p) => onClick(p.name));
+        local.chart.on("georoam", keepZoom);
         local.chart.on("finished", () => section.setAttribute("data-drawn", local.region || "country"));
       } else {
         local.chart.resize();
@@ -201,6 +204,7 @@
         series: [{
           type: "map",
           map: mapName(region),
+          ...(view.state.mapzoom ? { zoom: view.state.mapzoom[0], center: view.state.mapzoom.slice(1) } : {}),
           nameProperty: "code",
           roam: true,
           selectedMode: false,
@@ -213,9 +217,17 @@
       };
     }
 
+    // The map's zoom and centre go into the URL as the viewer moves it.
+    function keepZoom() {
+      const series = local.chart.getOption().series[0];
+      if (!series.center) return;
+      const [longitude, latitude] = series.center.map((n) => Number(Number(n).toFixed(3)));
+      view.keep({ mapzoom: [Number(Number(series.zoom).toFixed(3)), longitude, latitude] });
+    }
+
     function onClick(code) {
       if (!korea.features.has(code)) return;
-      if (code.length === 2 && view.state.region !== code) view.setState({ region: code });
+      if (code.length === 2 && view.state.region !== code) view.setState({ region: code, mapzoom: null });
       showRegion(code);
     }
 

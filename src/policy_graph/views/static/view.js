@@ -193,6 +193,7 @@
       sort: null, // the table's sort: a column key, "-" in front for descending
       cell: null, // the matrix cell chosen: [row IRI, column IRI]
       zoom: null, // the network's view: [scale, x, y]
+      mapzoom: null, // the map's view: [zoom, longitude, latitude]
     };
   }
 
@@ -214,6 +215,8 @@
     if (cell.length === 2 && cell.every((iri) => indexOfIri.has(iri))) read.cell = cell;
     const zoom = list("zoom").map(Number);
     if (zoom.length === 3 && zoom.every(Number.isFinite) && zoom[0] > 0) read.zoom = zoom;
+    const mapzoom = list("mapzoom").map(Number);
+    if (mapzoom.length === 3 && mapzoom.every(Number.isFinite) && mapzoom[0] > 0) read.mapzoom = mapzoom;
     if (params.has("focus")) read.focus = indexOfIri.has(params.get("focus")) ? params.get("focus") : null;
     if (params.has("depth")) read.depth = clampDepth(params.get("depth"));
     if (indexOfIri.has(params.get("sel"))) read.selected = params.get("sel");
@@ -243,6 +246,7 @@
     if (state.sort) put("sort", [state.sort]);
     if (state.cell) put("cell", state.cell);
     if (state.zoom) put("zoom", state.zoom);
+    if (state.mapzoom) put("mapzoom", state.mapzoom);
     const hash = parts.join("&");
     if (location.hash.replace(/^#/, "") !== hash) {
       history.replaceState(null, "", location.href.split("#")[0] + (hash ? "#" + hash : ""));
@@ -1786,6 +1790,11 @@
     visibleTab: () => state.tab,
     select: (iriOrIndex) => select(iriOrIndex, { zoom: true, openPanel: true }),
     setState: (partial, options) => setState(partial || {}, options || { fit: true }),
+    // Kept in the URL without drawing anything again (a view's zoom, as it moves).
+    keep(partial) {
+      Object.assign(state, partial);
+      writeHash();
+    },
     get network() {
       return network;
     },
