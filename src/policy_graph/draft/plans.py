@@ -39,6 +39,7 @@ _ORGANISATION = re.compile(r"(?:추진단|위원회|협의체|전담팀|조직|T
 def plan_title(passage: Passage, vocabulary: Vocabulary) -> str | None:
     """The name of the plan a passage is about (see the module), or None."""
     tokens = passage.tokens
+    domains = None  # the passage's domain words, found once when first asked for
     for i, token in enumerate(tokens):
         if token.tag not in ("NNG", "NNP") or not token.form.endswith(tuple(_PLAN_NOUNS)):
             continue  # '계획', and in one word: '스마트도시계획', '추진계획'
@@ -48,7 +49,9 @@ def plan_title(passage: Passage, vocabulary: Vocabulary) -> str | None:
         after = tokens[i + 1] if i + 1 < len(tokens) else None
         if before is not None and before.tag == "ETM":
             continue  # '…할 계획이다'
-        if any(t.start <= token.start < t.end for t in self_terms(passage, vocabulary)):
+        if domains is None:
+            domains = self_terms(passage, vocabulary)
+        if any(t.start <= token.start < t.end for t in domains):
             continue  # '도시계획' (a domain), '…분석해 도시계획 등 정책결정에'
         rest = passage.text[token.end - passage.start :]
         if re.match(r"\s*에\s*(?:따라|따른|관한|대한|의해)", rest) or _DRAWN_UP.match(

@@ -25,6 +25,7 @@ each is a guess that says what it is based on (``Guess.why``), written beside it
 from __future__ import annotations
 
 import os
+import stat
 import re
 from pathlib import Path
 
@@ -193,15 +194,14 @@ def _goes_with(draft: Draft, passage: Passage, terms: list[Term], text: str) -> 
 def _take(draft, vocabulary, plans, passage, terms, unit, text, consumed) -> DraftPolicy:
     previous = draft.policies[-1] if draft.policies else None
     if previous and _goes_on(previous, passage):
-        whole = _whole_sentence(passage)
-        previous.passages.append(whole)
         consumed.add(passage.sentence)
-        _refill(previous, draft, vocabulary, text, previous.lead_department, plans)
+        if _gathers(previous, _whole_sentence(passage)):
+            _refill(previous, draft, vocabulary, text, previous.lead_department, plans)
         return previous
     same = _same_project(draft.policies, passage, vocabulary)
     if same is not None:
-        same.passages.append(passage)
-        _refill(same, draft, vocabulary, text, same.lead_department, plans)
+        if _gathers(same, passage):
+            _refill(same, draft, vocabulary, text, same.lead_department, plans)
         return same
     policy = DraftPolicy([passage])
     lead = Guess(unit.id, _unit_why(unit, passage)) if unit else None
@@ -209,6 +209,22 @@ def _take(draft, vocabulary, plans, passage, terms, unit, text, consumed) -> Dra
     _refill(policy, draft, vocabulary, text, lead, plans)
     draft.policies.append(policy)
     return policy
+
+
+# The most passages one draft policy gathers: a report names a project a few times; a
+# text that says the same thing thousands of times would make every refill longer.
+MOST_PASSAGES = 16
+
+
+def _gathers(policy: DraftPolicy, passage: Passage) -> bool:
+    """Add ``passage`` to ``policy``'s unless it repeats one of them word for word or
+    the policy has MOST_PASSAGES; whether it was added."""
+    if len(policy.passages) >= MOST_PASSAGES or any(
+        p.text == passage.text for p in policy.passages
+    ):
+        return False
+    policy.passages.append(passage)
+    return True
 
 
 def _refill(policy: DraftPolicy, draft, vocabulary, text, lead, plans) -> None:
@@ -428,16 +444,47 @@ def draft_file(
         except InvalidValue as error:
             hint = " (name the source with --source-id)" if what == "--source-id" else ""
             raise UsageError(f"{what}: {error}{hint}") from None
-    try:
-        text = source.read_text(encoding="utf-8-sig")  # a byte order mark is no text
-    except (OSError, UnicodeDecodeError) as error:
-        reason = getattr(error, "strerror", None) or "not UTF-8 text"
-        raise FileError(f"{source}: cannot read the source text: {reason}") from None
+    text = read_source_text(source)
     records, _problems = read_records(data_dir)  # a draft under review elsewhere is no bar
     draft = draft_records(text, records, government, source_id)
     out = Path(out) if out else Path(f"{source_id}.draft.yaml")
     _write_new(out, render_draft(draft))
     return out, draft
+
+
+# The largest source text draft reads: a report is a few kilobytes; a megabyte is
+# hundreds of them, and more is not a report.
+MOST_SOURCE_BYTES = 1_000_000
+
+
+def read_source_text(source: Path) -> str:
+    """The UTF-8 text of ``source``, a regular file of at most MOST_SOURCE_BYTES.
+    Opened without waiting (a FIFO's writer may never come) and read no further than
+    the limit (``/dev/zero`` never ends)."""
+    from ..errors import FileError
+
+    def refuse(reason: str) -> FileError:
+        return FileError(f"{source}: cannot read the source text: {reason}")
+
+    try:
+        descriptor = os.open(source, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError as error:
+        raise refuse(error.strerror or str(error)) from None
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise refuse("not a regular file (draft reads a report's text from a file)")
+        data = os.read(descriptor, MOST_SOURCE_BYTES + 1)
+    finally:
+        os.close(descriptor)
+    if len(data) > MOST_SOURCE_BYTES:
+        raise refuse(
+            f"over {MOST_SOURCE_BYTES:,} bytes, the most draft reads (a report is a few "
+            "thousand): give it one report at a time"
+        )
+    try:
+        return data.decode("utf-8-sig")  # a byte order mark is no text
+    except UnicodeDecodeError:
+        raise refuse("not UTF-8 text") from None
 
 
 def _write_new(path: Path, text: str) -> None:

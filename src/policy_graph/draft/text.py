@@ -127,8 +127,7 @@ def report_sentences(text: str) -> list[Sentence]:
         after = _BYLINE_AFTER.search(line)
         if after:
             line = line[: after.start()]
-        if line.strip():
-            lines.append((offset, line))
+        lines.extend(_pieces(line, offset))
     split = kiwi().split_into_sents([line for _, line in lines], return_tokens=True)
     found: list[Sentence] = []
     body_seen = lede_seen = False
@@ -152,6 +151,28 @@ def report_sentences(text: str) -> list[Sentence]:
             lede_seen = lede_seen or lede
             found.append(Sentence(len(found), start, end, tokens, kind, lede))
     return found
+
+
+# The longest piece of a line read as one: a report's sentence is far shorter, and an
+# unpunctuated wall of text read whole costs time that grows with its square.
+LONGEST_PIECE = 1000
+_SENTENCE_STOP = re.compile(r"[.?!。]\s")
+
+
+def _pieces(line: str, offset: int) -> list[tuple[int, str]]:
+    """``line`` (which starts at ``offset``) in pieces of at most LONGEST_PIECE
+    characters, each cut after the last sentence end in it, or else after its last
+    white space, or else where it must; empty pieces are left out."""
+    pieces = []
+    while len(line) > LONGEST_PIECE:
+        window = line[:LONGEST_PIECE]
+        stops = [m.end() for m in _SENTENCE_STOP.finditer(window)]
+        space = max(window.rfind(" "), window.rfind("\t")) + 1
+        cut = stops[-1] if stops else space or LONGEST_PIECE
+        pieces.append((offset, line[:cut]))
+        line, offset = line[cut:], offset + cut
+    pieces.append((offset, line))
+    return [(at, piece) for at, piece in pieces if piece.strip()]
 
 
 def _ends(line: str, sentences) -> bool:
