@@ -25,8 +25,8 @@ each is a guess that says what it is based on (``Guess.why``), written beside it
 from __future__ import annotations
 
 import os
-import stat
 import re
+import stat
 from pathlib import Path
 
 from .fields import fill
@@ -431,7 +431,7 @@ def draft_file(
     """Draft the records of the text file ``source`` for ``government`` with the
     vocabularies of ``data_dir``, into ``out`` (default: ./<source id>.draft.yaml),
     which must not exist yet. Returns the path written and the draft."""
-    from ..errors import FileError, UsageError
+    from ..errors import UsageError
     from ..records.reading import read_records
     from ..records.values import InvalidValue, parse_slug
     from .writing import render_draft
