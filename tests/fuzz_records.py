@@ -184,6 +184,20 @@ WRONG_TYPES = (
     "0o17",
     "0x1F",
     "1_000",
+    # Issue 26: the forms YAML 1.1 reads as numbers, dates with times, ids with space.
+    "0x4A817C800",
+    "0b1010",
+    "20_000_000_000",
+    "+2e10",
+    "-0",
+    "1E+400",
+    "1:30",
+    "017",
+    "2021-01-19 10:00:00",
+    '"smart-factory "',
+    '"gwangju\\t"',
+    "gwangju\u00a0",
+    '"x\\e]0;title\\a\\u202eevil"',
     "'200억 원'",
     "''",
     "[[a]]",
@@ -465,6 +479,46 @@ class DuplicateKey:
 
 
 @dataclass(frozen=True)
+class DeleteField:
+    """A field's line deleted (of the ``key`` field if given: the ``at``-th one): a
+    required field gone, such as a policy's government."""
+
+    file: str
+    at: int
+    key: str | None = None
+
+    def apply(self, data: Path) -> None:
+        path = data / self.file
+        lines = _read_lines(path)
+        candidates = [
+            n for n in _key_lines(lines, inline_only=True, key=self.key)
+            if not _KEY_LINE.match(lines[n]).group(2)  # never a record's first line
+        ]  # fmt: skip
+        number = _pick(candidates, self.at)
+        if number is not None:
+            del lines[number]
+            _write_lines(path, lines)
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.key or 'a field'} deleted"
+
+
+@dataclass(frozen=True)
+class RenameFile:
+    """A records file renamed (to a name with a line break, an escape, a bidi control)."""
+
+    file: str
+    name: str
+
+    def apply(self, data: Path) -> None:
+        if (data / self.file).exists() and not (data / self.name).exists():
+            (data / self.file).rename(data / self.name)
+
+    def __str__(self) -> str:
+        return f"{self.file}: renamed {self.name!r}"
+
+
+@dataclass(frozen=True)
 class ByteEdit:
     """Bytes flipped, inserted or deleted at a position (``at`` modulo the length)."""
 
@@ -620,9 +674,12 @@ layout_mutations = st.one_of(
     st.builds(Reindent, record_files, positions, tab=st.just(True)),
     st.builds(UnclosedQuote, record_files, positions, st.sampled_from(['"', "'"])),
     st.builds(DuplicateKey, record_files, positions),
+    st.builds(DeleteField, record_files, positions, st.sampled_from([None, "government", "id"])),
 )
+ODD_NAMES = ("pol\nicies.yaml", "x\x1b[31m.yaml", "x\u202eevil.yaml", "x\x07.yaml")
 file_mutations = st.one_of(
     st.builds(ReplaceFile, record_files, st.sampled_from(EMPTY_CONTENTS)),
+    st.builds(RenameFile, record_files, st.sampled_from(ODD_NAMES)),
     st.builds(
         AddEntry,
         st.sampled_from(["x.yaml", "sub/x.yaml", "x.yml"]),

@@ -84,15 +84,16 @@ def wait_until_answering(url: str, process: subprocess.Popen, seconds: float, lo
 
 
 @contextmanager
-def serving(work: Path, *options: str, log_name: str = "serve.log"):
+def serving(work: Path, *options: str, log_name: str = "serve.log", env: dict | None = None):
     """A real `policy-graph serve` with ``options`` on a free loopback port, run in
-    ``work`` (its log there); yields its base URL, process and log; stopped after."""
+    ``work`` (its log there, ``env`` its environment); yields its base URL, process and
+    log; stopped after."""
     port = free_port()
     log = work / log_name
     with log.open("w", encoding="utf-8") as stream:
         process = subprocess.Popen(
             cli_command("serve", "--port", str(port), *options),
-            cwd=work, stdout=stream, stderr=stream,
+            cwd=work, stdout=stream, stderr=stream, env=env,
         )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:

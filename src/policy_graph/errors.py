@@ -6,6 +6,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 
+def printable(text: str) -> str:
+    """``text`` as one line may show it: every character that a terminal or a reader of
+    lines would not show as text (a control such as ESC or BEL, a line break, a bidi or
+    other format character, a line separator, white space but the plain space) written
+    as its Python escape (``\\x1b``, ``\\n``, ``\\u202e``, ``\\xa0``)."""
+    if text.isprintable():
+        return text
+    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
     """One problem in the input, located as precisely as we know it.
@@ -23,7 +33,8 @@ class Problem:
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.file and self.line else self.file
         message = f"warning: {self.message}" if self.warning else self.message
-        return ": ".join(part for part in (where, self.record, self.field, message) if part)
+        parts = (where, self.record, self.field, message)
+        return ": ".join(printable(str(part)) for part in parts if part)
 
     def as_error(self) -> Problem:
         return replace(self, warning=False)

@@ -29,6 +29,11 @@ def ontology_file() -> Path:
     return ontology_dir() / "policy-graph.ttl"
 
 
+def labels_file() -> Path:
+    """Korean and English names of the W3C terms the graph uses, for the endpoint's pages."""
+    return ontology_dir() / "labels.ttl"
+
+
 def shapes_file() -> Path:
     return ontology_dir() / "shapes.ttl"
 

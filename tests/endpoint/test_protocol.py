@@ -158,3 +158,62 @@ def test_a_long_answer_is_cut_while_it_is_written(many_stores):
     cut = answer_query(engine, store, text, None, "json", 3)
     assert cut.truncated
     assert json.loads(cut.body)["results"]["bindings"] == whole["results"]["bindings"][:3]
+
+
+def test_the_rdflib_engine_refuses_what_its_own_parser_reads_as_service(many_stores):
+    """rdflib's local names take \\" (SPARQL's do not): to rdflib this is a name, then a
+    SERVICE; to SPARQL 1.1 and Oxigraph a string hides it. rdflib's own parse decides."""
+    text = (
+        'PREFIX ex: <http://e/> SELECT * WHERE { ?s ?p ex:a\\" '
+        'SERVICE <http://127.0.0.1:9/x> { ?s ?p ?o } ?s ?p "y" }'
+    )
+    answer = answer_query(get_engine("rdflib"), many_stores["rdflib"], text, None, None, None)
+    assert answer.status == 403
+    assert answer.body == b"SERVICE is refused: this endpoint answers from its own graph only\n"
+
+
+@pytest.mark.parametrize(
+    "fmt,media",
+    [("csv", "text/csv; charset=utf-8"), ("tsv", "text/tab-separated-values; charset=utf-8")],
+)
+def test_ask_answers_in_csv_and_tsv_on_both_engines(engine_and_store, fmt, media):
+    """Issue 26: the rdflib engine answered ASK as JSON whatever was asked."""
+    answer = ask(engine_and_store, "ASK { ?policy pg:government ?g }", fmt=fmt)
+    assert (answer.status, answer.content_type, answer.body) == (200, media, b"true")
+    by_accept = ask(
+        engine_and_store, "ASK { ?policy pg:government ?g }", accept=media.split(";")[0]
+    )
+    assert (by_accept.content_type, by_accept.body) == (media, b"true")
+
+
+def test_an_unknown_function_is_a_400_naming_it():
+    """Issue 26: Oxigraph's RuntimeError for a function it does not know was a 500."""
+    from policy_graph.graph.engines import get_engine
+
+    engine = get_engine("oxigraph")
+    answer = answer_query(
+        engine, engine.new_store(), "SELECT (<urn:f>(1) AS ?x) { }", None, None, None
+    )
+    assert answer.status == 400
+    assert answer.body == b"the query failed: The custom function <urn:f> is not supported\n"
+
+
+def test_a_construct_stops_at_max_triples_and_says_so(engine_and_store):
+    text = "CONSTRUCT { ?p pg:government ?g } WHERE { ?p pg:government ?g }"
+    whole = ask(engine_and_store, text, accept="application/n-triples")
+    count = len(whole.body.splitlines())
+    assert count > 5 and not whole.truncated
+    engine, store = engine_and_store
+    cut = answer_query(engine, store, text, "application/n-triples", None, None, 5)
+    assert len(cut.body.splitlines()) == 5
+    assert ("Policy-Graph-Truncated", "true; only the first 5 triples are sent") in cut.headers
+    described = answer_query(
+        engine,
+        store,
+        "DESCRIBE ?g WHERE { ?p pg:government ?g }",
+        "application/n-triples",
+        None,
+        None,
+        3,
+    )
+    assert len(described.body.splitlines()) == 3 and described.truncated

@@ -325,10 +325,36 @@ def test_the_service_description_describes_the_endpoint(engine_store):
     )
     assert b'"2026-11-30T05:40:12Z"^^xsd:dateTime' in answer.body  # as the build wrote it
     assert graph.value(GRAPH_IRI, DCTERMS.identifier) == Literal("sha256:0123abcd")
-    browser = service_description(engine, store, "http://x/sparql", BUILD, "text/html")
-    assert browser.content_type == "text/turtle; charset=utf-8"
     as_json = service_description(engine, store, "http://x/sparql", BUILD, "application/ld+json")
     assert len(Graph().parse(data=as_json.body, format="json-ld")) == len(graph)
+
+
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+
+
+@pytest.mark.parametrize(
+    "lang,heading,button", [("ko", "SPARQL 엔드포인트", "실행"), ("en", "SPARQL endpoint", "Run")]
+)
+def test_a_browser_gets_the_service_description_as_a_page_with_a_form(
+    engine_store, lang, heading, button
+):
+    """Issue 26: a browser that follows the Service Description link sees a page, not
+    raw Turtle: what the endpoint is, its formats and graph, and a form to query it."""
+    engine, store = engine_store
+    answer = service_description(engine, store, "http://x/sparql", BUILD, BROWSER, lang)
+    assert (answer.status, answer.content_type) == (200, "text/html; charset=utf-8")
+    page = answer.body.decode()
+    assert f"<h1>{heading}</h1>" in page
+    assert '<form method="get" action="/sparql">' in page and 'name="query"' in page
+    assert f'<button type="submit">{button}</button>' in page
+    assert "<code>http://x/sparql</code>" in page and f"<code>{GRAPH_IRI}</code>" in page
+    assert (
+        "<code>application/sparql-results+json</code>" in page
+        and "<code>text/turtle</code>" in page
+    )
+    assert "<script" not in page
+    turtle = service_description(engine, store, "http://x/sparql", BUILD, BROWSER, lang, "ttl")
+    assert turtle.content_type == "text/turtle; charset=utf-8"
 
 
 def test_the_void_counts_the_graph(engine_store, article_graph):
@@ -364,3 +390,91 @@ def test_the_void_counts_the_graph(engine_store, article_graph):
     text = page.body.decode("utf-8")
     assert '<th scope="row">Triples</th><td>1,327</td>' in text
     assert '<a href="http://127.0.0.1:8000/dump.nt">' in text
+
+
+@pytest.mark.parametrize(
+    ("fmt", "media"),
+    [
+        ("turtle", "text/turtle; charset=utf-8"), ("ttl", "text/turtle; charset=utf-8"),
+        ("json-ld", "application/ld+json"), ("jsonld", "application/ld+json"),
+        ("rdf", "application/rdf+xml"), ("rdf+xml", "application/rdf+xml"),
+        ("xml", "application/rdf+xml"), ("n-triples", "application/n-triples"),
+        ("ntriples", "application/n-triples"), ("nt", "application/n-triples"),
+        ("text/turtle", "text/turtle; charset=utf-8"), ("html", "text/html; charset=utf-8"),
+    ],
+)  # fmt: skip
+def test_resources_take_the_format_names_that_sparql_takes(engine_store, fmt, media):
+    """Issue 26: /id/ pages took ttl|jsonld|nt|xml only, not /sparql's turtle, json-ld, rdf."""
+    engine, store = engine_store
+    answer = resource_answer(engine, store, "/id/org/gwangju", "text/html", "ko", fmt=fmt)
+    assert (answer.status, answer.content_type) == (200, media)
+
+
+def test_an_unknown_format_of_a_resource_is_a_400(engine_store):
+    engine, store = engine_store
+    answer = resource_answer(engine, store, "/id/org/gwangju", None, "ko", fmt="gif")
+    assert answer.status == 400
+    assert (
+        answer.body
+        == b"unknown format 'gif'; this resource is offered as html, ttl, jsonld, nt, xml\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("fmt", "media"),
+    [
+        ("jsonld", "application/ld+json"),
+        ("turtle", "text/turtle; charset=utf-8"),
+        ("nt", "application/n-triples"),
+    ],
+)
+def test_the_void_takes_format(engine_store, fmt, media):
+    """Issue 26: /.well-known/void ignored ?format=."""
+    engine, store = engine_store
+    answer = void_description(engine, store, "http://x/", BUILD, "text/html", "ko", fmt=fmt)
+    assert (answer.status, answer.content_type) == (200, media)
+
+
+def test_a_page_names_the_w3c_terms_in_its_language(engine_store):
+    """Issue 26: rdf:type, rdfs:label, org:*, dcterms:* were shown as prefixed names."""
+    for lang, names in (("ko", ("유형", "이름", "소속 기관")), ("en", ("type", "name", "unit of"))):
+        page = page_of(engine_store, "/id/org/gwangju-jobs-economy", lang)
+        for name in names:
+            assert f">{name}</a></th>" in page, (lang, name)
+        assert (
+            ">rdf:type<" not in page and ">rdfs:label<" not in page and ">org:unitOf<" not in page
+        )
+
+
+def test_every_term_the_graph_uses_has_a_korean_and_an_english_name(article_graph):
+    from policy_graph.endpoint.resource_pages import term_names
+
+    names = term_names()
+    terms = set(article_graph.predicates()) | set(article_graph.objects(None, RDF.type))
+    terms |= {s for s in names.subjects(RDF.type, OWL.Class)}
+    missing = [
+        str(term)
+        for term in sorted(terms)
+        if {label.language for label in names.objects(term, RDFS.label)} < {"ko", "en"}
+    ]
+    assert not missing, missing
+
+
+def test_a_cut_description_says_what_it_holds(engine_store):
+    engine, store = engine_store
+    answer = resources.resource_answer(
+        engine, store, f"/id/{PLANNING[len(str(PGID)) :]}", "text/turtle", "ko"
+    )
+    whole = not answer.truncated
+    original = resources.PER_PROPERTY
+    try:
+        resources.PER_PROPERTY = 1
+        cut = resources.resource_answer(engine, store, "/id/org/gwangju", "text/turtle", "ko")
+    finally:
+        resources.PER_PROPERTY = original
+    assert whole
+    assert cut.truncated
+    assert (
+        "Policy-Graph-Truncated",
+        "true; only the first 1 values of each property and direction are sent",
+    ) in cut.headers

@@ -63,10 +63,10 @@ class Server:
 
 
 @contextmanager
-def running_server(work: Path, name: str, time_limit=TIME_LIMIT, *options: str):
+def running_server(work: Path, name: str, time_limit=TIME_LIMIT, *options: str, env=None):
     limits = ["--time-limit", f"{time_limit:g}", "--max-rows", str(MAX_ROWS), *options]
     graph = ["--data", str(DATA), "--graph-file", str(work / "graph.ttl")]
-    with serving(work, *limits, *graph, log_name=f"{name}.log") as (base, process, log):
+    with serving(work, *limits, *graph, log_name=f"{name}.log", env=env) as (base, process, log):
         host, port = base.removeprefix("http://").split(":")
         yield Server(host, int(port), process, log)
 
@@ -294,6 +294,16 @@ BYPASSES = {
     "\\u with 8 hex digits": (
         'SELECT * WHERE { BIND("a\\u00000022 AS ?x) } #" AS ?x) SERVICE <@BASE@x> { ?s ?p ?o } }'
     ),
+    # Issue 26: a name ending in an escaped quote, a number glued to the keyword, the
+    # keyword glued to a prefixed name (Oxigraph reads SERVICE, then :x).
+    "a name ending in \\'": (
+        "PREFIX ex: <http://e/> SELECT * WHERE { ?s ?p ex:a\\' SERVICE <@BASE@x> { ?s ?p ?o } "
+        "?s ?p 'y' }"
+    ),
+    "a number glued to SERVICE": (
+        "SELECT * WHERE { ?s ?p 20000000000.0SERVICE <@BASE@x> { ?s ?p ?o } }"
+    ),
+    "SERVICE glued to a prefixed name": "PREFIX : <@BASE@> SELECT * WHERE { SERVICE:x { } }",
 }
 
 
@@ -602,6 +612,14 @@ def test_every_generated_query_gets_the_right_answer(family):
                 f"{describe(item)}: 403 {reply.text[:120]!r} does not say {case.message!r}"
             )
     assert not wrong, f"{len(wrong)} of {len(sent)} wrong:\n" + "\n".join(wrong[:60])
+
+
+def test_a_name_with_an_escaped_hash_is_answered_not_cut_as_a_comment(server):
+    """Issue 26: ex:a\\#b is one prefixed name (PN_LOCAL_ESC), not a name and a comment."""
+    text = "PREFIX ex: <http://example.org/> ASK { ?s ?p ex:a\\#b }"
+    reply = answer_of(server, text)
+    assert reply.status == 200, reply.text[:300]
+    assert json.loads(reply.body)["boolean"] is False
 
 
 # --- 2. every odd query gets an HTTP answer -------------------------------------------------

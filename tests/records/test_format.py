@@ -78,18 +78,21 @@ def test_the_docs_examples_together_are_a_records_folder_without_problems(tmp_pa
     assert untitled.title is None and untitled.type == "press-release"
 
 
-def test_the_readme_examples_load_with_the_article_records(tmp_path):
-    """The README's 'Adding a city's records' example, as a curator would add it."""
+def test_the_readme_examples_load_with_the_shipped_records(tmp_path):
+    """The README's examples of 'Adding a city's records', as a curator would add them:
+    the walk-through's county (into records that do not have it yet) and Gangseo."""
     import shutil
 
     blocks = _yaml_blocks((REPO / "README.md").read_text(encoding="utf-8"))
-    assert len(blocks) >= 3
-    shutil.copytree(SHIPPED_DATA, tmp_path / "data")
+    assert len(blocks) >= 4
+    shutil.copytree(SHIPPED_DATA, tmp_path / "data", ignore=shutil.ignore_patterns("okcheon"))
     _write_examples(tmp_path / "data" / "readme", blocks)
     records = load_records(tmp_path / "data")
     gangseo = next(g for g in records.governments if g.id == "seoul-gangseo")
     assert gangseo.label.en == "Gangseo District, Seoul"
     assert any(p.government == "seoul-gangseo" for p in records.policies)
+    okcheon = next(g for g in records.governments if g.id == "okcheon")
+    assert (okcheon.label.ko, okcheon.kind, okcheon.code) == ("충청북도 옥천군", "county", "43730")
 
 
 @pytest.mark.parametrize(

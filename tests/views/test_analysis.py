@@ -171,9 +171,10 @@ def test_query_view_draws_a_construct_answer(article_graph):
         article_graph, "department-neighbourhood", params={"department": "광주광역시"}
     )
     assert len(elsewhere.network) == 0
-    assert elsewhere.data["page"]["empty"]["en"] == (
-        "This query's answer is empty. Change its parameters: "
-        "policy-graph viz --query department-neighbourhood --param department=…"
+    assert elsewhere.data["page"]["empty"]["ko"] == (
+        "이 질문에 맞는 것이 그래프에 없습니다 (department=광주광역시). 전체 보기나 부서 × 기술 "
+        "보기에서 이름을 찾아 누르고 '여기에 초점'을 고르면 그 주변이 보입니다. 명령으로 다시 "
+        "물으려면: policy-graph viz --query department-neighbourhood --param department=…"
     )
     with pytest.raises(UsageError, match="no department is called 'nowhere' in this graph"):
         api.query_view(article_graph, "department-neighbourhood", params={"department": "nowhere"})
@@ -366,9 +367,10 @@ def test_the_index_lists_every_government_it_counts_those_without_policies_too(t
     index = written["index.html"].read_text(encoding="utf-8")
     covers = re.search(r'<p id="covers">지방정부 (\d+)곳', index)
     rows = re.findall(
-        r"<tr><td>(.*?)</td><td class=\"number\">(\d+)</td></tr>",
+        r"<tr><td>(.*?)</td><td class=\"number\">(\d+)</td><td class=\"number\">(\d+)</td></tr>",
         index.split('id="governments-list"')[1].split("</table>")[0],
     )
     assert int(covers.group(1)) == len(rows) == 5
-    assert ("한빛도", "0") in rows  # listed, without a page: it has no policy
-    assert ('<a href="government-garam.html">가람군</a>', "2") in rows
+    assert ("한빛도", "0", "0") in rows  # listed, without a page: it has no policy
+    # 가람군 names no department: its two policies stand under it, and it is none
+    assert ('<a href="government-garam.html">가람군</a>', "2", "0") in rows

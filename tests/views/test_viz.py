@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections import Counter
 from pathlib import Path
 from urllib.parse import quote
 
@@ -18,6 +19,7 @@ from policy_graph.graph.vocab import PG
 from policy_graph.records.iris import PGID
 from policy_graph.views.catalogue import UPWARD
 from tests.helpers import REPO
+from tests.views.conftest import Page
 
 PLANNING = str(PGID["org/gwangju-planning-coordination"])
 FACTORY = str(PGID["policy/gwangju-smart-factory"])
@@ -36,7 +38,8 @@ class Written:
 def _write(graph, out: Path, lang: str = "ko", *extra) -> dict:
     made = [*api.all_views(graph), *extra]
     kept = {view.name: Written(view) for view in made}
-    api.write_views(made, out, lang, api.graph_statistics(graph, lang))
+    stats = {language: api.graph_statistics(graph, language) for language in ("ko", "en")}
+    api.write_views(made, out, lang, stats)
     return kept
 
 
@@ -51,54 +54,6 @@ def views(article_graph, tmp_path_factory):
 def many_views(many_graph, tmp_path_factory):
     out = tmp_path_factory.mktemp("many-views")
     return out, _write(many_graph, out, "en")
-
-
-class Page:
-    """A page opened from disk with every non-file request blocked and recorded."""
-
-    def __init__(self, browser, url: str, width: int = 1440, height: int = 900):
-        self.context = browser.new_context(viewport={"width": width, "height": height})
-        self.requests: list[str] = []
-        self.errors: list[str] = []
-        self.context.route("**/*", self._route)
-        self.page = self.context.new_page()
-        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.goto(url)
-        self.page.wait_for_function(
-            "window.policyGraphView && window.policyGraphView.settled", timeout=30_000
-        )
-
-    def _route(self, route) -> None:
-        url = route.request.url
-        if url.startswith("file://"):
-            route.continue_()
-        else:
-            self.requests.append(url)
-            route.abort()
-
-    def js(self, expression: str):
-        return self.page.evaluate(expression)
-
-    def visible(self) -> set[str]:
-        return set(self.js("policyGraphView.visibleNodeIds()"))
-
-    def close(self) -> None:
-        self.context.close()
-
-
-@pytest.fixture
-def opener(browser):
-    pages = []
-
-    def open_page(folder: Path, name: str, hash_: str = "", **size) -> Page:
-        page = Page(browser, (folder / f"{name}.html").as_uri() + hash_, **size)
-        pages.append(page)
-        return page
-
-    yield open_page
-    for page in pages:
-        page.close()
 
 
 def _expected_visible(network, policies: set[str]) -> set[str]:
@@ -344,8 +299,79 @@ def test_an_empty_answer_says_so_and_names_the_parameter(opener, article_graph, 
     page = opener(tmp_path, "query-department-neighbourhood")
     assert page.errors == [] and page.visible() == set()
     assert page.js("document.getElementById('status').textContent") == (
-        "This query's answer is empty. Change its parameters: "
+        "Nothing in the graph answers this question as asked (department=gwangju). On the "
+        "overview or the departments × technologies view, find the name, click it and choose "
+        "'Focus here' to see what is around it. To ask again by command: "
         "policy-graph viz --query department-neighbourhood --param department=…"
+    )
+    links = page.js(
+        "Array.from(document.querySelectorAll('#links a')).map(a => a.getAttribute('href'))"
+    )
+    assert links == ["index.html", "overview.html", "department-technology.html"]
+
+
+def test_a_name_several_share_offers_each_with_its_government_and_kind(opener, generated):
+    folder = generated[0]
+    page = opener(folder, "overview", "#tab=table")
+    terms = page.js("policyGraphView.data.terms")
+    offices = sorted((t["ko"], terms[t["g"]]["ko"]) for t in terms if t.get("nko") == "기획조정실")
+    assert len(offices) > 1
+    page.page.fill("#filter-d", "기획조정실")
+    page.page.press("#filter-d", "Enter")
+    offered = page.js(
+        "Array.from(document.querySelectorAll('#choices-d li:not(.choices-head)'))"
+        ".map(li => li.textContent)"
+    )
+    assert sorted(offered) == sorted(f"{name} (부서·기관, {home})" for name, home in offices)
+    head = page.js("document.querySelector('#choices-d .choices-head').textContent")
+    assert head == f"'기획조정실'에 맞는 부서·기관 {len(offices)}개: 하나를 고르세요"
+    page.page.click("#choices-d li:nth-child(2) button")
+    chosen = page.js("policyGraphView.state.filters.d")
+    assert (
+        len(chosen) == 1 and terms[[t["id"] for t in terms].index(chosen[0])]["nko"] == "기획조정실"
+    )
+    # governments: a district or county name that several cities and provinces have,
+    # each offered with its kind and the government it is part of
+    facts = page.js("policyGraphView.data.governments")
+    inside = {int(t): f for t, f in facts.items() if "in" in f}
+    shared, count = Counter(terms[t]["ko"].split()[-1] for t in inside).most_common(1)[0]
+    assert count > 1
+    page.page.fill("#filter-g", shared)
+    page.page.press("#filter-g", "Enter")
+    offered = page.js(
+        "Array.from(document.querySelectorAll('#choices-g li:not(.choices-head)'))"
+        ".map(li => li.textContent)"
+    )
+    assert sorted(offered) == sorted(
+        f"{terms[t]['ko']} ({f['kind']['ko']}, {terms[f['in']]['ko']})"
+        for t, f in inside.items()
+        if terms[t]["ko"].endswith(" " + shared)
+    )
+    assert len(offered) == count
+
+
+def test_index_reads_in_english_and_korean_and_the_views_link_back_in_theirs(opener, views):
+    folder = views[0]
+    page = opener(folder, "overview", "#lang=en")
+    assert (
+        page.js("document.querySelector('#links a').getAttribute('href')") == "index.html#lang=en"
+    )
+    page.page.click("#links a")
+    page.page.wait_for_url("**/index.html#lang=en")
+    page.page.wait_for_function("document.documentElement.lang === 'en'")
+    assert page.js("document.getElementById('in-ko').hidden") is True
+    assert page.js("document.getElementById('covers-en').textContent") == (
+        "1 government, 30 policies, 1 source."
+    )
+    hrefs = page.js(
+        "Array.from(document.querySelectorAll('#views-en a')).map(a => a.getAttribute('href'))"
+    )
+    assert hrefs and all(href.endswith(".html#lang=en") for href in hrefs)
+    page.page.click("#lang-switch")
+    assert page.js("document.getElementById('in-en').hidden") is True
+    assert page.js("[document.documentElement.lang, location.hash]") == ["ko", ""]
+    assert page.js("document.getElementById('covers').textContent") == (
+        "지방정부 1곳, 정책 30건, 출처 1건."
     )
 
 

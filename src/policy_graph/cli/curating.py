@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from ..errors import printable
 from .failures import run
 from .options import (
     FORMAT_NAMES,
@@ -62,9 +63,10 @@ def build(
             store_dir=store_dir,
         )
     _echo_warnings(result)
-    written = ", ".join(str(p) for p in result.written.values())
+    written = ", ".join(printable(str(p)) for p in result.written.values())
     checked = " (quotes checked)" if sources_dir else ""
-    click.echo(f"Built {written} from {result.data_dir} ({_files(result)}){checked}")
+    data = printable(str(result.data_dir))
+    click.echo(f"Built {written} from {data} ({_files(result)}){checked}")
     _echo_counts(result)
 
 
@@ -95,7 +97,7 @@ def validate(data_dir, sources_dir, strict, engine, full_shacl, fresh, store_dir
         )
     _echo_warnings(result)
     checked = " and quotes" if sources_dir else ""
-    click.echo(f"Valid: {result.data_dir} ({_files(result)}){checked}")
+    click.echo(f"Valid: {printable(str(result.data_dir))} ({_files(result)}){checked}")
     _echo_counts(result)
 
 

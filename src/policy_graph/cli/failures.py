@@ -5,10 +5,23 @@ a file that cannot be read or written; 2 wrong usage; 3 an internal error."""
 
 from __future__ import annotations
 
+import re
 import sys
 import warnings
 
 import click
+
+# A message's own continuation lines (a list under it) start with two spaces; any other
+# line break in it comes from a value or a file name, and is escaped with the rest.
+_CONTINUATION = re.compile(r"\n(?=  )")
+
+
+def escaped(message: str) -> str:
+    """``message`` with every character a terminal would not show as text escaped
+    (errors.printable), but for its own continuation lines."""
+    from ..errors import printable
+
+    return "\n".join(printable(line) for line in _CONTINUATION.split(message))
 
 
 class Failure(click.ClickException):
@@ -28,7 +41,7 @@ class Failure(click.ClickException):
                 click.echo(str(problem), file=stream)
             click.echo(f"policy-graph: {self.error.args[0]}; nothing was written", file=stream)
         else:
-            click.echo(f"policy-graph: {self.error}", file=stream)
+            click.echo(f"policy-graph: {escaped(str(self.error))}", file=stream)
 
 
 def run(call, *args, **kwargs):
@@ -47,7 +60,7 @@ def run(call, *args, **kwargs):
             shown.add(str(message))
             # On a terminal, start the line clean: a progress line may be showing.
             erase = "\r\033[K" if sys.stderr.isatty() else ""
-            click.echo(f"{erase}policy-graph: note: {message}", err=True)
+            click.echo(f"{erase}policy-graph: note: {escaped(str(message))}", err=True)
 
     with warnings.catch_warnings():
         warnings.simplefilter("always", GraphNote)

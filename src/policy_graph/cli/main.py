@@ -55,5 +55,6 @@ def main() -> None:
     except Exception as error:  # noqa: BLE001 (every failure ends in one line)
         if failures.debugging():
             raise
-        click.echo(f"policy-graph: {failures.unexpected_in_words(error)}", err=True)
+        message = failures.escaped(failures.unexpected_in_words(error))
+        click.echo(f"policy-graph: {message}", err=True)
         sys.exit(3 if failures.is_bug(error) else 1)

@@ -116,6 +116,13 @@ def queries() -> None:
     "--max-rows", type=int, default=10_000, show_default=True, help="SELECT rows per answer."
 )
 @click.option(
+    "--max-triples",
+    type=click.IntRange(min=1),
+    default=100_000,
+    show_default=True,
+    help="CONSTRUCT and DESCRIBE triples per answer.",
+)
+@click.option(
     "--memory-limit",
     type=click.IntRange(min=16),
     default=1024,
@@ -131,6 +138,36 @@ def queries() -> None:
     "[default: the number of CPUs, at least 2]",
 )
 @click.option(
+    "--queue",
+    type=click.IntRange(0, 1000),
+    default=16,
+    show_default=True,
+    help="Queries that may wait for a worker; past them, 503 with Retry-After.",
+)
+@click.option(
+    "--client-timeout",
+    type=click.FloatRange(min=0.5),
+    default=10.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="Time a request may take to arrive (headers and body), and a client to start "
+    "taking its answer (plus 1 s per MB of it).",
+)
+@click.option(
+    "--connection-limit",
+    type=click.IntRange(min=1),
+    default=1000,
+    show_default=True,
+    help="Connections open at once; more wait to be accepted.",
+)
+@click.option(
+    "--client-connection-limit",
+    type=click.IntRange(min=1),
+    default=100,
+    show_default=True,
+    help="Connections open at once from one address; more are closed at once.",
+)
+@click.option(
     "--watch-interval",
     type=click.FloatRange(min=0),
     default=2.0,
@@ -138,37 +175,48 @@ def queries() -> None:
     metavar="SECONDS",
     help="How often to look for a rebuilt graph file to serve (0: never).",
 )
+@click.option(
+    "--no-sandbox",
+    "no_sandbox",
+    is_flag=True,
+    help="Serve even where the query workers cannot be cut off the network (a container "
+    "that refuses network namespaces): the query check is then the only wall.",
+)
 @data_option
 @graph_file_option
 @engine_option
 def serve(
-    host, port, time_limit, max_rows, memory_limit, workers, watch_interval, data_dir,
-    graph_file, engine,
+    host, port, time_limit, max_rows, max_triples, memory_limit, workers, queue,
+    client_timeout, connection_limit, client_connection_limit, watch_interval, no_sandbox,
+    data_dir, graph_file, engine,
 ) -> None:  # fmt: skip
     """Serve the graph as a read-only SPARQL 1.1 endpoint: a query editor at /, a page
     for every resource at /id/…, the dataset's VoID at /.well-known/void."""
     from .. import api
+    from ..endpoint.logs import message_line
     from ..endpoint.server import Limits
     from ..endpoint.server import serve as serve_forever
 
     served = run(api.graph_file_to_serve, data_dir, graph_file, engine)
     workers = workers or max(2, os.cpu_count() or 2)
     limits = Limits(
-        time_limit=time_limit, max_rows=max_rows, memory_limit=memory_limit, workers=workers
-    )
+        time_limit=time_limit, max_rows=max_rows, max_triples=max_triples,
+        memory_limit=memory_limit, workers=workers, queue=queue, client_timeout=client_timeout,
+        connection_limit=connection_limit, client_connections=client_connection_limit,
+    )  # fmt: skip
 
     def ready(url: str) -> None:
-        click.echo(f"SPARQL endpoint: {url}  (query editor: {url[: -len('sparql')]})", err=True)
-        click.echo(
-            f"read-only; {workers} workers; per query {time_limit:g} s, {memory_limit} MB, "
-            f"at most {max_rows} rows. Ctrl+C stops.",
-            err=True,
+        said = (
+            f"SPARQL endpoint: {url}  (query editor: {url[: -len('sparql')]}); read-only; "
+            f"{workers} query workers and {queue} waiting; per query {time_limit:g} s, "
+            f"{memory_limit} MB, at most {max_rows} rows or {max_triples} triples. Ctrl+C stops."
         )
+        click.echo(message_line(said), err=True)
 
     try:
         run(
             serve_forever, engine, served, host, port, limits,
-            api.list_queries(), ready, watch_interval,
+            api.list_queries(), ready, watch_interval, not no_sandbox,
         )  # fmt: skip
     except KeyboardInterrupt:
         click.echo("stopped", err=True)

@@ -1,5 +1,5 @@
-"""What ``draft`` proposes for one source: candidate policies, each field a guess
-(:class:`~.terms.Guess`) that says what it is based on, new vocabulary, and the
+"""What ``draft`` proposes for one source: candidate policies and programmes, each field
+a guess (:class:`~.terms.Guess`) that says what it is based on, new vocabulary, and the
 passages about the policies as a whole."""
 
 from __future__ import annotations
@@ -24,9 +24,32 @@ class DraftPolicy:
     target_groups: Guess | None = None
     partners: Guess | None = None
     domains: Guess | None = None
+    stage: Guess | None = None
     budget_krw: Guess | None = None
+    budget_kind: Guess | None = None
     planned_end: Guess | None = None
     timeline: Guess | None = None
+    programme: Guess | None = None  # the provisional id of a drafted programme
+
+    @property
+    def quotes(self) -> list[str]:
+        return [p.text for p in self.passages]
+
+
+@dataclass
+class DraftProgramme:
+    """A plan that groups the policies (or a strand of one: ``part_of``), with the
+    passages that state it."""
+
+    id: str
+    passages: list[Passage]
+    title: Guess | None = None
+    part_of: str | None = None
+    budget_krw: Guess | None = None
+    budget_kind: Guess | None = None
+    planned_end: Guess | None = None
+    timeline: Guess | None = None
+    key: str = ""  # the words that name it again ('경제' of '…(경제)': '경제분야는 …')
 
     @property
     def quotes(self) -> list[str]:
@@ -35,12 +58,14 @@ class DraftPolicy:
 
 @dataclass
 class Draft:
-    """What ``draft`` proposes for one source: policies, new vocabulary (kind → words →
-    the passages that use them) and the passages about the policies as a whole."""
+    """What ``draft`` proposes for one source: policies, programmes, new vocabulary (kind
+    → words → the passages that use them) and the passages about the policies as a
+    whole (which are quotes of the programme, when there is one)."""
 
     government: str
     source: str
     policies: list[DraftPolicy] = field(default_factory=list)
+    programmes: list[DraftProgramme] = field(default_factory=list)
     proposals: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     general: list[str] = field(default_factory=list)
     government_known: bool = True

@@ -1,10 +1,24 @@
-"""A report's text → draft policy records for a curator to review (``policy-graph draft``).
+"""A report's text → draft policy and programme records for a curator to review
+(``policy-graph draft``).
 
-A passage states a project when it names a technology of our vocabulary (or a
-technology word the vocabulary lacks) together with an act of building, introducing,
-running or supporting. Its fields come from the passage alone; each is a guess that
-says what it is based on (``Guess.why``), written beside it as a ``# draft:`` comment
-(see :mod:`.writing`). ``validate`` warns while such marks remain
+The report is read sentence by sentence (:mod:`.text`: headlines, bylines, captions and
+someone's words told apart); each sentence is cut into the passages that may each state
+one project (:mod:`.mentions`: clauses, the items of a list of projects, two projects
+joined by 와/과). A passage is a candidate policy when
+
+- it is an item of a list of projects (each item is one project, also when the item
+  names only a general means: '스마트 쉼터', or none: the list names it), or
+- it is a clause of the body that names a technology of our vocabulary (or a technology
+  word the vocabulary lacks) with an act of building, introducing, running or supporting,
+  names something specific (not only '스마트 서비스', 'AI 기술을 활용한 사업'), and is not
+  about setting up an organisation ('추진단을 구성하고', '전담 조직을 운영하고');
+
+and it is not about the plan as a whole (:mod:`.plans`: a programme record). A passage
+that names again a project drafted before it ('△전주시 빅데이터 플랫폼 조성' … '빅데이터
+플랫폼도 구축할 예정이다'), or a sentence that opens with '특히', '이를 위해' and goes on
+about it, adds a quote to that project. Fields come from the passages (:mod:`.fields`);
+each is a guess that says what it is based on (``Guess.why``), written beside it as a
+``# draft:`` comment (see :mod:`.writing`). ``validate`` warns while such marks remain
 (:data:`policy_graph.records.one_file.REVIEW_MARK`).
 """
 
@@ -12,98 +26,358 @@ from __future__ import annotations
 
 import os
 import re
-from decimal import Decimal
+import stat
 from pathlib import Path
-from typing import Any
 
-from ..records.amounts import end_years_stated, won_stated
+from .fields import fill
+from .mentions import GENERIC, JOINED, ORG_HEADS, head_noun, mentions, project_head
 from .model import Draft, DraftPolicy
+from .plans import Plans
 from .terms import Guess, Vocabulary
-from .text import (
-    Passage,
-    Term,
-    acts_in,
-    object_phrases,
-    passages,
-    quoted_names,
-    timelines_stated,
-)
+from .text import ACT_NOUNS, Passage, Term, acts_in, report_sentences, timelines_stated
 
 # Sentences that go on about the project before them ('특히 …': in particular), and
 # those that add another of the same department ('또 …', '더불어 …').
 _GOES_ON = ("특히", "이를 위해", "이를 통해")
 _ADDS = ("또", "또한", "더불어", "아울러", "이와 함께", "이 밖에도", "이밖에도", "특히", "이를")
-_PROPOSED_PARTNER = re.compile(r"([가-힣A-Za-z]{2,})(?:와|과)\s+(?:함께|협력|협업|공동으로|손잡고)")
-_PROPOSED_GROUP = re.compile(r"(?<!\S)([가-힣]{2,})(?:을|를)\s*대상으로|(?<!\S)([가-힣]{2,})에게\s")
+# Setting up an organisation or holding a meeting is no project ('추진단을 구성하고',
+# '전담 조직을 운영하고', 'AI데이터팀 신설', '위원회 제1차 회의를 열고').
+_ORGANISATIONAL = re.compile(
+    r"(?:추진단|위원회|협의체|조직|[가-힣A-Za-z]+팀|TF)[’'」]?\s*(?:을|를)?\s*"
+    r"(?:신설|구성|운영|설치|출범|발족|꾸리|만들)"
+    r"|(?:회의|보고회|간담회|토론회|설명회|심의)(?:를|을)?\s*(?:열|개최)"
+)
+_TECHNOLOGY = ("technology", "new-technology")
 
 
-def draft_records(text: str, records, government: str, source_id: str) -> Draft:
+def draft_records(
+    text: str, records, government: str, source_id: str, model: object = "shipped"
+) -> Draft:
     """The draft records that ``text`` (the source ``source_id``) suggests for
-    ``government``, with our vocabularies from ``records`` (a :class:`Records`)."""
+    ``government``, with our vocabularies from ``records`` (a :class:`Records`).
+    ``model``: the domains model (:mod:`.learned`): the one shipped with the package by
+    default, None for none."""
+    if model == "shipped":
+        from .learned import load
+
+        model = load()
     vocabulary = Vocabulary(records, government)
+    vocabulary.model = model
     draft = Draft(
         government,
         source_id,
         government_known=any(g.id == government for g in records.governments),
         source_known=any(s.id == source_id for s in records.sources),
     )
+    plans = Plans(draft, vocabulary)
+    found = mentions(text, vocabulary, report_sentences(text))
     current_unit: Term | None = None
-    for passage in passages(text):
+    consumed: set[int] = set()  # sentences taken whole by the policy before them
+    last: DraftPolicy | None = None  # the policy the last quote went to
+    for mentioned in found:
+        passage = mentioned.passage
         terms = vocabulary.find(passage)
         current_unit = _unit_of(passage, terms, current_unit)
-        _consider(draft, vocabulary, passage, terms, current_unit)
+        if passage.sentence in consumed:
+            continue
+        if mentioned.role == "strand":
+            plans.strand(passage)
+            continue
+        if mentioned.role != "project" or plans.consider(passage):
+            continue
+        if passage.list_item and passage.shared:  # '…계획에는 A, B 등 …'
+            a, b = passage.shared[0]
+            plans.list_head(passage, text[a:b])
+        if plans.topic(passage):  # '‘마이데이터 기반 혁신 서비스’에서는 …': a strand's words
+            consumed.add(passage.sentence)
+            continue
+        if not _is_candidate(passage, terms, vocabulary):
+            if _with_partners(last, passage, terms, vocabulary):
+                last.passages.append(passage)
+                _refill(last, draft, vocabulary, text, last.lead_department, plans)
+            else:
+                _goes_with(draft, passage, terms, text)
+            continue
+        last = _take(draft, vocabulary, plans, passage, terms, current_unit, text, consumed)
+    _technologies_of_the_list(draft)
+    plans.mark_empty_strands()
     return draft
 
 
-def _consider(draft: Draft, vocabulary, passage: Passage, terms: list[Term], unit) -> None:
-    named = [t for t in terms if t.kind in ("technology", "new-technology")]
-    if not named or not _states_an_act(passage):
+def _with_partners(last: DraftPolicy | None, passage: Passage, terms, vocabulary) -> bool:
+    """A sentence right after a project's that names no project of its own but those it
+    is done with ('나인이즈, 이엔티, 메디앙시스템과 공동으로 ICT를 접목한 서비스를 선보일
+    방침이다'): it goes on about that project."""
+    if last is None or not passage.first_in_sentence or passage.list_item:
+        return False
+    if passage.sentence != last.passages[-1].sentence + 1 or not _generic(
+        passage, _partner_terms(passage, terms), vocabulary
+    ):
+        return False
+    return any(t.kind == "organisation" for t in terms) or bool(_PARTNERED.search(passage.text))
+
+
+_PARTNERED = re.compile(r"[가-힣A-Za-z]{2,}(?:와|과)\s+(?:함께|공동으로|협력해|협업해|손잡고)")
+
+
+def _partner_terms(passage: Passage, terms: list[Term]) -> list[Term]:
+    """``terms`` and the names before '…와 함께', '…과 공동으로' (partners, not projects)."""
+    found = list(terms)
+    match = _PARTNERED.search(passage.text)
+    if match:
+        names = passage.text[: match.end()]
+        found.append(Term("organisation", "", names, passage.start, passage.start + match.end()))
+    return found
+
+
+def _technologies_of_the_list(draft: Draft) -> None:
+    """An item of a list that names no technology, in a list whose own words name none
+    either ('AI 안부 전화, 공감 스피커 등이'): the technology most of its list names."""
+    from collections import Counter
+
+    groups: dict[int, list[DraftPolicy]] = {}
+    for policy in draft.policies:
+        first = policy.passages[0]
+        if first.group is not None and first.list_noun != JOINED:
+            groups.setdefault(first.group, []).append(policy)
+    for policies in groups.values():
+        named = Counter(
+            i for p in policies for i in (p.technologies.value if p.technologies else [])
+        )
+        if not named:
+            continue
+        common, count = named.most_common(1)[0]
+        if count * 2 < len(policies):
+            continue
+        for policy in policies:
+            if policy.technologies is not None and not policy.technologies.value:
+                policy.technologies = Guess(
+                    [common], f"none named: {common}, which most items of its list name"
+                )
+
+
+def _goes_with(draft: Draft, passage: Passage, terms: list[Term], text: str) -> None:
+    """A clause that states no project of its own, joined to the project's clause before
+    it without a comma ('…시스템을 구축해 재난재해에 적극 대응하고 시민생활 안전을
+    강화한다'): the rest of that project's sentence, part of its quote."""
+    if not draft.policies or passage.list_item or any(t.kind in _TECHNOLOGY for t in terms):
         return
-    if _is_headline(passage):
+    policy = draft.policies[-1]
+    last = policy.passages[-1]
+    if (
+        last.sentence != passage.sentence
+        or last.list_item
+        or text[last.end : passage.start].strip()
+    ):
         return
-    if _about_policies_in_general(passage, named):
-        draft.general.append(passage.text)
-        return
-    if _reported_speech(passage):
-        return
+    policy.passages[-1] = Passage(
+        last.start,
+        passage.end,
+        text[last.start : passage.end],
+        last.tokens + passage.tokens,
+        last.sentence,
+        last.first_in_sentence,
+        False,
+        last.sentence_text,
+        last.sentence_acts,
+        last.shared,
+        last.group,
+        last.list_noun,
+        (last.clause[0], passage.clause[1]),
+        last.kind,
+        last.lede,
+        last.sentence_start,
+        last.name,
+    )
+
+
+def _take(draft, vocabulary, plans, passage, terms, unit, text, consumed) -> DraftPolicy:
     previous = draft.policies[-1] if draft.policies else None
-    if previous and passage.first_in_sentence and passage.text.startswith(_GOES_ON):
-        previous.passages.append(passage)
-        _fill(previous, draft, vocabulary, previous.lead_department)
-        return
+    if previous and _goes_on(previous, passage):
+        consumed.add(passage.sentence)
+        if _gathers(previous, _whole_sentence(passage)):
+            _refill(previous, draft, vocabulary, text, previous.lead_department, plans)
+        return previous
+    same = _same_project(draft.policies, passage, vocabulary)
+    if same is not None:
+        if _gathers(same, passage):
+            _refill(same, draft, vocabulary, text, same.lead_department, plans)
+        return same
     policy = DraftPolicy([passage])
     lead = Guess(unit.id, _unit_why(unit, passage)) if unit else None
-    _fill(policy, draft, vocabulary, lead)
+    policy.programme = plans.under(passage)
+    _refill(policy, draft, vocabulary, text, lead, plans)
     draft.policies.append(policy)
+    return policy
 
 
-def _states_an_act(passage: Passage) -> bool:
-    return bool(acts_in(passage.tokens)) or passage.sentence_acts
+# The most passages one draft policy gathers: a report names a project a few times; a
+# text that says the same thing thousands of times would make every refill longer.
+MOST_PASSAGES = 16
 
 
-def _is_headline(passage: Passage) -> bool:
-    """A sentence without a final ending that is no list ('가람군, 빅데이터 기반
-    스마트농업 추진'): a headline, which the body states again."""
-    whole = passage.first_in_sentence and passage.text == passage.sentence_text.strip()
-    return whole and not passage.list_item and not any(t.tag == "EF" for t in passage.tokens)
+def _gathers(policy: DraftPolicy, passage: Passage) -> bool:
+    """Add ``passage`` to ``policy``'s unless it repeats one of them word for word or
+    the policy has MOST_PASSAGES; whether it was added."""
+    if len(policy.passages) >= MOST_PASSAGES or any(
+        p.text == passage.text for p in policy.passages
+    ):
+        return False
+    policy.passages.append(passage)
+    return True
 
 
-# A plan or strategy as the thing acted on or as the subject ('‘…종합계획’을 추진한다',
-# '계획은 …'): a programme that groups projects, not one of them.
-_PLAN = re.compile(r"(?:계획|전략|정책)[’']?\s*(?:을|를)\s|^(?:이\s)?(?:계획|전략)(?:은|는)\s")
+def _refill(policy: DraftPolicy, draft, vocabulary, text, lead, plans) -> None:
+    first = policy.passages[0]
+    spans = [(a, b) for a, b in first.shared if b > a]
+    shared = [t for a, b in spans for t in vocabulary.lexicon.find(text[a:b], a)]
+    shared_text = " ".join(text[a:b] for a, b in spans)
+    fill(policy, draft, vocabulary, lead, shared, shared_text, policy.programme, vocabulary.model)
 
 
-def _about_policies_in_general(passage: Passage, named: list[Term]) -> bool:
-    """'AI 정책' (AI policies), '1AI 정책', a plan: the passage is about the policies as
-    a whole (a programme), not one project."""
-    if _PLAN.search(passage.text):
-        return True
-    return any(re.match(r"\s?정책", passage.text[t.end - passage.start :]) for t in named)
+# --- which passages state a project ------------------------------------------------------
 
 
-def _reported_speech(passage: Passage) -> bool:
-    """Someone's words in double quotation marks ('…”며', '…”고 말했다')."""
-    return bool(re.search(r"[”\"]\s*(?:며|고|라고|라며)", passage.sentence_text))
+def _is_candidate(passage: Passage, terms: list[Term], vocabulary: Vocabulary) -> bool:
+    if passage.kind == "headline" or (passage.kind == "speech" and not passage.list_item):
+        return False
+    if passage.list_item and passage.list_noun != JOINED:
+        return not _org_like(passage)  # the list says what it names: '스마트 팜'
+    if passage.list_item:  # one of two joined phrases: a project when its clause acts
+        acted = acts_in(passage.tokens) or passage.sentence_acts or _named_thing(passage, terms)
+        return bool(acted) and not _ORGANISATIONAL.search(passage.text + " ")
+    if not any(t.kind in _TECHNOLOGY for t in terms):
+        return False
+    if not (acts_in(passage.tokens) or passage.sentence_acts or _named_thing(passage, terms)):
+        return False
+    if _ORGANISATIONAL.search(passage.text + " ") and not _names_a_project(passage, terms):
+        return False
+    if _POLICY_OBJECT.search(passage.text) and not _names_a_project(passage, terms):
+        return False  # '…스마트 솔루션을 접목한 도시재생 정책을 추진하고': policies in general
+    return not _generic(passage, terms, vocabulary)
+
+
+# A policy or plan as the thing acted on, but not one still to be drawn up ('기본계획을
+# 수립할 계획이다': making it is a project).
+_POLICY_OBJECT = re.compile(
+    r"(?:정책|계획|방안|전략|비전)(?:을|를|이|가|은|는)\s(?!\s*(?:수립|마련|작성)\s*(?:할|하기로))"
+)
+
+
+def _named_thing(passage: Passage, terms: list[Term]) -> bool:
+    """A quoted name of a system, service or facility ('AI 실증장비로 건강 상태를 측정하는
+    ‘라이프로그 건강관리소’ 등을 통해 …'): a project, whatever the verb."""
+    from .text import quoted_names
+
+    return any(project_head(head_noun(name)) for name, _, _ in quoted_names(passage.text))
+
+
+def _names_a_project(passage: Passage, terms: list[Term]) -> bool:
+    """A quoted name that is no organisation, or a technology with a project's head noun."""
+    from .text import quoted_names
+
+    for name, _, _ in quoted_names(passage.text):
+        if not re.search(r"(?:추진단|위원회|협의체|팀|조직)$", name):
+            return True
+    return False
+
+
+def _narrow(term: Term, vocabulary: Vocabulary) -> bool:
+    """A technology that is a kind of a broader one ('초거대 AI', '챗봇'): specific."""
+    return term.kind == "technology" and bool(vocabulary.broader.get(("technology", term.id)))
+
+
+def _generic(passage: Passage, terms: list[Term], vocabulary: Vocabulary) -> bool:
+    """Whether the passage names nothing but technologies, the government, times,
+    amounts, acts and words of the administration in general (:data:`GENERIC`): 'AI
+    기술을 활용한 사업을 추진해', '스마트 서비스를 확대한다'."""
+    if any(t.kind == "new-technology" or _narrow(t, vocabulary) for t in terms):
+        return False  # a kind of a technology ('초거대 AI플랫폼'), or one we lack
+    covered = [(t.start, t.end) for t in terms if t.kind != "domain"]  # '교육용 키오스크'
+    covered += [
+        (passage.start + a, passage.start + b) for _, a, b in timelines_stated(passage.text)
+    ]
+    for token in passage.tokens:
+        if token.tag not in ("NNG", "NNP", "SL", "SH"):
+            continue
+        if any(a <= token.start < b for a, b in covered):
+            continue
+        if token.form in GENERIC or token.form in ACT_NOUNS or token.form in _ADMINISTRATION:
+            continue
+        if token.form in ("시", "구", "군", "도"):
+            continue
+        return False
+    return True
+
+
+# The administration's own words: its work, its offices and its terms of office.
+_ADMINISTRATION = frozenset(
+    """도정 시정 군정 구정 행정 민선 기 지자체 자치단체 정부 국비 예산 억 원 발표 계기 관계자
+    올해 내년 지난해 최초 전국 가운데 처음 단계 모두 가지 통해 위해 방침 계획 예정 목표""".split()
+)
+
+
+def _org_like(passage: Passage) -> bool:
+    head = head_noun(passage.text)
+    return any(head.endswith(h) for h in ORG_HEADS) and not project_head(head)
+
+
+def _goes_on(previous: DraftPolicy, passage: Passage) -> bool:
+    """'특히 …', '이를 위해 …' opening a sentence that names the project before it again."""
+    if not passage.first_in_sentence or passage.list_item:
+        return False
+    if not passage.sentence_text.lstrip().startswith(_GOES_ON):
+        return False
+    title = previous.title.value if previous.title else ""
+    words = [w for w in re.findall(r"[가-힣A-Za-z0-9]{3,}", title) if w not in GENERIC]
+    return any(w in passage.sentence_text for w in words)
+
+
+def _whole_sentence(passage: Passage) -> Passage:
+    text = passage.sentence_text.strip()
+    start = passage.sentence_start + passage.sentence_text.find(text)
+    return Passage(
+        start,
+        start + len(text),
+        text,
+        passage.tokens,
+        passage.sentence,
+        True,
+        False,
+        passage.sentence_text,
+        passage.sentence_acts,
+        clause=(start, start + len(text)),
+        kind=passage.kind,
+        sentence_start=passage.sentence_start,
+    )
+
+
+_TRAILING_ACTS = re.compile(
+    r"(?:\s*(?:" + "|".join(sorted(ACT_NOUNS, key=len, reverse=True)) + r")(?:·\S+)?)+$"
+)
+
+
+def _same_project(policies: list[DraftPolicy], passage: Passage, vocabulary) -> DraftPolicy | None:
+    """A policy drafted before that this passage names again: its name (without its acts
+    and what it is for, six characters or more) in the earlier one's."""
+    from .fields import title as title_of
+
+    new_core = _core(title_of(passage, vocabulary.find(passage)).value)
+    if len(new_core) < 6:
+        return None
+    for policy in policies:
+        if policy.passages[0].sentence == passage.sentence:
+            continue
+        old = re.sub(r"[\s‘’'“”]+", "", policy.title.value if policy.title else "")
+        if new_core in old:
+            return policy
+    return None
+
+
+def _core(title: str) -> str:
+    words = _TRAILING_ACTS.sub("", title.strip())
+    words = re.sub(r"^.*(?:을|를)\s+(?:위한|활용한|이용한)\s+", "", words)
+    return re.sub(r"[\s‘’'“”]+", "", words)
 
 
 # --- the department that leads -------------------------------------------------------
@@ -144,120 +418,6 @@ def _unit_why(unit: Term, passage: Passage) -> str:
     return f"{unit.written}, the subject of the passage before"
 
 
-# --- the fields ----------------------------------------------------------------------
-
-
-def _fill(policy: DraftPolicy, draft: Draft, vocabulary, lead: Guess | None) -> None:
-    """Every field of ``policy`` from its passages (again, when one is added)."""
-    terms = [t for p in policy.passages for t in vocabulary.find(p)]
-    quotes = " ".join(policy.quotes)
-    policy.lead_department = lead
-    policy.technologies = vocabulary.technologies(terms)
-    policy.target_groups = vocabulary.narrowest(terms, "target-group", "target groups named")
-    policy.partners = vocabulary.named(terms, "organisation", "partners named")
-    policy.domains = vocabulary.named(terms, "domain", "domain words")
-    policy.budget_krw = _first_stated(won_stated(quotes))
-    policy.planned_end = _first_stated(end_years_stated(quotes))
-    times = timelines_stated(quotes)
-    if times:
-        policy.timeline = Guess(times[0][0], "the passage's own words of when")
-    policy.title = _title(policy.passages[0], terms)
-    for passage in policy.passages:
-        _propose_others(draft, passage, terms)
-
-
-def _first_stated(stated: list[tuple[str, Any]]) -> Guess | None:
-    """The first amount or year a passage states, and what it also states."""
-    if not stated:
-        return None
-    written, value = stated[0]
-    value = int(value) if isinstance(value, Decimal) else value
-    others = (
-        f"; the passage also states {', '.join(w for w, _ in stated[1:])}" if stated[1:] else ""
-    )
-    return Guess(value, f"{written}{others}")
-
-
-# What follows a quoted name that is the object of the act: 를, or a word then 을/를.
-_OBJECT_AFTER_NAME = re.compile(r"\s*(?:[가-힣]{1,4}\s*)?(?:을|를)\s")
-
-
-def _title(passage: Passage, terms: list[Term]) -> Guess:
-    """The project's Korean name: a quoted name ('‘디지털 조직도’') that names a
-    technology or is the item of a list; else the object of an act ('AI 스마트 교차로를
-    선보이고'), one that names a technology first; else the passage itself."""
-    techs = [t for t in terms if t.kind in ("technology", "new-technology")]
-
-    def names_technology(start: int, end: int) -> bool:
-        return any(start <= t.start and t.end <= end for t in techs)
-
-    for name, start, end in quoted_names(passage.text, passage.start):
-        after = passage.text[end - passage.start + 1 :]
-        if passage.list_item or names_technology(start, end):
-            return Guess(name, "the quoted name")
-        if _OBJECT_AFTER_NAME.match(after):  # ‘스마트 건강관리’ 사업을 운영한다
-            return Guess(name, "the quoted name of what is acted on")
-    blocked = _blocked_tokens(passage, terms)
-    phrases = object_phrases(passage.tokens, blocked)
-    with_technology = [span for span in phrases if names_technology(*span)]
-    for start, end in with_technology[:1] or phrases[-1:]:
-        return Guess(
-            passage.text[start - passage.start : end - passage.start], "the noun phrase of the act"
-        )
-    return _words_of_the_act(passage, terms)
-
-
-def _words_of_the_act(passage: Passage, terms: list[Term]) -> Guess:
-    """The passage from after its subject to its first act ('환경생태국은 AI 빅데이터를
-    기반으로 폭염, 미세먼지 등을 분석해 …' → 'AI 빅데이터를 … 분석'): a name for a
-    project that the passage states as an act rather than as a thing."""
-    start = passage.start
-    for term in terms:
-        if term.kind in ("unit", "government", "proposed-unit") and term.start < passage.end:
-            subject = re.match(r"(?:은|는|이|가)\s+", passage.text[term.end - passage.start :])
-            if subject and term.start >= passage.start:
-                start = term.end + subject.end()
-                break
-    acts = [t for t in acts_in(passage.tokens) if t.start >= start]
-    if not acts:
-        return Guess(passage.text, "no name found: the whole passage")
-    name = passage.text[start - passage.start : acts[0].end - passage.start]
-    return Guess(name, "the words of the act")
-
-
-def _blocked_tokens(passage: Passage, terms: list[Term]) -> set[int]:
-    """Starts of morphemes no name runs through: time words, amounts, end years, the
-    units and governments the passage names."""
-    spans = [(t.start, t.end) for t in terms if t.kind in ("unit", "government", "proposed-unit")]
-    for _, start, end in timelines_stated(passage.text):
-        spans.append((passage.start + start, passage.start + end))
-    for written, _ in [*won_stated(passage.text), *end_years_stated(passage.text)]:
-        at = passage.text.find(written)
-        spans.append((passage.start + at, passage.start + at + len(written)))
-    return {t.start for t in passage.tokens if any(a <= t.start < b for a, b in spans)}
-
-
-def _propose_others(draft: Draft, passage: Passage, terms: list[Term]) -> None:
-    """Words of technologies, target groups, partners and units that our records lack."""
-    known = [(t.start, t.end) for t in terms]
-
-    def unknown(match: re.Match, group: int) -> bool:
-        start, end = passage.start + match.start(group), passage.start + match.end(group)
-        return not any(a < end and start < b for a, b in known)
-
-    for match in _PROPOSED_GROUP.finditer(passage.text):
-        group = 1 if match.group(1) else 2
-        if unknown(match, group):
-            draft.propose("target_groups", match.group(group), passage)
-    for match in _PROPOSED_PARTNER.finditer(passage.text):
-        if unknown(match, 1):
-            draft.propose("organisations", match.group(1), passage)
-    proposed = {"new-technology": "technologies", "proposed-unit": "units"}
-    for term in terms:
-        if term.kind in proposed and passage.start <= term.start < passage.end:
-            draft.propose(proposed[term.kind], term.written, passage)
-
-
 # --- the command: a source file in, a new records file out --------------------------
 
 
@@ -271,7 +431,7 @@ def draft_file(
     """Draft the records of the text file ``source`` for ``government`` with the
     vocabularies of ``data_dir``, into ``out`` (default: ./<source id>.draft.yaml),
     which must not exist yet. Returns the path written and the draft."""
-    from ..errors import FileError, UsageError
+    from ..errors import UsageError
     from ..records.reading import read_records
     from ..records.values import InvalidValue, parse_slug
     from .writing import render_draft
@@ -284,16 +444,47 @@ def draft_file(
         except InvalidValue as error:
             hint = " (name the source with --source-id)" if what == "--source-id" else ""
             raise UsageError(f"{what}: {error}{hint}") from None
-    try:
-        text = source.read_text(encoding="utf-8-sig")  # a byte order mark is no text
-    except (OSError, UnicodeDecodeError) as error:
-        reason = getattr(error, "strerror", None) or "not UTF-8 text"
-        raise FileError(f"{source}: cannot read the source text: {reason}") from None
+    text = read_source_text(source)
     records, _problems = read_records(data_dir)  # a draft under review elsewhere is no bar
     draft = draft_records(text, records, government, source_id)
     out = Path(out) if out else Path(f"{source_id}.draft.yaml")
     _write_new(out, render_draft(draft))
     return out, draft
+
+
+# The largest source text draft reads: a report is a few kilobytes; a megabyte is
+# hundreds of them, and more is not a report.
+MOST_SOURCE_BYTES = 1_000_000
+
+
+def read_source_text(source: Path) -> str:
+    """The UTF-8 text of ``source``, a regular file of at most MOST_SOURCE_BYTES.
+    Opened without waiting (a FIFO's writer may never come) and read no further than
+    the limit (``/dev/zero`` never ends)."""
+    from ..errors import FileError
+
+    def refuse(reason: str) -> FileError:
+        return FileError(f"{source}: cannot read the source text: {reason}")
+
+    try:
+        descriptor = os.open(source, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError as error:
+        raise refuse(error.strerror or str(error)) from None
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise refuse("not a regular file (draft reads a report's text from a file)")
+        data = os.read(descriptor, MOST_SOURCE_BYTES + 1)
+    finally:
+        os.close(descriptor)
+    if len(data) > MOST_SOURCE_BYTES:
+        raise refuse(
+            f"over {MOST_SOURCE_BYTES:,} bytes, the most draft reads (a report is a few "
+            "thousand): give it one report at a time"
+        )
+    try:
+        return data.decode("utf-8-sig")  # a byte order mark is no text
+    except UnicodeDecodeError:
+        raise refuse("not UTF-8 text") from None
 
 
 def _write_new(path: Path, text: str) -> None:

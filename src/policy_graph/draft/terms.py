@@ -12,8 +12,10 @@ from typing import Any
 from .text import Lexicon, Passage, Term, new_technology_entries, plan_lead_in
 
 # The vocabulary's rule (data/vocabularies/technologies.yaml): a general digital means
-# (플랫폼, 디지털, 온라인) is a technology only where the source names nothing else.
-GENERAL_MEANS = frozenset(("플랫폼", "디지털", "온라인"))
+# (스마트, 플랫폼, 디지털, 온라인) is a technology only where the source names nothing else.
+GENERAL_MEANS = frozenset(("스마트", "플랫폼", "디지털", "온라인"))
+# Kinds of organisation that report on policies, never take part in them.
+_PRESS = frozenset(("publisher", "news-agency", "broadcaster"))
 # An unknown department as the subject, by the suffix of its name ('…과', '…국',
 # '…센터'): within the first words ('19일 구에 따르면 스마트도시과는 …'), or the first
 # word of a list item ('스마트도시과 ‘…’').
@@ -38,6 +40,9 @@ class Vocabulary:
     def __init__(self, records, government: str):
         self.broader = {(c.kind, c.id): c.broader for c in records.concepts}
         self.labels = {(c.kind, c.id): c.label.ko for c in records.concepts}
+        self._concepts = list(records.concepts)
+        self.model = None  # the domains model (.learned), set by draft_records
+        self.press = {o.id for o in records.organisations if o.kind in _PRESS}
         entries = [
             (c.kind, c.id, label)
             for c in records.concepts
@@ -60,6 +65,27 @@ class Vocabulary:
         lead_in = plan_lead_in(passage)
         terms = self.lexicon.find(passage.text, passage.start)
         return [t for t in terms if t.start >= lead_in or not t.kind.endswith("technology")]
+
+    def ids(self, kind: str) -> set[str]:
+        """The ids of the concepts of ``kind`` ('policy-stage', 'budget-kind' …)."""
+        return {c.id for c in self._concepts if c.kind == kind}
+
+    def stage_labels(self) -> list[tuple[str, str]]:
+        """(stage id, Korean label) for every label and alternative label of the stages,
+        longest first."""
+        found = [
+            (c.id, label)
+            for c in self._concepts
+            if c.kind == "policy-stage"
+            for label in [c.label.ko, *c.alt_labels.get("ko", ())]
+        ]
+        return sorted(found, key=lambda pair: -len(pair[1]))
+
+    def partners(self, terms: list[Term]) -> Guess | None:
+        """The organisations named, but no publisher or news agency (they report on the
+        policy, they do not take part in it)."""
+        kept = [t for t in terms if t.kind == "organisation" and t.id not in self.press]
+        return self.named(kept, "organisation", "partners named")
 
     def _ancestors(self, kind: str, id_: str) -> set[str]:
         found, todo = set(), list(self.broader.get((kind, id_), ()))

@@ -1,5 +1,6 @@
-"""Korean report text → the passages that may state a project, and what they say:
-terms of our vocabularies, the time words, the noun phrase of the project.
+"""Korean report text → its sentences and what they say: the kind of line each is on
+(a headline, the body, someone's words; bylines, captions and copyright left out), the
+acts, terms of our vocabularies, time words, quoted names and noun phrases.
 
 Sentences and morphemes come from Kiwi (``kiwipiepy``, whose model ships in the
 ``kiwipiepy_model`` wheel: nothing is downloaded at run time). Every span is a slice
@@ -27,7 +28,8 @@ class Token:
 @dataclass(frozen=True)
 class Passage:
     """A span of the source that may state one project: a clause of a sentence
-    ('…구축하고'), or an item of a list of projects ('▲도시재생국 ‘…’')."""
+    ('…구축하고'), an item of a list of projects ('▲도시재생국 ‘…’'), or one of two
+    projects joined by 와/과 ('A와 B를 구축한다')."""
 
     start: int
     end: int
@@ -37,9 +39,17 @@ class Passage:
     first_in_sentence: bool
     list_item: bool
     sentence_text: str
-    sentence_acts: (
-        bool  # for a list item: the list's own words state an act ('…등의 사업을 추진한다')
-    )
+    sentence_acts: bool  # for a list item: the list's own words state an act
+    # The words a list item shares with the other items of its list (the clause's words
+    # before and after the items: '…을 기반으로 △A △B 등도 펼칠 예정이다'), as spans.
+    shared: tuple[tuple[int, int], ...] = ()
+    group: int | None = None  # which list of the source it is an item of
+    list_noun: str = ""  # the words after the list's 등: '스마트 솔루션', '5대 사업'
+    clause: tuple[int, int] = (0, 0)  # the clause it is part of
+    kind: str = "body"  # of its sentence: body, headline or speech (see Sentence)
+    lede: bool = False  # of the report's first sentence
+    sentence_start: int = 0  # where its sentence starts in the source
+    name: tuple[int, int] | None = None  # for one of two joined phrases: its own words
 
 
 @dataclass(frozen=True)
@@ -57,7 +67,8 @@ class Term:
 
 
 @cache
-def _kiwi():
+def kiwi():
+    """The Kiwi analyser, made once per process."""
     try:
         from kiwipiepy import Kiwi
     except ImportError:
@@ -71,50 +82,109 @@ def _kiwi():
     return Kiwi()
 
 
-def sentences(text: str) -> Iterator[tuple[int, int, tuple[Token, ...]]]:
-    """Each sentence of ``text``: start, end and morphemes. Lines are split apart
-    first: a headline or a byline is never part of the sentence after it."""
-    lines = [(m.start(), m.group()) for m in re.finditer(r"[^\n]+", text) if m.group().strip()]
-    split = _kiwi().split_into_sents([line for _, line in lines], return_tokens=True)
-    for (offset, _line), found in zip(lines, split, strict=True):
-        for sentence in found:
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of the report, what kind of line it is on, and its morphemes."""
+
+    number: int
+    start: int
+    end: int
+    tokens: tuple[Token, ...]
+    kind: str  # body, headline (a line without a final ending), speech (someone's words)
+    lede: bool  # the first sentence of the body: what the whole report is about
+
+
+# Lines that are no part of the report's text: copyright, bylines alone, addresses,
+# dates of the page, picture captions ('(옥천군 제공)', '부산시청. 부산시 제공', '…ⓒ부여군').
+_BOILERPLATE = re.compile(
+    r"무단\s*전재|재배포|Copyright|저작권자|All rights reserved|Photo Image|"
+    r"^[^가-힣]*$|^\s*(?:입력|기사\s*작성일|수정)\s*:?\s*\d|"
+    r"^[^.]{0,30}?기자\s*(?:\S+@\S+)?\s*$|^\s*\S+@\S+\s*$|^\s*[|!]|"
+    r"제공\s*[.)\]]?\s*\|?\s*$|[\[(][^\])]{0,20}제공[^\])]{0,20}[\])]\s*\|?\s*$|ⓒ\s*\S+\s*$|"
+    r"^\s*#"
+)
+# A byline before the text ('[아시아경제 박종일 기자] ', '(광주=뉴스1) 이승현 기자 = ',
+# '[로컬세계 = 임종환 기자]') and after it ('옥천=이영복 기자'): not the report's words.
+_BYLINE_BEFORE = re.compile(r"^\s*[\[(][^\n]{0,40}?기자\s*(?:\]\s*|=\s*|\s(?==))=?\s*")
+_BYLINE_AFTER = re.compile(r"\s+\S+=\s?[가-힣]{2,4}\s*기자\s*$|\s+[가-힣]{2,4}\s*기자\s*$")
+# Someone's words: a sentence that opens with a quotation mark, or one that reports
+# them ('…”며', '…”고 말했다').
+_SPEECH = re.compile(r"^\s*[“\"]|[”\"]\s*(?:며|고|라고|라며|라는|면서)")
+
+
+def report_sentences(text: str) -> list[Sentence]:
+    """The sentences of a report's text, in order, each with the kind of its line.
+    Lines are split apart first: a headline or a byline is never part of the sentence
+    after it; lines of copyright, bylines and captions are left out."""
+    lines = []
+    for match in re.finditer(r"[^\n]+", text):
+        line, offset = match.group(), match.start()
+        before = _BYLINE_BEFORE.match(line)
+        if before:
+            line, offset = line[before.end() :], offset + before.end()
+        if _BOILERPLATE.search(line):
+            continue
+        after = _BYLINE_AFTER.search(line)
+        if after:
+            line = line[: after.start()]
+        lines.extend(_pieces(line, offset))
+    split = kiwi().split_into_sents([line for _, line in lines], return_tokens=True)
+    found: list[Sentence] = []
+    body_seen = lede_seen = False
+    for (offset, line), sentences_of_line in zip(lines, split, strict=True):
+        # A line without a final ending before the body: a headline or a caption. After
+        # it, such a line is the body's (a sentence the excerpt cuts off).
+        headline = not body_seen and not _ends(line, sentences_of_line)
+        body_seen = body_seen or not headline
+        for sentence in sentences_of_line:
             tokens = tuple(
                 Token(t.form, t.tag, offset + t.start, offset + t.start + t.len)
                 for t in sentence.tokens
             )
-            yield offset + sentence.start, offset + sentence.end, tokens
-
-
-# Bullets that Korean reports put before each item of a list of projects.
-_BULLETS = "▲■●◆○□▶"
-
-
-def passages(text: str) -> list[Passage]:
-    """The clauses and list items of every sentence of ``text``, in order."""
-    found = []
-    for number, (start, end, tokens) in enumerate(sentences(text)):
-        spans = _list_items(text, start, end) or _clauses(tokens, start, end)
-        listed = sum(text[start:end].count(b) for b in _BULLETS) >= 2
-        tail_acts = bool(acts_in(t for t in tokens if t.start >= spans[-1][1]))
-        for index, (first, last) in enumerate(spans):
-            first, last = _trimmed(text, first, last)
-            if first >= last:
+            if not tokens:
                 continue
-            inside = tuple(t for t in tokens if first <= t.start and t.end <= last)
-            found.append(
-                Passage(
-                    first,
-                    last,
-                    text[first:last],
-                    inside,
-                    number,
-                    index == 0,
-                    listed,
-                    text[start:end],
-                    listed and tail_acts,
-                )
+            start, end = offset + sentence.start, offset + sentence.end
+            kind = (
+                "headline" if headline else "speech" if _SPEECH.search(text[start:end]) else "body"
             )
+            lede = kind == "body" and not lede_seen
+            lede_seen = lede_seen or lede
+            found.append(Sentence(len(found), start, end, tokens, kind, lede))
     return found
+
+
+# The longest piece of a line read as one: a report's sentence is far shorter, and an
+# unpunctuated wall of text read whole costs time that grows with its square.
+LONGEST_PIECE = 1000
+_SENTENCE_STOP = re.compile(r"[.?!。]\s")
+
+
+def _pieces(line: str, offset: int) -> list[tuple[int, str]]:
+    """``line`` (which starts at ``offset``) in pieces of at most LONGEST_PIECE
+    characters, each cut after the last sentence end in it, or else after its last
+    white space, or else where it must; empty pieces are left out."""
+    pieces = []
+    while len(line) > LONGEST_PIECE:
+        window = line[:LONGEST_PIECE]
+        stops = [m.end() for m in _SENTENCE_STOP.finditer(window)]
+        space = max(window.rfind(" "), window.rfind("\t")) + 1
+        cut = stops[-1] if stops else space or LONGEST_PIECE
+        pieces.append((offset, line[:cut]))
+        line, offset = line[cut:], offset + cut
+    pieces.append((offset, line))
+    return [(at, piece) for at, piece in pieces if piece.strip()]
+
+
+def _ends(line: str, sentences) -> bool:
+    """Whether a line ends as a sentence does: a final ending, or a full stop."""
+    last = sentences[-1].tokens if sentences else []
+    return line.rstrip().endswith((".", "다", "”", '"')) or any(t.tag == "EF" for t in last[-3:])
+
+
+def sentences(text: str) -> Iterator[tuple[int, int, tuple[Token, ...]]]:
+    """Each sentence of ``text`` (see :func:`report_sentences`): start, end, morphemes."""
+    for sentence in report_sentences(text):
+        yield sentence.start, sentence.end, sentence.tokens
 
 
 # Who said it, before what a news report says ('19일 광주시에 따르면 …'): not part of
@@ -131,46 +201,17 @@ def plan_lead_in(passage: Passage) -> int:
     return passage.start + (match.end() if match else 0)
 
 
-def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+def trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """A span without who said it ('19일 광주시에 따르면 '), bullets or white space at
+    its ends."""
     according = _ACCORDING_TO.match(text, start, end)
     if according:
         start = according.end()
-    while start < end and (text[start].isspace() or text[start] in _BULLETS):
+    while start < end and (text[start].isspace() or text[start] in "▲△■□●○◆◇▶▷•"):
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
     return start, end
-
-
-def _list_items(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """The items of a sentence that lists projects after bullets ('▲A ‘…’ ▲B ‘…’ 등의
-    사업을 추진한다'): each from its bullet to the next; the last ends with its quoted
-    name, before the words the whole list shares ('등의 사업을 …')."""
-    marks = [i for i in range(start, end) if text[i] in _BULLETS]
-    if len(marks) < 2:
-        return []
-    items = [(a, b) for a, b in zip(marks, [*marks[1:], end], strict=True)]
-    last_start, last_end = items[-1]
-    tail = re.search(r"[’'」]\s*(?=등)|\s+등[의을]?\s", text[last_start:last_end])
-    if tail:
-        cut = last_start + tail.start() + (1 if text[last_start + tail.start()] in "’'」" else 0)
-        items[-1] = (last_start, cut)
-    return items
-
-
-def _clauses(tokens: tuple[Token, ...], start: int, end: int) -> list[tuple[int, int]]:
-    """A sentence cut where it goes on to another project: after a connective '-고,'
-    or '-며,' (the comma left out, as the records quote it), and after '-는 한편'."""
-    spans, first = [], start
-    for i, token in enumerate(tokens[:-1]):
-        after = tokens[i + 1]
-        joins = token.tag == "EC" and token.form in ("고", "며", "으며") and after.form == ","
-        meanwhile = token.form == "한편" and i > 0 and tokens[i - 1].tag == "ETM"
-        if joins or meanwhile:
-            spans.append((first, token.end))
-            first = after.end if joins else token.end
-    spans.append((first, end))
-    return spans
 
 
 # --- acts: what says a project is built, introduced, run or supported ---------------
@@ -178,25 +219,48 @@ def _clauses(tokens: tuple[Token, ...], start: int, end: int) -> list[tuple[int,
 # Nouns of acts, as '구축하다', '도입해', '…구축’' write them (Sino-Korean noun + 하다).
 ACT_NOUNS = frozenset(
     "구축 도입 운영 운용 지원 제공 개발 시행 추진 실시 개통 설치 보급 확대 마련 조성 "
-    "개설 시작 활용 적용 분석 개선 확충 구현 실증 투입 육성 양성 설립 시범".split()
+    "개설 시작 활용 적용 분석 개선 확충 구현 실증 투입 육성 양성 설립 시범 배치 개방 "
+    "건립 제정 개최 가동 제작 연계 고도화 활성화 자동화 지능화 확산 주력 수립".split()
 )
-# Native verbs of acts: 만들다, 선보이다, (센터를) 열다, (억 원을) 들이다, 세우다, 펼치다, 갖추다.
-ACT_VERBS = frozenset("만들 선보이 열 들이 세우 펼치 갖추 늘리".split())
+# Native verbs of acts: 만들다, 선보이다, (센터를) 열다, (억 원을) 들이다, 세우다, 펼치다, 갖추다,
+# and of taking a task on: (…에) 힘쓰다, 나서다.
+ACT_VERBS = frozenset("만들 선보이 열 들이 세우 펼치 갖추 늘리 힘쓰 나서".split())
 
 
 def acts_in(tokens: Iterable[Token]) -> list[Token]:
     """The morphemes of ``tokens`` that state an act: a noun of act followed by 하다
-    (or ending a name, as in '…플랫폼 구축’'), or a verb of act."""
+    (or ending a name, as in '…플랫폼 구축’', or before a bracket: '개방(40종)하고'),
+    '…화하다' ('고도화하고'), or a verb of act."""
     tokens = list(tokens)
     found = []
     for i, token in enumerate(tokens):
         after = tokens[i + 1] if i + 1 < len(tokens) else None
         if token.tag == "NNG" and token.form in ACT_NOUNS:
-            if after is None or after.tag in ("XSV", "SSC", "SP") or after.form in ("·", "’"):
+            if _describes(tokens, i):
+                continue  # 'AI 기술을 활용한 사업': the act describes a thing
+            if (
+                after is None
+                or after.tag in ("XSV", "SSC", "SP", "SSO")
+                or after.form in ("·", "’", "중", "사업")
+            ):
+                found.append(token)  # '구축하다', '…구축’', '운영 중', '조성사업'
+            elif after.tag == "JKO" and i + 2 < len(tokens) and tokens[i + 2].form == "통하":
+                found.append(token)  # '…키오스크 개발을 통해': an act as the means
+
+        elif token.tag == "XSN" and token.form == "화" and i and after is not None:
+            if tokens[i - 1].form + "화" in ACT_NOUNS and after.tag == "XSV":
                 found.append(token)
-        elif token.tag == "VV" and token.form in ACT_VERBS:
+        elif token.tag.startswith("VV") and token.form in ACT_VERBS:
             found.append(token)
     return found
+
+
+def _describes(tokens: list[Token], i: int) -> bool:
+    """'…을 활용한 Y', '…을 기반으로 한 Y': using or building on something, said of a thing."""
+    if tokens[i].form not in ("활용", "적용", "연계"):
+        return False
+    rest = tokens[i + 1 : i + 3]
+    return len(rest) == 2 and rest[0].tag == "XSV" and rest[1].tag == "ETM"
 
 
 # --- terms of the vocabularies -------------------------------------------------------
@@ -250,7 +314,8 @@ def _label_pattern(label: str) -> str:
 NEW_TECHNOLOGY_WORDS = tuple(
     "로봇 드론 메타버스 블록체인 클라우드 자율주행 가상현실 증강현실 디지털트윈 키오스크 "
     "음성인식 영상분석 딥러닝 머신러닝 CCTV VR AR XR GPS RPA LTE 6G NFT GIS BIM UAM V2X "
-    "OCR ChatGPT LLM".split()
+    "OCR ChatGPT GPT LLM 와이파이 Wi-Fi 데이터센터 초거대 생성형 실감형 홀로그램 웨어러블 "
+    "센서 스마트팜 ITS 마이데이터 정보보호 사이버보안".split()
 )
 
 
@@ -269,7 +334,7 @@ _PART = r"(?:\s*(?:상반기|하반기|말|초|중순|초순|하순))?"
 _UNTIL = r"(?:\s*(?:까지|부터|중|내))?"
 _TIMELINE = re.compile(
     r"(?<![가-힣])(?:"
-    rf"(?:올해|금년|내년|내후년){_PART}{_UNTIL}"
+    rf"(?:올해|금년|내년|내후년|지난해|작년){_PART}{_UNTIL}"
     rf"|올\s+(?:상반기|하반기|연말|말){_UNTIL}"
     rf"|오는\s*\d{{1,2}}월(?:\s*\d{{1,2}}일)?{_UNTIL}"
     rf"|오는\s*\d{{1,2}}일{_UNTIL}"

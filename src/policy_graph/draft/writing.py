@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 
-from .model import DRAFT_MARK, Draft, DraftPolicy
+from .model import DRAFT_MARK, Draft, DraftPolicy, DraftProgramme
 from .terms import Guess
 
 _HEADER = """\
@@ -19,7 +19,8 @@ _HEADER = """\
 # Each line marked `{mark}` is a guess, with what it is based on:
 # check it against the source, correct it, then delete the mark (`policy-graph
 # validate` warns while marks remain). Write the English texts (en: ""), choose the
-# domains, give each policy an id of English words, and delete what is no policy.
+# domains, give each policy and programme an id of English words (and use it in the
+# policies' `programme:`), and delete what is no policy.
 """
 
 
@@ -33,11 +34,16 @@ def render_draft(draft: Draft) -> str:
         )
     if not draft.source_known:
         parts.append(_source_stub(draft.source))
+    if draft.programmes:
+        parts.append("programmes:\n")
+        parts += [_programme(programme, draft) for programme in draft.programmes]
     parts.append("policies:\n" if draft.policies else "policies: []\n")
     for number, policy in enumerate(draft.policies, 1):
         parts.append(_policy(policy, f"{draft.source}-{number}", draft))
-    if draft.general:
-        parts.append(_general(draft.general))
+    quoted = {q for programme in draft.programmes for q in programme.quotes}
+    general = [text for text in draft.general if text not in quoted]
+    if general:
+        parts.append(_general(general))
     if draft.proposals:
         parts.append(_proposals(draft.proposals))
     return "\n".join(parts)
@@ -72,14 +78,39 @@ def _policy(policy: DraftPolicy, provisional_id: str, draft: Draft) -> str:
         lines.append(_ids(name, getattr(policy, name)))
     domains = policy.domains or Guess([], "no domain word in the passage: choose one or more")
     lines.append(_ids("domains", domains))
-    for name in ("budget_krw", "planned_end"):
-        guess = getattr(policy, name)
-        if guess is not None:
-            lines.append(_line(4, name, str(guess.value), guess.why))
+    lines += _scalars(policy, ("programme", "stage", "budget_krw", "budget_kind", "planned_end"))
     if policy.timeline is not None:
         lines.append(_line(4, "timeline", _text(policy.timeline.value), policy.timeline.why))
     lines.append("    quotes:\n")
     lines += [f"      - {_text(quote)}\n" for quote in policy.quotes]
+    lines.append(_line(4, "source", draft.source))
+    return "".join(lines)
+
+
+def _scalars(record, names) -> list[str]:
+    """The lines of the fields ``names`` that ``record`` has a guess for, as they are."""
+    lines = []
+    for name in names:
+        guess = getattr(record, name)
+        if guess is not None and guess.value is not None:
+            lines.append(_line(4, name, str(guess.value), guess.why))
+    return lines
+
+
+def _programme(programme: DraftProgramme, draft: Draft) -> str:
+    lines = [f"  - id: {programme.id}  {DRAFT_MARK} a provisional id: name it in English words\n"]
+    lines.append(_line(4, "government", draft.government))
+    title = programme.title or Guess("", "no name found: write the plan's name")
+    lines.append("    title:\n")
+    lines.append(_line(6, "ko", _text(title.value), title.why))
+    lines.append(_line(6, "en", '""', "the title in English, for the curator"))
+    if programme.part_of:
+        lines.append(_line(4, "part_of", programme.part_of, "a strand of the plan"))
+    lines += _scalars(programme, ("budget_krw", "budget_kind", "planned_end"))
+    if programme.timeline is not None:
+        lines.append(_line(4, "timeline", _text(programme.timeline.value), programme.timeline.why))
+    lines.append("    quotes:\n")
+    lines += [f"      - {_text(quote)}\n" for quote in programme.quotes]
     lines.append(_line(4, "source", draft.source))
     return "".join(lines)
 
@@ -109,7 +140,7 @@ def _source_stub(source: str) -> str:
 
 
 def _general(passages: list[str]) -> str:
-    lines = ["# Passages about the policies as a whole (a programme?), not drafted as policies:\n"]
+    lines = ["# Passages about the policies as a whole, not drafted as policies:\n"]
     lines += [f"#   {_text(text)}\n" for text in passages]
     return "".join(lines)
 

@@ -13,14 +13,20 @@ a text only after Oxigraph refused it, to say where it goes wrong), rows are cut
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import islice
 
 from ..errors import QueryError
 from ..graph.vocab import GRAPH_IRI
 from ..outputs import RDF_FORMATS
-from ..query.canonical import CanonicalQuery, RefusedQueryError, canonical_query, missing_form
+from ..query.canonical import (
+    CanonicalQuery,
+    RefusedQueryError,
+    canonical_query,
+    missing_form,
+    refuse_parsed_reach,
+)
 from ..query.results import MEDIA_TYPES
 
 __all__ = ["Answer", "NotAcceptableError", "RefusedQueryError", "answer_query", "negotiate"]
@@ -67,6 +73,9 @@ class NotAcceptableError(QueryError):
     """No media type of the Accept header suits the query's answer (HTTP 406)."""
 
 
+TRUNCATED_HEADER = "Policy-Graph-Truncated"  # on an answer that was cut: what it holds
+
+
 @dataclass(frozen=True)
 class Answer:
     status: int
@@ -74,18 +83,33 @@ class Answer:
     body: bytes
     truncated: bool = False
     headers: tuple[tuple[str, str], ...] = field(default=())
+    size: int | None = None  # the body's length when it comes in ``file`` (a large one)
+    file: object = None  # a binary file holding the body (on the server's side only)
+
+    @property
+    def length(self) -> int:
+        return len(self.body) if self.size is None else self.size
+
+
+def cut(answer: Answer, what: str) -> Answer:
+    """``answer``, marked as holding only ``what`` ("the first 25 rows")."""
+    header = (TRUNCATED_HEADER, f"true; only {what} are sent")
+    return replace(answer, truncated=True, headers=(*answer.headers, header))
 
 
 def answer_query(
-    engine, store, text: str, accept: str | None, fmt: str | None, max_rows: int | None
-) -> Answer:
+    engine, store, text: str, accept: str | None, fmt: str | None, max_rows: int | None,
+    max_triples: int | None = None,
+) -> Answer:  # fmt: skip
     """The HTTP answer to ``text`` on ``engine``'s ``store``: rows beyond ``max_rows``
-    are cut (and the answer says so); errors are answers too (400, 403, 406)."""
+    and triples beyond ``max_triples`` are cut (and the answer says so); errors are
+    answers too (400, 403, 406)."""
+    caps = (max_rows, max_triples)
     try:
         query = _readable(text)
         if engine.name == "oxigraph":
-            return _answer_oxigraph(engine, store, query, accept, fmt, max_rows)
-        return _answer_rdflib(engine, store, query, accept, fmt, max_rows)
+            return _answer_oxigraph(engine, store, query, accept, fmt, caps)
+        return _answer_rdflib(engine, store, query, accept, fmt, caps)
     except RefusedQueryError as error:
         return plain(403, str(error))
     except NotAcceptableError as error:
@@ -95,8 +119,9 @@ def answer_query(
 
 
 def answer_saved_query(
-    engine, store, name: str, params: dict, accept, fmt, max_rows: int | None
-) -> Answer:
+    engine, store, name: str, params: dict, accept, fmt, max_rows: int | None,
+    max_triples: int | None = None,
+) -> Answer:  # fmt: skip
     """The answer to the saved query ``name`` with ``params`` (a parameter that names
     a resource takes its IRI, id or any name: see query/names.py): 404 for a query
     that is not saved, 400 for a parameter it does not take or a name that names
@@ -122,7 +147,7 @@ def answer_saved_query(
         text = sparql.bind(saved.text, bindings)
     except (UsageError, QueryError) as error:
         return plain(400, str(error))
-    return answer_query(engine, store, text, accept, fmt, max_rows)
+    return answer_query(engine, store, text, accept, fmt, max_rows, max_triples)
 
 
 @lru_cache(maxsize=256)
@@ -134,8 +159,8 @@ def _readable(text: str) -> CanonicalQuery:
     return query
 
 
-def plain(status: int, message: str) -> Answer:
-    return Answer(status, "text/plain; charset=utf-8", f"{message}\n".encode())
+def plain(status: int, message: str, headers: tuple = ()) -> Answer:
+    return Answer(status, "text/plain; charset=utf-8", f"{message}\n".encode(), headers=headers)
 
 
 def negotiate(form: str, accept: str | None, fmt: str | None) -> str:
@@ -193,15 +218,23 @@ def _check_nesting(query: CanonicalQuery) -> None:
 # --- Oxigraph ---------------------------------------------------------------------
 
 
-def _answer_oxigraph(engine, store, query: CanonicalQuery, accept, fmt, max_rows) -> Answer:
+def _answer_oxigraph(engine, store, query: CanonicalQuery, accept, fmt, caps) -> Answer:
     ox = engine.ox
     try:
         result = engine.run(store, query.text)
     except SyntaxError as error:
         message = missing_form(query) or _located_syntax_error(query)
         raise QueryError(message or _oxigraph_syntax_error(query, str(error))) from None
-    except OSError as error:  # Oxigraph's word for a failure while evaluating
+    except (OSError, RuntimeError) as error:  # Oxigraph's words for a failure while evaluating
         raise QueryError(f"the query failed: {error}") from None
+    try:
+        return _oxigraph_answer(ox, result, accept, fmt, caps)
+    except (OSError, RuntimeError) as error:  # … and while its answer is made
+        raise QueryError(f"the query failed: {error}") from None
+
+
+def _oxigraph_answer(ox, result, accept, fmt, caps) -> Answer:
+    max_rows, max_triples = caps
     if isinstance(result, ox.QueryBoolean):
         chosen = negotiate("ASK", accept, fmt)
         return Answer(200, TABLE_MEDIA[chosen], result.serialize(format=_table_format(ox, chosen)))
@@ -209,8 +242,16 @@ def _answer_oxigraph(engine, store, query: CanonicalQuery, accept, fmt, max_rows
         chosen = negotiate("SELECT", accept, fmt)
         return _solutions(ox, result, chosen, max_rows)
     chosen = negotiate("CONSTRUCT", accept, fmt)
-    body = ox.serialize(result, format=_graph_format(ox, chosen), prefixes=_prefixes(chosen))
-    return Answer(200, GRAPH_MEDIA[chosen], body)
+    triples = list(islice(result, max_triples + 1)) if max_triples is not None else result
+    body = ox.serialize(
+        triples[:max_triples] if max_triples is not None else triples,
+        format=_graph_format(ox, chosen),
+        prefixes=_prefixes(chosen),
+    )
+    answer = Answer(200, GRAPH_MEDIA[chosen], body)
+    if max_triples is not None and len(triples) > max_triples:
+        return cut(answer, f"the first {max_triples} triples")
+    return answer
 
 
 LOCATE_UP_TO = 20_000  # characters: rdflib's parser takes seconds on longer texts
@@ -272,7 +313,8 @@ def _solutions(ox, result, chosen: str, max_rows: int | None) -> Answer:
     body, truncated = kept.text(), kept.more
     if chosen != "tsv":
         body = ox.parse_query_results(body, format=tsv).serialize(format=_table_format(ox, chosen))
-    return Answer(200, TABLE_MEDIA[chosen], body, truncated)
+    answer = Answer(200, TABLE_MEDIA[chosen], body)
+    return cut(answer, f"the first {max_rows} rows") if truncated else answer
 
 
 class _EnoughRowsError(Exception):
@@ -335,11 +377,13 @@ def _prefixes(chosen: str) -> dict | None:
 # --- rdflib -------------------------------------------------------------------------
 
 
-def _answer_rdflib(engine, store, query: CanonicalQuery, accept, fmt, max_rows) -> Answer:
+def _answer_rdflib(engine, store, query: CanonicalQuery, accept, fmt, caps) -> Answer:
     from ..query.results import format_result
     from ..query.sparql import QUERY_FORMS
 
+    max_rows, max_triples = caps
     parsed = _rdflib_parse(query)
+    refuse_parsed_reach(parsed, str(GRAPH_IRI))
     form = QUERY_FORMS[parsed[1].name]
     chosen = negotiate(form, accept, fmt)
     try:
@@ -356,14 +400,36 @@ def _answer_rdflib(engine, store, query: CanonicalQuery, accept, fmt, max_rows) 
     except Exception as error:  # noqa: BLE001 - rdflib raises many kinds at evaluation
         raise QueryError(f"the query failed: {error}") from None
     if form == "ASK":
-        body = result.serialize(format="xml" if chosen == "xml" else "json")
-        return Answer(200, TABLE_MEDIA["xml" if chosen == "xml" else "json"], body)
+        return Answer(200, TABLE_MEDIA[chosen], _boolean(engine, result.askAnswer, chosen))
     if form == "SELECT":
-        return Answer(200, TABLE_MEDIA[chosen], format_result(result, chosen), truncated)
+        answer = Answer(200, TABLE_MEDIA[chosen], format_result(result, chosen))
+        return cut(answer, f"the first {max_rows} rows") if truncated else answer
+    graph = result.graph
+    if max_triples is not None and len(graph) > max_triples:
+        from rdflib import Graph
+
+        kept = Graph(namespace_manager=graph.namespace_manager)
+        for triple in islice(graph, max_triples):
+            kept.add(triple)
+        graph, truncated = kept, True
     rdflib_format = {"ttl": "turtle", "n3": "turtle", "trig": "turtle", "nt": "nt11",
                      "nq": "nt11", "jsonld": "json-ld", "rdfxml": "xml"}[chosen]  # fmt: skip
-    body = result.graph.serialize(format=rdflib_format, encoding="utf-8")
-    return Answer(200, GRAPH_MEDIA[chosen], body)
+    answer = Answer(
+        200, GRAPH_MEDIA[chosen], graph.serialize(format=rdflib_format, encoding="utf-8")
+    )
+    return cut(answer, f"the first {max_triples} triples") if truncated else answer
+
+
+def _boolean(engine, value: bool, chosen: str) -> bytes:
+    """An ASK answer in ``chosen``, written by Oxigraph's writers (as the Oxigraph
+    engine answers: ``true`` alone in CSV and TSV)."""
+    import pyoxigraph as ox
+
+    answer = ox.parse_query_results(
+        f'{{"head":{{}},"boolean":{"true" if value else "false"}}}',
+        format=ox.QueryResultsFormat.JSON,
+    )
+    return answer.serialize(format=getattr(ox.QueryResultsFormat, chosen.upper()))
 
 
 _TOO_DEEP = "the query is nested too deeply for the rdflib engine; serve it with --engine oxigraph"

@@ -16,7 +16,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SDO, SKOS
 
 from ..graph.vocab import PG, bind_prefixes
-from ..paths import ontology_file
+from ..paths import labels_file, ontology_file
 from ..records.iris import PGID
 
 ONTOLOGY_IRI = URIRef("https://w3id.org/policy-graph/ontology")
@@ -55,6 +55,15 @@ TEXT = {
         "entities": "개체 수",
         "sources": "출처 문서",
         "dataset": "데이터셋 정보 (VoID)",
+        "service": "SPARQL 엔드포인트",
+        "service_text": "이 그래프에 SPARQL 1.1 질의를 보내는 곳입니다. 읽기 전용입니다.",
+        "language_supported": "질의 언어",
+        "formats": "응답 형식",
+        "default_graph": "기본 그래프",
+        "ask": "질의",
+        "run": "실행",
+        "editor": "질의 편집기",
+        "description_as": "서비스 설명",
     },
     "en": {
         "language": "English",
@@ -87,6 +96,15 @@ TEXT = {
         "entities": "Entities",
         "sources": "Source documents",
         "dataset": "About the dataset (VoID)",
+        "service": "SPARQL endpoint",
+        "service_text": "Send SPARQL 1.1 queries on this graph here. It is read-only.",
+        "language_supported": "Query language",
+        "formats": "Answer formats",
+        "default_graph": "Default graph",
+        "ask": "Query",
+        "run": "Run",
+        "editor": "Query editor",
+        "description_as": "Service description",
     },
 }
 
@@ -123,6 +141,15 @@ def ontology_graph() -> Graph:
     """The ontology (read once per process): the /ontology page, and the labels of
     classes and properties on every page."""
     return bind_prefixes(Graph()).parse(ontology_file(), format="turtle")
+
+
+@lru_cache(maxsize=1)
+def term_names() -> Graph:
+    """The names of terms that pages show: the ontology's, and those of the W3C and
+    schema.org terms the graph uses (``ontology/labels.ttl``), in Korean and English."""
+    graph = Graph()
+    graph += ontology_graph()
+    return graph.parse(labels_file(), format="turtle")
 
 
 @lru_cache(maxsize=1)
@@ -177,11 +204,9 @@ def _other(lang: str) -> str:
 
 
 def label(term, labels: dict, lang: str) -> str:
-    """A name for ``term`` in ``lang``: its label in the data, or in the ontology,
-    or its prefixed name."""
-    found = pick(labels.get(term, ()), lang) or pick(
-        ontology_graph().objects(term, RDFS.label), lang
-    )
+    """A name for ``term`` in ``lang``: its label in the data, or in the ontology (or
+    ``ontology/labels.ttl`` for the W3C terms), or its prefixed name."""
+    found = pick(labels.get(term, ()), lang) or pick(term_names().objects(term, RDFS.label), lang)
     return found or prefixed(term)
 
 
@@ -484,6 +509,38 @@ def void_page(facts, lang: str, licence, licence_note: str) -> bytes:
     )
 
 
+def service_page(facts: dict, lang: str) -> bytes:
+    """The service description for a browser: what the endpoint is, its formats and
+    graph, and a form that sends a query (GET /sparql?query=…). ``facts``: endpoint,
+    formats (media types), graph, triples, built, digest."""
+    text = TEXT[lang]
+    rows = [
+        (text["endpoint"], f"<code>{_text(facts['endpoint'])}</code>"),
+        (text["language_supported"], "SPARQL 1.1 Query"),
+        (text["formats"], ", ".join(f"<code>{_text(m)}</code>" for m in facts["formats"])),
+        (text["default_graph"], f"<code>{_text(facts['graph'])}</code>"),
+        (text["triples"], f"{facts['triples']:,}"),
+        (text["built"], _text(facts.get("built", ""))),
+        (text["digest"], f"<code>{_text(facts.get('digest', ''))}</code>"),
+    ]
+    table = "".join(f'<tr><th scope="row">{name}</th><td>{value}</td></tr>' for name, value in rows)
+    forms = " · ".join(
+        f'<a href="?format={name}">{shown}</a>'
+        for name, shown in (("ttl", "Turtle"), ("jsonld", "JSON-LD"), ("nt", "N-Triples"))
+    )
+    body = (
+        f"<h1>{text['service']}</h1>\n<p>{text['service_text']}</p>\n"
+        f'<form method="get" action="/sparql"><label for="query"><h2>{text["ask"]}</h2></label>'
+        '<textarea id="query" name="query" rows="8" style="width:100%;font-family:monospace">'
+        "SELECT * WHERE { ?s ?p ?o } LIMIT 10</textarea>"
+        f'<p><button type="submit">{text["run"]}</button> · <a href="/">{text["editor"]}</a></p>'
+        f"</form>\n<table>{table}</table>\n"
+        f'<p class="meta">{text["description_as"]}: {forms} · '
+        f'<a href="/.well-known/void?lang={lang}">{text["dataset"]}</a></p>'
+    )
+    return page(lang, text["service"], body, formats=False)
+
+
 def _web_link(url) -> str:
     return f'<a href="{_attr(url)}">{_text(url)}</a>'
 
@@ -510,6 +567,8 @@ __all__ = [
     "pick",
     "prefixed",
     "resource_page",
+    "service_page",
+    "term_names",
     "value_html",
     "void_page",
 ]

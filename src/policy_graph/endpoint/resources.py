@@ -29,13 +29,14 @@ from ..outputs import serialise
 from ..query.results import MEDIA_TYPES
 from ..records.iris import PGID
 from ..records.values import excerpt
-from .protocol import Answer, media_ranges
+from .protocol import GRAPH_MEDIA, GRAPH_NAMES, TABLE_MEDIA, Answer, cut, media_ranges
 from .resource_pages import (
     ONTOLOGY_IRI,
     not_found_page,
     ontology_graph,
     ontology_page,
     resource_page,
+    service_page,
     void_page,
 )
 
@@ -60,6 +61,14 @@ ACCEPTS = {
     "xml": ("application/rdf+xml", "application/xml", "text/xml"),
 }
 RESOURCE_FORMS = ("html", "ttl", "jsonld", "nt", "xml")  # best first: a browser's */* gets HTML
+# ``?format=`` takes the names and media types that /sparql takes (GRAPH_NAMES), for
+# the forms these answers come in: N-Triples for N-Quads, Turtle for TriG and N3.
+_AS_FORM = {"ttl": "ttl", "n3": "ttl", "trig": "ttl", "nt": "nt", "nq": "nt",
+            "jsonld": "jsonld", "rdfxml": "xml"}  # fmt: skip
+FORM_NAMES = {
+    "html": "html", "text/html": "html",
+    **{name: _AS_FORM[chosen] for name, chosen in GRAPH_NAMES.items()},
+}  # fmt: skip
 # Characters an IRI may not hold (RFC 3987), so a path that has one is no IRI of ours
 # and is never written into a query.
 _NOT_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
@@ -106,10 +115,13 @@ def resource_answer(
     if description is None:
         return _not_found(iri or PGID_BASE + path.removeprefix("/id/"), form, lang)
     if form == "html":
-        page = resource_page(description, lang)
-        return _answer(form, page, lang, description.truncated)
-    graph = description_graph(description)
-    return _answer(form, serialise(graph, form), lang, description.truncated)
+        body = resource_page(description, lang)
+    else:
+        body = serialise(description_graph(description), form)
+    answer = _answer(form, body, lang)
+    if description.truncated:
+        return cut(answer, f"the first {PER_PROPERTY} values of each property and direction")
+    return answer
 
 
 def _iri_of(path: str) -> URIRef | None:
@@ -124,7 +136,7 @@ def _see_void() -> tuple[tuple[str, str], ...]:
     return (("Location", "/.well-known/void"),)
 
 
-def _answer(form: str, body: bytes, lang: str, truncated: bool = False) -> Answer:
+def _answer(form: str, body: bytes, lang: str) -> Answer:
     headers = [("Vary", "Accept, Accept-Language")]
     if form == "html":
         headers.append(("Content-Language", lang))
@@ -132,7 +144,7 @@ def _answer(form: str, body: bytes, lang: str, truncated: bool = False) -> Answe
             ("Link", f'<?format={name}>; rel="alternate"; type="{MEDIA[name].split(";")[0]}"')
             for name in ("ttl", "jsonld", "nt")
         ]
-    return Answer(200, MEDIA[form], body, truncated, tuple(headers))
+    return Answer(200, MEDIA[form], body, headers=tuple(headers))
 
 
 def _not_found(iri: str, form: str, lang: str) -> Answer:
@@ -158,9 +170,8 @@ def negotiate(accept: str | None, fmt: str | None, offered: tuple[str, ...], wha
     else the one of ``offered`` that ``accept`` ranks highest (the first of ``offered``
     on a tie); or an Answer (400 or 406) that says what is offered."""
     if fmt:
-        by_media = {media: name for name in offered for media in ACCEPTS[name]}
-        name = fmt if fmt in offered else by_media.get(fmt.lower())
-        if name is None:
+        name = FORM_NAMES.get(fmt.strip().lower())
+        if name not in offered:
             message = (
                 f"unknown format {excerpt(fmt, 40)!r}; {what} is offered as {', '.join(offered)}"
             )
@@ -287,7 +298,7 @@ RESULT_FORMATS = (
     "N-Quads",
     "TriG",
 )
-# A browser (text/html) gets the service description as Turtle and the VoID as a page.
+# Turtle unless asked otherwise; a browser (text/html) gets a page.
 DESCRIPTION_FORMS = ("ttl", "html", "jsonld", "nt", "xml")
 LICENCE = URIRef("https://opensource.org/license/mit")
 LICENCE_NOTE = {
@@ -313,15 +324,25 @@ DATASET_DESCRIPTION = {
 
 
 def service_description(
-    engine, store, endpoint_url: str, build: dict, accept: str | None
-) -> Answer:
+    engine, store, endpoint_url: str, build: dict, accept: str | None,
+    lang: str | None = None, fmt: str | None = None,
+) -> Answer:  # fmt: skip
     """The SPARQL 1.1 Service Description of the endpoint at ``endpoint_url`` (for
     ``GET /sparql`` with no query): its language, answer formats, and the default
-    graph it serves with its size and build. ``build`` keys used, each optional:
-    ``built`` (ISO 8601 date and time) and ``digest`` (e.g. ``sha256:…``)."""
-    form = negotiate(accept, None, DESCRIPTION_FORMS, "the service description")
+    graph it serves with its size and build; for a browser, a page in ``lang`` with a
+    form that sends a query. ``build`` keys used, each optional: ``built`` (ISO 8601
+    date and time) and ``digest`` (e.g. ``sha256:…``)."""
+    lang = lang if lang in LANGS else LANGS[0]
+    form = negotiate(accept, fmt, DESCRIPTION_FORMS, "the service description")
     if isinstance(form, Answer):
         return form
+    if form == "html":
+        media = [*TABLE_MEDIA.values(), *GRAPH_MEDIA.values()]
+        facts = {
+            "endpoint": endpoint_url, "graph": str(GRAPH_IRI), "triples": engine.size(store),
+            "formats": list(dict.fromkeys(m.split(";")[0] for m in media)), **build,
+        }  # fmt: skip
+        return _answer(form, service_page(facts, lang), lang)
     graph = _description_graph()
     service, dataset = BNode(), BNode()
     graph.add((service, RDF.type, SD.Service))
@@ -335,7 +356,6 @@ def service_description(
     graph.add((GRAPH_IRI, RDF.type, SD.Graph))
     graph.add((GRAPH_IRI, VOID.triples, Literal(engine.size(store))))
     _add_build(graph, build)
-    form = "ttl" if form == "html" else form
     return Answer(200, MEDIA[form], serialise(graph, form), headers=(("Vary", "Accept"),))
 
 
@@ -352,14 +372,16 @@ class DatasetFacts:
 
 
 def void_description(
-    engine, store, base_url: str, build: dict, accept: str | None, lang: str | None
-) -> Answer:
+    engine, store, base_url: str, build: dict, accept: str | None, lang: str | None,
+    *, fmt: str | None = None,
+) -> Answer:  # fmt: skip
     """The VoID description of the dataset served at ``base_url`` (for
     ``/.well-known/void``): size, class and property partitions, sources, endpoint,
-    dump and licence. A page in ``lang`` for a browser, else RDF (Turtle by default).
-    ``build``: as for :func:`service_description`."""
+    dump and licence. A page in ``lang`` for a browser, else RDF (Turtle by default),
+    or the form that ``fmt`` (``?format=``) names. ``build``: as for
+    :func:`service_description`."""
     lang = lang if lang in LANGS else LANGS[0]
-    form = negotiate(accept, None, DESCRIPTION_FORMS, "the VoID description")
+    form = negotiate(accept, fmt, DESCRIPTION_FORMS, "the VoID description")
     if isinstance(form, Answer):
         return form
     facts = dataset_facts(engine, store, base_url, build)

@@ -3,9 +3,12 @@ page for every resource.
 
 The HTTP side is waitress (a production WSGI server: one event loop reads whole
 requests, so slow or vanished clients hold no thread and a half-sent request never
-runs; keep-alive; a real listen backlog; an inactivity deadline). Requests are
-answered by long-lived query workers (:mod:`policy_graph.endpoint.workers`), which also read
-each query, so that its reading counts against its limits and blocks no one else.
+runs; keep-alive; a real listen backlog), with deadlines for every request and answer
+and limits of connections (:mod:`policy_graph.endpoint.transport`). Requests are
+answered by long-lived query workers (:mod:`policy_graph.endpoint.workers`), in lanes
+so that pages never wait behind queries, which also read each query, so that its
+reading counts against its limits and blocks no one else. The log is one JSON object
+a line (:mod:`policy_graph.endpoint.logs`).
 
 Routes: ``/`` the query editor, ``/sparql`` the SPARQL 1.1 Protocol (GET or POST;
 with no query, the service description), ``/id/…`` and ``/ontology`` every IRI we
@@ -24,13 +27,13 @@ from http import HTTPStatus
 from pathlib import Path
 from urllib.parse import parse_qs
 
-from ..errors import FileError
-from .protocol import Answer, plain
+from ..errors import FileError, UsageError
+from .logs import message_line, request_line
+from .protocol import TRUNCATED_HEADER, Answer, plain
 from .workers import BUILD_HEADER, Limits, Pool, PoolRetiredError
 
 __all__ = ["Endpoint", "Limits", "serve"]
 
-TRUNCATED_HEADER = "Policy-Graph-Truncated"
 _READ_ONLY = "this endpoint is read-only"
 _LANGUAGES = ("ko", "en")
 
@@ -38,8 +41,12 @@ _LANGUAGES = ("ko", "en")
 class Endpoint:
     """The WSGI application: routes requests to the current pool of workers."""
 
-    def __init__(self, engine: str, graph_file: Path, limits: Limits, saved_queries, log=None):
+    def __init__(
+        self, engine: str, graph_file: Path, limits: Limits, saved_queries, log=None,
+        sandbox: bool = True,
+    ):  # fmt: skip
         self.engine, self.graph_file, self.limits = engine, Path(graph_file), limits
+        self.sandbox = sandbox  # refuse to serve where the workers can reach the network
         self.saved_queries, self.log = saved_queries, log or sys.stderr
         self.pool: Pool | None = None
         self._page: bytes | None = None
@@ -48,14 +55,24 @@ class Endpoint:
     # --- the graph being served ------------------------------------------------------
 
     def start(self) -> None:
-        """Load the graph file in a first pool (FileError when it cannot be served)."""
-        self.pool = Pool(self.engine, self.graph_file, self.limits, self.log)
-        build = self.pool.start()
+        """Load the graph file in a first pool (FileError when it cannot be served;
+        UsageError when its workers could not be cut off the network, unless
+        ``sandbox`` is False)."""
+        pool = Pool(self.engine, self.graph_file, self.limits, self._say)
+        build = pool.start()
+        if build.network_wall and self.sandbox:
+            pool.close()
+            raise UsageError(
+                f"cannot cut the query workers off the network: {build.network_wall}. "
+                "Serve anyway with --no-sandbox: the query check (SERVICE, FROM and updates "
+                "refused) is then the only wall"
+            )
+        self.pool = pool
         self._say(f"serving {build.file}: {build.triples:,} triples, {build.digest[:19]}…")
         if build.network_wall:
             self._say(
-                f"warning: the query workers can reach the network: {build.network_wall}; "
-                "SERVICE and outside IRIs are still refused in every query"
+                f"warning: --no-sandbox: the query workers can reach the network: "
+                f"{build.network_wall}; SERVICE, FROM and updates are still refused in every query"
             )
 
     def watch(self, interval: float) -> None:
@@ -76,7 +93,7 @@ class Endpoint:
             self._switch()
 
     def _switch(self) -> None:
-        fresh = Pool(self.engine, self.graph_file, self.limits, self.log)
+        fresh = Pool(self.engine, self.graph_file, self.limits, self._say)
         old = self.pool
         try:
             build = fresh.start()
@@ -85,6 +102,10 @@ class Endpoint:
             return
         if build.digest == old.build.digest:
             fresh.close()
+            return
+        if build.network_wall and self.sandbox:
+            fresh.close()
+            self._say(f"kept serving {old.build.digest[:19]}…: {build.network_wall}")
             return
         self.pool = fresh
         old.retire()
@@ -96,35 +117,39 @@ class Endpoint:
             self.pool.close()
 
     def _say(self, message: str) -> None:
-        print(f"{time.strftime('%Y-%m-%dT%H:%M:%S')} {message}", file=self.log, flush=True)
+        print(message_line(message), file=self.log, flush=True)
 
     # --- WSGI --------------------------------------------------------------------------
 
     def __call__(self, environ, start_response):
         started = time.perf_counter()
         answer = self._route(environ)
+        vary = _vary(answer)
         headers = [
             ("Content-Type", answer.content_type),
-            ("Content-Length", str(len(answer.body))),
+            ("Content-Length", str(answer.length)),
             ("Access-Control-Allow-Origin", "*"),
             ("Access-Control-Allow-Methods", "GET, POST, OPTIONS"),
             ("Access-Control-Allow-Headers", "Content-Type, Accept"),
             ("Access-Control-Expose-Headers", f"{BUILD_HEADER}, {TRUNCATED_HEADER}"),
-            ("Vary", "Accept, Accept-Language"),
+            ("Vary", vary),
             ("X-Content-Type-Options", "nosniff"),
-            *answer.headers,
+            *(header for header in answer.headers if header[0] != "Vary"),
         ]
         if not any(name == BUILD_HEADER for name, _ in answer.headers):
             headers.append((BUILD_HEADER, self.pool.build.header()))
-        if answer.truncated:
-            headers.append(
-                (TRUNCATED_HEADER, f"true; only the first {self.limits.max_rows} rows are sent")
-            )
         if answer.status == 405:
             headers.append(("Allow", "GET, POST, OPTIONS"))
         status = HTTPStatus(answer.status)
         start_response(f"{status.value} {status.phrase}", headers)
-        self._log(environ, answer, started)
+        took = (time.perf_counter() - started) * 1000
+        line = request_line(environ, answer.status, answer.length, took, answer.truncated)
+        print(line, file=self.log, flush=True)
+        if answer.file is not None:
+            if environ["REQUEST_METHOD"] == "HEAD":  # waitress would send a file wrapper's body
+                answer.file.close()
+                return [b""]
+            return environ["wsgi.file_wrapper"](answer.file, 1 << 16)
         return [answer.body]
 
     def _route(self, environ) -> Answer:
@@ -163,8 +188,13 @@ class Endpoint:
             }
             return self._ask(request)
         if path in ("/.well-known/void", "/void"):
-            request = {"kind": "void", "base": _base(environ), "accept": accept,
-                       "lang": _language(environ, params)}  # fmt: skip
+            request = {
+                "kind": "void",
+                "base": _base(environ),
+                "accept": accept,
+                "lang": _language(environ, params),
+                "format": _first(params, "format"),
+            }
             return self._ask(request)
         if path == "/dump.nt":
             return self._ask({"kind": "dump"})
@@ -176,6 +206,8 @@ class Endpoint:
                 "accept": accept,
                 "format": _first(params, "format") or _first(params, "output"),
                 "max_rows": self.limits.max_rows,
+                "max_triples": self.limits.max_triples,
+                "memory_limit": self.limits.memory_limit,
             }
             return self._ask(request)
         return plain(404, f"no such page: {path[:80]}; the SPARQL endpoint is /sparql")
@@ -195,7 +227,8 @@ class Endpoint:
         accept = environ.get("HTTP_ACCEPT")
         if not queries:
             return self._ask({"kind": "service", "endpoint": _base(environ) + "/sparql",
-                             "accept": accept})  # fmt: skip
+                              "accept": accept, "lang": _language(environ, params),
+                              "format": _first(params, "format")})  # fmt: skip
         if len(queries) != 1 or not queries[0].strip():
             return plain(400, "give one query: ?query=… or a POST body")
         request = {
@@ -204,6 +237,7 @@ class Endpoint:
             "accept": accept,
             "format": _first(params, "format") or _first(params, "output"),
             "max_rows": self.limits.max_rows,
+            "max_triples": self.limits.max_triples,
             "memory_limit": self.limits.memory_limit,
         }
         return self._ask(request)
@@ -223,18 +257,14 @@ class Endpoint:
             self._page = editor_page(self.saved_queries)
         return self._page
 
-    def _log(self, environ, answer: Answer, started: float) -> None:
-        took = (time.perf_counter() - started) * 1000
-        cut = " truncated" if answer.truncated else ""
-        where = environ.get("PATH_INFO", "")
-        if environ.get("QUERY_STRING"):
-            where += "?" + environ["QUERY_STRING"]
-        line = (
-            f"{time.strftime('%Y-%m-%dT%H:%M:%S')} {environ.get('REMOTE_ADDR', '-')} "
-            f"{environ['REQUEST_METHOD']} {where[:80]} {answer.status} {len(answer.body)} B "
-            f"{took:.0f} ms{cut}"
-        )
-        print(line, file=self.log, flush=True)
+
+def _vary(answer: Answer) -> str:
+    """One Vary header: ours and the answer's, each name once."""
+    names = ["Accept", "Accept-Language"]
+    for name, value in answer.headers:
+        if name == "Vary":
+            names += [part.strip() for part in value.split(",")]
+    return ", ".join(dict.fromkeys(names))
 
 
 def _read_post(environ, params: dict) -> Answer | None:
@@ -294,45 +324,30 @@ def serve(
     saved_queries,
     ready=None,
     watch_interval: float = 2.0,
+    sandbox: bool = True,
 ) -> None:
-    """Serve until interrupted; ``ready(url)`` is called once the port is open."""
+    """Serve until interrupted; ``ready(url)`` is called once the port is open. Where
+    the query workers cannot be cut off the network, UsageError unless ``sandbox`` is
+    False (``--no-sandbox``)."""
     import logging
 
-    from waitress.server import create_server
+    from .logs import JsonLines
+    from .transport import make_server
 
-    # Waitress warns at every request that waits for a thread ("Task queue depth is
-    # 1"): under load that is every request, and it says nothing a client limit does not.
-    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     # Waitress's loop reads and writes every socket in one thread while the request
     # threads wait on workers: each request passes the interpreter's lock between them
     # several times. With Python's default of 5 ms a thread that has work may wait that
     # long for one that has the lock; 0.5 ms made 30% more SELECTs a second at 4 clients
     # (bench/endpoint.py, two runs each way, 2 cores). This process does nothing else.
     sys.setswitchinterval(0.0005)
+    waitress_log = logging.getLogger("waitress")
+    waitress_log.addHandler(JsonLines(sys.stderr))
+    waitress_log.propagate = False
 
-    endpoint = Endpoint(engine, graph_file, limits, saved_queries)
+    endpoint = Endpoint(engine, graph_file, limits, saved_queries, sandbox=sandbox)
     endpoint.start()
     try:
-        server = create_server(
-            endpoint,
-            host=host,
-            port=port,
-            # A thread per worker: more threads only wait on the workers, and take
-            # the interpreter's lock from the thread that reads and writes sockets.
-            threads=limits.workers,
-            backlog=2048,
-            connection_limit=1000,
-            channel_timeout=limits.client_timeout,
-            # Waitress reads a body whole before the application sees it; one announced
-            # past this gets 413 at once, before it is sent (a client that sends it
-            # anyway may see the connection reset instead of the 413).
-            max_request_body_size=limits.max_body,
-            ident="policy-graph",
-            # Nothing here reads X-Forwarded-* headers: no need to wrap every request in
-            # the middleware that strips them.
-            clear_untrusted_proxy_headers=False,
-            expose_tracebacks=False,
-        )
+        server = make_server(endpoint, host, port, limits)
         if watch_interval > 0:
             threading.Thread(target=endpoint.watch, args=(watch_interval,), daemon=True).start()
         if ready:

@@ -1,12 +1,21 @@
 """The endpoint's query workers: long-lived processes that hold the graph.
 
-A :class:`Pool` starts one *keeper* process (a fresh interpreter, single-threaded)
-that cuts itself off the network (:mod:`policy_graph.endpoint.sandbox`), loads the graph file
-and then only forks workers when asked: each worker shares the loaded store with it
-(copy on write) and answers requests, one at a time, over a socket pair whose end
-the keeper hands to the server. Forking from the keeper, never from the server's own
-threaded process, keeps a fork from inheriting another thread's locks.
+A :class:`Pool` starts one *keeper* process (:mod:`policy_graph.endpoint.keeper`) that
+cuts itself off the network, loads the graph file and then only forks workers when
+asked, each sharing the loaded store. Forking from the keeper, never from the
+server's own threaded process, keeps a fork from inheriting another thread's locks.
 
+The workers stand in three lanes, so that no request waits behind another's query:
+
+- ``queries`` (``--workers`` of them): SPARQL queries, saved queries, the dump;
+- ``pages``: one worker for the pages of resources, the VoID and the service
+  description, which no query can hold up;
+- ``spare``: one worker that a query tries first when every query worker is busy, for
+  at most :data:`SPARE_TRY` seconds (a trivial query is answered at once; a slow one is
+  stopped there and waits for a query worker, its time counted).
+
+A lane takes as many requests as it has workers plus a queue (``--queue`` for queries,
+:data:`PAGE_QUEUE` for pages); past that a request gets 503 with ``Retry-After`` at once.
 A worker past its time limit is killed and replaced; a memory limit (an address-space
 limit set around each request) makes a query that grows too big fail, and its worker
 is replaced too. Rebuilt graphs get a new pool beside the old one (:mod:`.server`).
@@ -14,11 +23,9 @@ is replaced too. Rebuilt graphs get a new pool beside the old one (:mod:`.server
 
 from __future__ import annotations
 
-import hashlib
 import json
+import math
 import os
-import queue
-import resource
 import signal
 import socket
 import subprocess
@@ -26,26 +33,38 @@ import sys
 import threading
 import time
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
 from multiprocessing.connection import Connection
-from multiprocessing.reduction import recv_handle, send_handle
+from multiprocessing.reduction import recv_handle
 from pathlib import Path
 
 from ..errors import FileError
 from .protocol import Answer, plain
 
-_MB = 1024 * 1024
 BUILD_HEADER = "Policy-Graph-Build"  # on every answer: the build it came from
+QUERY_KINDS = ("query", "saved", "dump")  # the queries lane; the rest are pages
+SPARE_TRY = 0.25  # seconds a query may run on the spare worker when all are busy
+PAGE_QUEUE = 8  # page requests that may wait for the pages worker
+STATIC_THREADS = 4  # request threads left for the editor and its files, at the least
 
 
 @dataclass(frozen=True)
 class Limits:
-    time_limit: float = 10.0  # seconds a request may take in its worker, reading included
+    time_limit: float = 10.0  # seconds a request may take in its worker, waiting included
     max_rows: int = 10_000  # SELECT rows in one answer; the rest is cut, and the answer says so
+    max_triples: int = 100_000  # CONSTRUCT and DESCRIBE triples in one answer, likewise
     memory_limit: int = 1024  # MB a request may allocate beyond what its worker holds
     max_body: int = 1_000_000  # bytes of a request body
-    client_timeout: float = 10.0  # seconds a connection may stay silent
-    workers: int = 4  # requests answered at once; more wait for a worker
+    client_timeout: float = 10.0  # seconds a request may take to arrive, headers and body
+    workers: int = 4  # queries answered at once
+    queue: int = 16  # queries that may wait for a worker; past them, 503 and Retry-After
+    connection_limit: int = 1000  # connections open at once; past them, new ones wait
+    client_connections: int = 100  # connections open at once from one address
+
+    @property
+    def threads(self) -> int:
+        """Request threads: one for every request a lane may hold, and some to spare
+        for requests that need no worker (the editor, its files)."""
+        return self.workers + self.queue + 1 + PAGE_QUEUE + 1 + STATIC_THREADS
 
 
 @dataclass(frozen=True)
@@ -87,15 +106,18 @@ class _Worker:
 
 
 class Pool:
-    """A keeper process holding one loaded graph, and its workers."""
+    """A keeper process holding one loaded graph, and its workers in their lanes."""
 
-    def __init__(self, engine: str, path: Path, limits: Limits, log=sys.stderr) -> None:
-        self.engine, self.path, self.limits, self.log = engine, Path(path), limits, log
-        self.idle: queue.SimpleQueue[_Worker] = queue.SimpleQueue()
+    def __init__(self, engine: str, path: Path, limits: Limits, say=None) -> None:
+        self.engine, self.path, self.limits = engine, Path(path), limits
+        self.say = say or (lambda message: print(message, file=sys.stderr, flush=True))
         self.build: Build | None = None
         self.retired = False
-        self._busy = 0
-        self._lock = threading.Lock()  # one conversation with the keeper at a time
+        self.keeper: subprocess.Popen | None = None
+        self._free: dict[str, list[_Worker]] = {"queries": [], "pages": [], "spare": []}
+        self._asking = {"queries": 0, "pages": 0}  # requests in a lane, waiting or answered
+        self._changed = threading.Condition()  # a worker freed, a lane's count, retirement
+        self._keeper_lock = threading.Lock()  # one conversation with the keeper at a time
 
     # --- start and stop ---------------------------------------------------------------
 
@@ -103,7 +125,7 @@ class Pool:
         """Start the keeper, wait until it has loaded the graph and fork the workers;
         FileError with the keeper's reason when the graph cannot be loaded."""
         ours, theirs = socket.socketpair()
-        command = [sys.executable, "-c", "from policy_graph.endpoint.workers import keep; keep()"]
+        command = [sys.executable, "-c", "from policy_graph.endpoint.keeper import keep; keep()"]
         config = {"engine": self.engine, "path": str(self.path), "fd": theirs.fileno(),
                   "parent": os.getpid()}  # fmt: skip
         self.keeper = subprocess.Popen(
@@ -121,35 +143,43 @@ class Pool:
             self.close()
             raise FileError(detail)
         self.build = Build(**detail)
-        for _ in range(self.limits.workers):
-            self.idle.put(self._fork())
+        lanes = ["queries"] * self.limits.workers + ["pages", "spare"]
+        for lane in lanes:
+            self._free[lane].append(self._fork())
         return self.build
 
     def retire(self) -> None:
         """Stop taking requests; workers end as they finish, then the keeper."""
-        with self._lock:
+        with self._changed:
             self.retired = True
+            self._changed.notify_all()
         self._close_idle()
 
     def close(self) -> None:
-        self.retired = True
+        with self._changed:
+            self.retired = True
+            self._changed.notify_all()
         self._close_idle()
         self.control.close()
         self.keeper.kill()
         self.keeper.wait()
 
     def _close_idle(self) -> None:
-        while True:
-            try:
-                self.idle.get_nowait().stop()
-            except queue.Empty:
-                break
-        with self._lock:
-            if self.retired and self._busy == 0 and not self.control.closed:
+        with self._changed:
+            idle = [worker for lane in self._free.values() for worker in lane]
+            for lane in self._free.values():
+                lane.clear()
+            done = self.retired and not any(self._asking.values())
+        for worker in idle:
+            worker.stop()
+        with self._keeper_lock:
+            if done and not self.control.closed:
                 self.control.close()  # the keeper reads the end of its input and ends
+                # … and is waited for, so that it is no zombie of this process.
+                threading.Thread(target=self.keeper.wait, daemon=True).start()
 
     def _fork(self) -> _Worker:
-        with self._lock:
+        with self._keeper_lock:
             self.control.send("fork")
             pid = self.control.recv()
             handle = recv_handle(self.control)
@@ -158,234 +188,113 @@ class Pool:
     # --- requests ----------------------------------------------------------------------
 
     def ask(self, request: dict) -> Answer:
-        """The answer of a free worker to ``request``, within the time limit (waiting
-        for a worker counts); 503 when there is none free or the limits are hit."""
+        """The answer of a free worker of the request's lane, within the time limit
+        (waiting counts); 503 when the lane is full, none is free in time, or the
+        limits are hit. PoolRetiredError when a newer build took over before a worker
+        was free: the caller asks the new pool."""
+        lane = "queries" if request["kind"] in QUERY_KINDS else "pages"
+        capacity = self.limits.workers + self.limits.queue if lane == "queries" else 1 + PAGE_QUEUE
+        with self._changed:
+            if self.retired:
+                raise PoolRetiredError
+            if self._asking[lane] >= capacity:
+                return self._busy_answer(f"{capacity} requests are being answered or wait")
+            self._asking[lane] += 1
+        try:
+            return self._answer(request, lane)
+        finally:
+            with self._changed:
+                self._asking[lane] -= 1
+            if self.retired:
+                self._close_idle()
+
+    def _answer(self, request: dict, lane: str) -> Answer:
         limits = self.limits
         started = time.monotonic()
-        with self._lock:  # counted from now: a retired pool keeps its keeper until 0
-            self._busy += 1
-        try:
-            worker = self._free_worker(started + limits.time_limit)
-        except PoolRetiredError:
-            self._give_back(None, False)
-            raise
-        if worker is None:
-            self._give_back(None, False)
-            return plain(503, "the endpoint is busy: every worker is answering; try again")
+        deadline = started + limits.time_limit
+        lanes = ("queries", "spare") if lane == "queries" else ("pages",)
+        while True:
+            taken = self._take(lanes, deadline)
+            if taken is None:
+                return self._busy_answer("every worker is answering")
+            where, worker = taken
+            left = deadline - time.monotonic()
+            answer = self._run(
+                worker, where, request, min(left, SPARE_TRY) if where == "spare" else left
+            )
+            if answer is not None:
+                return answer
+            if where == "spare" and time.monotonic() < deadline:
+                lanes = ("queries",)  # too slow for the spare: it waits for a query worker
+                continue
+            return plain(
+                503, f"the query was stopped after its time limit of {limits.time_limit:g} s"
+            )
+
+    def _take(self, lanes: tuple[str, ...], deadline: float) -> tuple[str, _Worker] | None:
+        """A free worker of the first of ``lanes`` that has one, as soon as there is
+        one; None at the deadline; PoolRetiredError when a newer build takes over."""
+        with self._changed:
+            while True:
+                if self.retired:
+                    raise PoolRetiredError
+                for lane in lanes:
+                    if self._free[lane]:
+                        return lane, self._free[lane].pop()
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return None
+                self._changed.wait(min(left, 0.5))
+
+    def _run(self, worker: _Worker, lane: str, request: dict, seconds: float) -> Answer | None:
+        """``worker``'s answer within ``seconds`` (None when it took longer: the worker
+        is replaced); the worker goes back to its lane when it answered."""
         healthy = False
         try:
             worker.connection.send(request)
-            left = max(0.0, limits.time_limit - (time.monotonic() - started))
-            if not worker.connection.poll(left):
-                return plain(
-                    503, f"the query was stopped after its time limit of {limits.time_limit:g} s"
-                )
+            if not worker.connection.poll(max(0.0, seconds)):
+                return None
             answer = worker.connection.recv()
+            if answer.size is not None:  # the body is in a file: take its descriptor
+                answer = replace(answer, file=os.fdopen(recv_handle(worker.connection), "rb"))
             healthy = True
             return replace(answer, headers=(*answer.headers, (BUILD_HEADER, self.build.header())))
         except (EOFError, OSError):
-            print(f"worker {worker.pid} ended while answering", file=self.log, flush=True)
+            self.say(f"worker {worker.pid} ended while answering")
             return plain(
                 503,
-                f"the query was stopped: it went over the memory limit of {limits.memory_limit} MB "
-                "(or its worker failed: see the server's log)",
+                "the query was stopped: it went over the memory limit of "
+                f"{self.limits.memory_limit} MB (or its worker failed: see the server's log)",
             )
         finally:
-            self._give_back(worker, healthy)
+            self._give_back(worker, lane, healthy)
 
-    def _free_worker(self, deadline: float) -> _Worker | None:
-        """A worker as soon as one is free; None at the deadline. PoolRetiredError when a
-        newer build takes over meanwhile: the caller asks the new pool."""
-        while not self.retired:
-            try:
-                return self.idle.get(timeout=max(0.0, min(0.1, deadline - time.monotonic())))
-            except queue.Empty:
-                if time.monotonic() >= deadline:
-                    return None
-        raise PoolRetiredError
+    def _give_back(self, worker: _Worker, lane: str, healthy: bool) -> None:
+        with self._changed:
+            if healthy and not self.retired:
+                self._free[lane].append(worker)
+                self._changed.notify_all()
+                return
+        worker.stop()
+        if not self.retired:  # a new worker in its place, without keeping the client waiting
+            threading.Thread(target=self._replace, args=(lane,), daemon=True).start()
 
-    def _give_back(self, worker: _Worker | None, healthy: bool) -> None:
-        """The request is done with ``worker`` (None: it got none)."""
-        with self._lock:
-            self._busy -= 1
-            retired = self.retired
-        if worker is not None and healthy and not retired:
-            self.idle.put(worker)
-            return
-        if worker is not None:
-            worker.stop()
-        if retired:
-            self._close_idle()
-        elif worker is not None:  # a new worker in its place, without keeping the client waiting
-            threading.Thread(target=self._replace, daemon=True).start()
-
-    def _replace(self) -> None:
+    def _replace(self, lane: str) -> None:
         try:
-            self.idle.put(self._fork())
+            worker = self._fork()
         except (EOFError, OSError) as error:
-            print(f"cannot start a query worker: {error}", file=self.log, flush=True)
-
-
-# --- the keeper and its workers (run in their own processes) ---------------------------
-
-
-def keep() -> None:
-    """The keeper's main: cut off the network, load the graph, fork workers on demand."""
-    config = json.loads(sys.argv[-1])
-    from ..records.readers import die_with
-    from .sandbox import cut_off_network
-
-    die_with(config["parent"])
-    # Ctrl+C in a terminal reaches the whole process group: the server stops the
-    # keeper and its workers itself, without a traceback from each of them.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    control = Connection(config["fd"])
-    wall = cut_off_network()
-    try:
-        engine, store, build = _load(config["engine"], Path(config["path"]), wall)
-    except FileError as error:
-        control.send(("failed", str(error)))
-        return
-    except Exception as error:  # noqa: BLE001 - any failure to load is reported as one line
-        control.send(("failed", f"cannot load {config['path']}: {error}"))
-        return
-    try:
-        _count_once(engine, store, build)
-    except Exception as error:  # noqa: BLE001 - the VoID then counts when first asked
-        print(f"cannot count the graph for its VoID now: {error}", file=sys.stderr, flush=True)
-    control.send(("ready", build.__dict__))
-    signal.signal(signal.SIGCHLD, _reap)
-    while True:
-        try:
-            control.recv()
-        except (EOFError, OSError):
+            self.say(f"cannot start a query worker: {error}")
             return
-        _fork_worker(control, engine, store, build)
+        with self._changed:
+            if self.retired:
+                worker.stop()
+                return
+            self._free[lane].append(worker)
+            self._changed.notify_all()
 
-
-def _count_once(engine, store, build: Build) -> None:
-    """Count the VoID's classes and properties before forking: every worker inherits
-    the counts (a scan of the whole graph: about a second at a million triples)."""
-    from .resources import dataset_facts
-
-    dataset_facts(engine, store, "", build.as_dict())
-
-
-def _reap(_signal, _frame) -> None:
-    """Wait for every worker that ended (so that none is left a zombie, and the CPU
-    time of a worker killed at its time limit is counted, as the system counts it)."""
-    try:
-        while os.waitpid(-1, os.WNOHANG)[0]:
-            pass
-    except ChildProcessError:
-        pass
-
-
-def _load(engine_name: str, path: Path, wall: str | None):
-    from ..graph.engines import get_engine
-    from ..graph.files import read_header
-    from ..graph.loading import load_graph_file
-
-    engine = get_engine(engine_name)
-    digest = hashlib.sha256()
-    with path.open("rb") as file:
-        for chunk in iter(lambda: file.read(1 << 20), b""):
-            digest.update(chunk)
-        modified = os.fstat(file.fileno()).st_mtime
-        # The file as opened, even if a rebuild renames another over its name meanwhile:
-        # the digest names exactly the graph that is loaded.
-        opened = Path(f"/proc/self/fd/{file.fileno()}")
-        store = load_graph_file(engine, path, read_header(opened), read_from=opened)
-    built = datetime.fromtimestamp(modified, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    build = Build(path.name, f"sha256:{digest.hexdigest()}", built, engine.size(store), wall)
-    return engine, store, build
-
-
-def _fork_worker(control: Connection, engine, store, build: Build) -> None:
-    ours, theirs = socket.socketpair()
-    keeper = os.getpid()
-    pid = os.fork()
-    if pid == 0:
-        try:
-            control.close()
-            ours.close()
-            from ..records.readers import die_with
-
-            die_with(keeper)
-            _serve_requests(Connection(theirs.detach()), engine, store, build)
-        finally:
-            os._exit(0)
-    theirs.close()
-    control.send(pid)
-    send_handle(control, ours.fileno(), pid)
-    ours.close()
-
-
-def _serve_requests(connection: Connection, engine, store, build: Build) -> None:
-    while True:
-        try:
-            request = connection.recv()
-        except (EOFError, OSError):
-            return
-        connection.send(_answer_within_memory(engine, store, build, request))
-
-
-def _answer_within_memory(engine, store, build: Build, request: dict) -> Answer:
-    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    limit = request.get("memory_limit")
-    if limit:
-        allowed = _address_space() + limit * _MB
-        resource.setrlimit(resource.RLIMIT_AS, (min(allowed, hard) if hard > 0 else allowed, hard))
-    try:
-        return answer_request(engine, store, build, request)
-    except MemoryError:
-        return plain(503, f"the query was stopped: it went over the memory limit of {limit} MB")
-    except RecursionError:
-        return plain(400, "the query is nested too deeply to be read")
-    except Exception as error:  # noqa: BLE001 - a worker answers, whatever happens
-        return plain(500, f"the request failed: {type(error).__name__}: {error}")
-    finally:
-        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
-
-
-def _address_space() -> int:
-    with open("/proc/self/statm", encoding="ascii") as statm:
-        return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-
-
-def answer_request(engine, store, build: Build, request: dict) -> Answer:
-    """What a worker does with one request (its ``kind`` says which)."""
-    kind = request["kind"]
-    if kind == "query":
-        from .protocol import answer_query
-
-        return answer_query(
-            engine, store, request["query"], request.get("accept"), request.get("format"),
-            request.get("max_rows"),
+    def _busy_answer(self, why: str) -> Answer:
+        retry = str(max(1, math.ceil(self.limits.time_limit)))
+        return plain(
+            503, f"the endpoint is busy: {why}; try again in {retry} s",
+            headers=(("Retry-After", retry),),
         )  # fmt: skip
-    if kind == "dump":
-        return Answer(200, "application/n-triples", engine.serialise(store, "nt"))
-    if kind == "saved":
-        from .protocol import answer_saved_query
-
-        return answer_saved_query(
-            engine, store, request["name"], request["params"], request.get("accept"),
-            request.get("format"), request.get("max_rows"),
-        )  # fmt: skip
-    from . import resources
-
-    if kind == "resource":
-        return resources.resource_answer(
-            engine, store, request["path"], request.get("accept"), request.get("lang"),
-            fmt=request.get("format"),
-        )  # fmt: skip
-    if kind == "service":
-        return resources.service_description(
-            engine, store, request["endpoint"], build.as_dict(), request.get("accept")
-        )
-    if kind == "void":
-        return resources.void_description(
-            engine, store, request["base"], build.as_dict(), request.get("accept"),
-            request.get("lang"),
-        )  # fmt: skip
-    return plain(404, f"no such request: {kind}")

@@ -59,26 +59,46 @@ class BuildResult:
     triples: object = None  # the build's Triples: what graph files are written from
 
 
+# What each count is (docs/page-data.md, "Counts"), the same for build's summary, the
+# index and every page (views/catalogue.py counts a catalogue by it; a test holds the two
+# equal): a government is a formal organisation, with or without policies; a department
+# is a unit (a government whose policies name none is not one); a source is what a
+# policy or programme is derived from; technologies, target groups and partners are
+# those that policies name (as tagged: a broader concept is not added).
 COUNT_QUERY = """
 PREFIX pg: <https://w3id.org/policy-graph/ontology#>
 PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
 SELECT
-  (COUNT(DISTINCT ?policy) AS ?policies) (COUNT(DISTINCT ?unit) AS ?departments)
+  (COUNT(DISTINCT ?government) AS ?governments) (COUNT(DISTINCT ?unit) AS ?departments)
+  (COUNT(DISTINCT ?policy) AS ?policies) (COUNT(DISTINCT ?source) AS ?sources)
   (COUNT(DISTINCT ?technology) AS ?technologies) (COUNT(DISTINCT ?group) AS ?groups)
   (COUNT(DISTINCT ?partner) AS ?partners)
 WHERE {
-  { ?policy a pg:Policy } UNION { ?unit a org:OrganizationalUnit }
-  UNION { ?technology a pg:Technology } UNION { ?group a pg:TargetGroup }
+  { ?government a org:FormalOrganization } UNION { ?unit a org:OrganizationalUnit }
+  UNION { ?policy a pg:Policy }
+  UNION { ?derived prov:wasDerivedFrom ?source
+          FILTER EXISTS { { ?derived a pg:Policy } UNION { ?derived a pg:Programme } } }
+  UNION { ?any pg:usesTechnology ?technology } UNION { ?any pg:targetGroup ?group }
   UNION { ?any pg:partnerInstitution ?partner }
 }"""
+COUNTED = (
+    "governments",
+    "departments",
+    "policies",
+    "sources",
+    "technologies",
+    "target groups",
+    "partners",
+)
 
 
 def count_resources(graph, engine=None) -> dict[str, int]:
-    """The summary that ``build`` prints: resources of each kind and triples."""
+    """The summary that ``build`` prints: resources of each kind (by COUNT_QUERY's
+    definitions) and triples."""
     engine = engine or get_engine("rdflib")
     [row] = list(engine.query(graph, COUNT_QUERY))
-    names = ("policies", "departments", "technologies", "target groups", "partners")
-    return {name: int(value) for name, value in zip(names, row, strict=True)} | {
+    return {name: int(value) for name, value in zip(COUNTED, row, strict=True)} | {
         "triples": engine.size(graph)
     }
 

@@ -123,14 +123,17 @@ shapes and quotes.
 
 | type | written as |
 |---|---|
-| slug | lowercase ASCII words joined by `-`: `smart-factory` |
+| slug | lowercase ASCII words joined by `-`: `smart-factory`; nothing around it (no space, tab \
+or no-break space) |
 | text | a text; quote it (`"…"`) when it holds `: `, `#`, or starts with `[`, `{`, `'` or `"` |
 | text in Korean and English | `{ko: 스마트공장, en: Smart factories}`; quote a text with a comma: \
 `en: "Gangseo District, Seoul"` |
-| id of … / ids of … | the `id` of another record; a list `[a, b]` or one id |
-| number of won | a number without quotes or separators: 200억 원 is `20000000000` |
-| year | a number without quotes: `2025` |
-| date | `YYYY-MM-DD` |
+| id of … / ids of … | the `id` of another record, nothing around it; a list `[a, b]` or one id |
+| number of won | digits without quotes, sign, separators or exponent, a decimal point if need be, \
+at most 1경 원 (`10000000000000000`): 200억 원 is `20000000000` (YAML's other ways of writing \
+numbers, `0x…`, `0b…`, `017`, `20_000`, `1:30`, are refused) |
+| year | four digits without quotes: `2025` |
+| date | `YYYY-MM-DD`, without a time |
 """
 
 

@@ -249,11 +249,13 @@ def _together(data_dir: Path, results: list, problems: list[Problem], reused: in
 
 
 def _governments_of(results: list[FileResult]) -> set[str]:
+    """The governments whose records ``results`` hold (a policy or programme without a
+    readable government, already a problem of its file, counts for none)."""
     governments = set()
     for result in results:
         governments.update(g.id for g in result.records.governments)
-        governments.update(p.government for p in result.records.policies)
-        governments.update(p.government for p in result.records.programmes)
+        governments.update(p.government for p in result.records.policies if p.government)
+        governments.update(p.government for p in result.records.programmes if p.government)
     return governments
 
 

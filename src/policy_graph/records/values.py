@@ -82,6 +82,20 @@ def describe(value: Any) -> str:
     return "nothing" if value is None else excerpt(repr(value))
 
 
+class WrittenInt(int):
+    """A number as the loader read it, with the text it was ``written`` as: YAML 1.1
+    reads 0x4A817C800, 0b1010, 20_000_000_000, 017 (in base 8) and 1:30 (base 60) as
+    numbers too, which the fields of numbers refuse (:func:`_as_written`)."""
+
+    written = ""
+
+
+class WrittenFloat(float):
+    """A number with a point or an exponent as the loader read it (see WrittenInt)."""
+
+    written = ""
+
+
 class LongNumber(str):
     """A number written with more digits than any field can use, kept as its text by the
     loader: Python refuses to make an int of more than 4,300 digits, and no record needs
@@ -110,8 +124,25 @@ def parse_string(value: Any) -> str:
     return text
 
 
+def _id_text(value: Any) -> str:
+    """An id as written: white space around it (a space, a tab, a line break, a
+    no-break space) is no part of any id, and would make another one."""
+    if isinstance(value, str) and value != value.strip() and value.strip():
+        raise InvalidValue(
+            f"{describe(value)} has white space around it: write the id alone "
+            f"({describe(value.strip())})"
+        )
+    return parse_string(value)
+
+
+def parse_reference(value: Any) -> str:
+    if isinstance(value, list):
+        raise InvalidValue(f"expected one id, got a list: {describe(value)}")
+    return _id_text(value)
+
+
 def parse_slug(value: Any) -> str:
-    text = parse_string(value)
+    text = _id_text(value)
     if not SLUG.match(text):
         raise InvalidValue(
             f"expected a slug of lowercase ASCII words joined by '-' "
@@ -127,7 +158,7 @@ def parse_slug(value: Any) -> str:
 
 def parse_references(value: Any) -> tuple[str, ...]:
     items = value if isinstance(value, list) else [value]
-    references = tuple(parse_string(item) for item in items if item is not None)
+    references = tuple(_id_text(item) for item in items if item is not None)
     if len(set(references)) == len(references):
         return references
     repeated = sorted({r for r in references if references.count(r) > 1})
@@ -227,6 +258,26 @@ def _unquote_hint(value: str, written: Any) -> str:
     return f"{describe(value)} is a text in quotes: write the number without quotes ({written})"
 
 
+# How numbers are written in records: digits, and for won a decimal point if need be
+# (docs/records.md); no sign, separator, exponent or other base.
+YEAR_FORM = re.compile(r"[1-9]\d{3}")
+AMOUNT_FORM = re.compile(r"(?:0|[1-9]\d*)(?:\.\d+)?")
+MAX_WON = 10**16  # 1경 원: more than any budget (the national one is some 6.6 × 10^14)
+
+
+def _as_written(value: Any, form: re.Pattern, what: str, instead: str) -> None:
+    """InvalidValue when the number ``value`` was written otherwise than in ``form``
+    (YAML 1.1 reads hexadecimal, binary, octal, base-60 and separated digits as numbers)."""
+    written = getattr(value, "written", None)
+    if written is None or form.fullmatch(written):
+        return
+    read = f" (YAML reads it as {value})" if str(value) != written else ""
+    if re.fullmatch(r"[+-]?0[0-7_]+", written):  # YAML 1.1's octal: a leading 0
+        read = f" (YAML reads a number with a leading 0 in base 8: {value})"
+        instead = "write it without the leading 0"
+    raise InvalidValue(f"expected {what} in plain digits, got {written!r}{read}: {instead}")
+
+
 def parse_year(value: Any) -> int:
     if isinstance(value, LongNumber):
         raise InvalidValue(f"expected a year such as 2025, got {describe(value)}")
@@ -239,7 +290,17 @@ def parse_year(value: Any) -> int:
         )
     if isinstance(value, bool) or not isinstance(value, int) or not 1000 <= value <= 9999:
         raise InvalidValue(f"expected a year such as 2025, got {describe(value)}")
-    return value
+    _as_written(value, YEAR_FORM, "a year", f"write {int(value)}")
+    return int(value)
+
+
+def _write_won(amount: Decimal) -> str:
+    """What to write for ``amount`` won: its digits, or why there is nothing to write."""
+    if not amount.is_finite() or amount > MAX_WON:
+        return f"a budget is at most {MAX_WON} won (1경 원), written in digits"
+    if amount < 0:
+        return "a budget is no negative number"
+    return f"write {amount.normalize():f}"
 
 
 def parse_amount(value: Any) -> Decimal:
@@ -251,7 +312,7 @@ def parse_amount(value: Any) -> Decimal:
             raise InvalidValue(_unquote_hint(value, amount))
         if amount is not None:
             raise InvalidValue(
-                f"expected a number of won, got the text {describe(value)}: write {amount} "
+                f"expected a number of won, got the text {describe(value)}: {_write_won(amount)} "
                 "(and keep the source's wording in a quote)"
             )
     if isinstance(value, bool) or not isinstance(value, int | float):
@@ -260,8 +321,9 @@ def parse_amount(value: Any) -> Decimal:
         amount = Decimal(str(value))
     except InvalidOperation:
         raise InvalidValue(f"expected a number of won, got {describe(value)}") from None
-    if not amount.is_finite() or amount < 0:
-        raise InvalidValue(f"expected a positive number of won, got {describe(value)}")
+    if not amount.is_finite() or amount < 0 or amount > MAX_WON:
+        raise InvalidValue(f"expected a number of won, got {describe(value)}: {_write_won(amount)}")
+    _as_written(value, AMOUNT_FORM, "a number of won", _write_won(amount))
     return amount
 
 
@@ -287,15 +349,32 @@ def parse_sha256(value: Any) -> str:
     return text
 
 
+DATE_FORM = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DATE_AND_TIME = re.compile(r"\s*(\d{4}-\d\d?-\d\d?)(?:[Tt]|\s+)\d")
+
+
 def parse_date(value: Any) -> dt.date:
     if isinstance(value, dt.datetime):
-        return value.date()
+        written = value.isoformat(sep=" ")
+        raise InvalidValue(
+            f"expected a date such as 2021-01-19, got the date and time {written!r}: "
+            f"write the date alone ({value.date().isoformat()})"
+        )
     if isinstance(value, dt.date):
         return value
+    text = parse_string(value)
     try:
-        return dt.date.fromisoformat(parse_string(value))
+        if DATE_FORM.fullmatch(text):
+            return dt.date.fromisoformat(text)
     except ValueError:
-        raise InvalidValue(f"expected a date such as 2021-01-19, got {describe(value)}") from None
+        pass
+    with_time = _DATE_AND_TIME.match(text)
+    if with_time:
+        raise InvalidValue(
+            f"expected a date such as 2021-01-19, got the date and time {describe(value)}: "
+            f"write the date alone ({with_time[1]})"
+        )
+    raise InvalidValue(f"expected a date such as 2021-01-19, got {describe(value)}")
 
 
 def did_you_mean(value: str, known, labels: dict[str, str] | None = None) -> str:
@@ -329,7 +408,7 @@ def one_of(choices) -> FieldType:
 
 
 def reference(to: str) -> FieldType:
-    return FieldType(f"id of {to}", parse_string, {"type": "string", "minLength": 1})
+    return FieldType(f"id of {to}", parse_reference, {"type": "string", "minLength": 1})
 
 
 def references(to: str, at_least_one: bool = False) -> FieldType:
@@ -378,7 +457,9 @@ QUOTES = FieldType(
 YEAR = FieldType(
     "year (a number)", parse_year, {"type": "integer", "minimum": 1000, "maximum": 9999}
 )
-AMOUNT = FieldType("number of won", parse_amount, {"type": "number", "minimum": 0})
+AMOUNT = FieldType(
+    "number of won", parse_amount, {"type": "number", "minimum": 0, "maximum": MAX_WON}
+)
 DATE = FieldType("date (`YYYY-MM-DD`)", parse_date, {"type": "string", "format": "date"})
 CODE_TYPE = FieldType(
     "administrative code (2 or 5 digits, in quotes)",

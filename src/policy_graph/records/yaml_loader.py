@@ -10,6 +10,7 @@ names its line.
 
 from __future__ import annotations
 
+import datetime
 import errno
 import os
 import re
@@ -23,7 +24,7 @@ from typing import Any
 import yaml
 
 from .format import SECTION_BY_NAME
-from .values import LongNumber, excerpt
+from .values import LongNumber, WrittenFloat, WrittenInt, excerpt
 
 # Bounds far beyond what records need, so that a mistaken or hostile file is refused in
 # one line instead of taking all memory or time: the bytes of one file, and how deep
@@ -345,13 +346,22 @@ class LineLoader(_BaseLoader):
     def construct_yaml_int(self, node):  # noqa: D102 (PyYAML's hook)
         if len(node.value) > _MAX_DIGITS and sum(c.isdigit() for c in node.value) > _MAX_DIGITS:
             return LongNumber(node.value)
-        return super().construct_yaml_int(node)
+        number = WrittenInt(super().construct_yaml_int(node))
+        number.written = node.value  # how it was written: the fields check it
+        return number
+
+    def construct_yaml_float(self, node):  # noqa: D102 (PyYAML's hook)
+        number = WrittenFloat(super().construct_yaml_float(node))
+        number.written = node.value
+        return number
 
     def construct_yaml_timestamp(self, node):  # noqa: D102 (PyYAML's hook)
         try:
-            return super().construct_yaml_timestamp(node)
+            value = super().construct_yaml_timestamp(node)
         except ValueError:  # 2021-02-30: the field's check says what is wrong with it
             return node.value
+        # A date and time stays as written: a date field says what is wrong with it.
+        return node.value if isinstance(value, datetime.datetime) else value
 
 
 class LineSequence(list):
@@ -364,6 +374,7 @@ for _tag, _construct in {
     "map": LineLoader.construct_mapping,
     "seq": LineLoader.construct_sequence,
     "int": LineLoader.construct_yaml_int,
+    "float": LineLoader.construct_yaml_float,
     "timestamp": LineLoader.construct_yaml_timestamp,
 }.items():
     LineLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _construct)

@@ -21,6 +21,8 @@ from .catalogue import KINDS, RELATIONS, kind_from_types
 KIND_NAMES = {kind: (en, ko) for kind, (_cls, en, ko) in KINDS.items()} | {
     "other": ("Other", "기타")
 }
+# The kinds that build's summary counts too, by one definition (Catalogue.count).
+COUNTED = ("government", "department", "policy", "source", "technology", "target-group", "partner")
 # Properties drawn as edges, with their names for the edge labels, and their keys.
 EDGE_NAMES = {prop: (en, ko) for _key, (prop, en, ko) in RELATIONS.items()}
 EDGE_KEYS = {prop: key for key, (prop, _en, _ko) in RELATIONS.items()}
@@ -191,8 +193,9 @@ class Statistics:
     isolated_departments: list[str]
     communities: list[dict]  # {"technologies": [...], "holders": n, "examples": [...]}
     stand_ins: list[str] = field(default_factory=list)
-    # Every government, those without a policy too: (IRI, label, policies), by label.
-    government_policies: list[tuple[str, str, int]] = field(default_factory=list)
+    # Every government, those without a policy too: (IRI, label, policies, departments),
+    # by label.
+    government_policies: list[tuple[str, str, int, int]] = field(default_factory=list)
 
 
 def statistics(catalogue, lang: str = "ko", top: int = 10) -> Statistics:
@@ -204,6 +207,53 @@ def statistics(catalogue, lang: str = "ko", top: int = 10) -> Statistics:
     national size; communities are Louvain's on the holder–technology graph itself."""
     if lang not in ("ko", "en"):
         raise UsageError(f"unknown language {lang!r}; expected ko or en")
+    found = _holders(catalogue)
+    holders_of, uses, policies_of, stand_ins, sharing, communities = found
+    label = lambda iri: catalogue.display_label(iri, lang)  # noqa: E731
+    technologies = sorted(
+        ((label(t), len(h), policies_of[t]) for t, h in holders_of.items()),
+        key=lambda x: (-x[1], -x[2], x[0]),
+    )
+    departments = sorted(((label(h), n) for h, n in sharing.items()), key=lambda x: (-x[1], x[0]))
+    per_government = Counter(p.government for p in catalogue.policies.values() if p.government)
+    units = Counter(
+        catalogue.unit_government.get(u) for u, k in catalogue.kinds.items() if k == "department"
+    )
+    governments = sorted(
+        ((g, label(g), per_government[g], units[g]) for g in catalogue.governments),
+        key=lambda row: (row[1], row[0]),
+    )
+    return Statistics(
+        counts=resource_counts(catalogue),
+        governments=len(catalogue.governments),
+        sources=_sources(catalogue, lang),
+        central_technologies=technologies[:top],
+        central_departments=departments[:top],
+        holders=len(uses),
+        isolated_departments=sorted(label(h) for h, n in sharing.items() if n == 0),
+        communities=_labelled(communities, label),
+        stand_ins=sorted(label(g) for g in stand_ins),
+        government_policies=governments,
+    )
+
+
+def resource_counts(catalogue) -> dict[str, int]:
+    """Per kind, in legend order: governments, departments, policies, sources,
+    technologies, target groups and partners as build's summary counts them
+    (Catalogue.count); the other kinds as the graph holds them."""
+    counted = catalogue.count()
+    held = Counter(catalogue.kinds.values())
+    counts = {kind: counted.get(kind, 0) if kind in COUNTED else held[kind] for kind in KINDS}
+    return {kind: n for kind, n in counts.items() if n}
+
+
+def _holders(catalogue) -> tuple:
+    """What the analysis measures, in IRIs (the same in either language), worked out
+    once per catalogue: technologies' holders, holders' technologies, policies per
+    technology, stand-in governments, sharing, communities."""
+    kept = catalogue.cache.get("holders")
+    if kept is not None:
+        return kept
     holders_of: dict[str, set[str]] = {}
     uses: dict[str, set[str]] = {}
     policies_of: Counter = Counter()
@@ -218,31 +268,16 @@ def statistics(catalogue, lang: str = "ko", top: int = 10) -> Statistics:
             holders_of.setdefault(technology, set()).add(holder)
             uses.setdefault(holder, set()).add(technology)
             policies_of[technology] += 1
-    label = lambda iri: catalogue.display_label(iri, lang)  # noqa: E731
-    technologies = sorted(
-        ((label(t), len(h), policies_of[t]) for t, h in holders_of.items()),
-        key=lambda x: (-x[1], -x[2], x[0]),
+    kept = (
+        holders_of,
+        uses,
+        policies_of,
+        stand_ins,
+        _sharing(holders_of, uses),
+        _communities(uses),
     )
-    sharing = _sharing(holders_of, uses)
-    departments = sorted(((label(h), n) for h, n in sharing.items()), key=lambda x: (-x[1], x[0]))
-    counts = Counter(catalogue.kinds.values())
-    per_government = Counter(p.government for p in catalogue.policies.values() if p.government)
-    governments = sorted(
-        ((g, label(g), per_government[g]) for g in catalogue.governments),
-        key=lambda row: (row[1], row[0]),
-    )
-    return Statistics(
-        counts={kind: counts[kind] for kind in KINDS if counts.get(kind)},
-        governments=len(catalogue.governments),
-        sources=_sources(catalogue, lang),
-        central_technologies=technologies[:top],
-        central_departments=departments[:top],
-        holders=len(uses),
-        isolated_departments=sorted(label(h) for h, n in sharing.items() if n == 0),
-        communities=_communities(uses, label),
-        stand_ins=sorted(label(g) for g in stand_ins),
-        government_policies=governments,
-    )
+    catalogue.cache["holders"] = kept
+    return kept
 
 
 def _sharing(holders_of: dict[str, set[str]], uses: dict[str, set[str]]) -> dict[str, int]:
@@ -259,9 +294,9 @@ def _sharing(holders_of: dict[str, set[str]], uses: dict[str, set[str]]) -> dict
     return shared
 
 
-def _communities(uses: dict[str, set[str]], label) -> list[dict]:
-    """Louvain communities (seeded) of the holder–technology graph: technologies used
-    together, with how many holders use them and a few of them by name."""
+def _communities(uses: dict[str, set[str]]) -> list[tuple[list[str], list[str]]]:
+    """Louvain communities (seeded) of the holder–technology graph: (technologies,
+    holders) used together, as IRIs."""
     bipartite = nx.Graph()  # built in sorted order: Louvain's answer follows the order
     for holder in sorted(uses):
         for technology in sorted(uses[holder]):
@@ -269,10 +304,21 @@ def _communities(uses: dict[str, set[str]], label) -> list[dict]:
     if not bipartite.number_of_edges():
         return []
     found = nx.community.louvain_communities(bipartite, seed=7)
+    return [
+        (
+            sorted(iri for side, iri in community if side == "t"),
+            sorted(iri for side, iri in community if side == "h"),
+        )
+        for community in found
+    ]
+
+
+def _labelled(communities, label) -> list[dict]:
+    """Communities in words: their technologies, how many holders, a few of them."""
     groups = []
-    for community in found:
-        technologies = sorted(label(iri) for side, iri in community if side == "t")
-        holders = sorted(label(iri) for side, iri in community if side == "h")
+    for technology_iris, holder_iris in communities:
+        technologies = sorted(label(iri) for iri in technology_iris)
+        holders = sorted(label(iri) for iri in holder_iris)
         if technologies and holders:
             groups.append(
                 {"technologies": technologies, "holders": len(holders), "examples": holders[:5]}

@@ -90,6 +90,9 @@ class Catalogue:
     source_dates: dict[str, str]
     source_titles: dict[str, dict[str, str]]
     publishers: dict[str, str]  # source → publisher IRI
+    codes: dict[str, str] = field(default_factory=dict)  # government → its 법정동 code
+    # government → the names of its kind (org:classification): {"ko": "군", "en": "county"}
+    government_kinds: dict[str, dict[str, str]] = field(default_factory=dict)
     cache: dict = field(default_factory=dict, repr=False)  # what pages work out once
 
     @cached_property
@@ -120,6 +123,69 @@ class Catalogue:
             found[subject].add(obj)
             found[obj].add(subject)
         return {node: sorted(others) for node, others in found.items()}
+
+    def count(self, governments: set[str] | None = None) -> dict[str, int]:
+        """How many of each kind the graph holds (``governments`` None) or those
+        governments do, by the one definition of build's summary (COUNT_QUERY in
+        graph/pipeline.py): every government, with or without policies; its units (a
+        government whose policies name none is not a department); its policies; the
+        sources its policies and programmes are derived from; the technologies, target
+        groups and partners its policies name. Kinds with none are left out."""
+        whole = governments is None
+        chosen = set(self.governments) if whole else set(governments)
+        if whole:
+            policies = list(self.policies.values())
+            units = [u for u, kind in self.kinds.items() if kind == "department"]
+        else:
+            policies = [p for g in sorted(chosen) for p in self.policies_of.get(g, ())]
+            units = [u for g in sorted(chosen) for u in self.units_of.get(g, ())]
+        sources = {s for p in policies for s in p.sources}
+        for programme, government in self.programme_governments.items():
+            if whole or government in chosen:
+                sources.update(self.programme_sources.get(programme, ()))
+        counts = {
+            "government": len(chosen),
+            "department": len(units),
+            "policy": len(policies),
+            "source": len(sources),
+            "technology": len({t for p in policies for t in p.technologies}),
+            "target-group": len({g for p in policies for g in p.target_groups}),
+            "partner": len({o for p in policies for o in p.partners}),
+        }
+        return {kind: n for kind, n in counts.items() if n}
+
+    @cached_property
+    def policies_of(self) -> dict[str, list[Policy]]:
+        """Government → its policies (a page per government counts them)."""
+        found: dict[str, list[Policy]] = defaultdict(list)
+        for policy in self.policies.values():
+            found[policy.government].append(policy)
+        return found
+
+    @cached_property
+    def units_of(self) -> dict[str, list[str]]:
+        """Government → its units."""
+        found: dict[str, list[str]] = defaultdict(list)
+        for unit, kind in self.kinds.items():
+            if kind == "department":
+                found[self.unit_government.get(unit)].append(unit)
+        return found
+
+    @cached_property
+    def programme_governments(self) -> dict[str, str]:
+        return {
+            s: o
+            for s, o, relation in self.links
+            if relation == "government" and self.kinds.get(s) == "programme"
+        }
+
+    @cached_property
+    def programme_sources(self) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = defaultdict(list)
+        for subject, obj, relation in self.links:
+            if relation == "wasDerivedFrom" and self.kinds.get(subject) == "programme":
+                found[subject].append(obj)
+        return found
 
     def label(self, iri: str, lang: str) -> str:
         names = self.labels.get(iri, {})
@@ -219,7 +285,45 @@ def read_catalogue(graph: Graph) -> Catalogue:
     )
     _fill_policies(catalogue, links_by)
     _fill_facts(catalogue, graph)
+    _fill_governments(catalogue, graph)
     return catalogue
+
+
+def _fill_governments(catalogue: Catalogue, graph: Graph) -> None:
+    """Each government's code (skos:notation typed pg:LegalDongCode) and the names of
+    its kind (its org:classification's labels)."""
+    governments = set(catalogue.governments)
+    for subject, obj in _pairs(graph, SKOS.notation):
+        if subject in governments and not isinstance(obj, str) and obj[2] == str(PG.LegalDongCode):
+            catalogue.codes[subject] = obj[0]
+    classes = {s: o for s, o in _iri_pairs(graph, ORG.classification) if s in governments}
+    names = {kind: _labels_of(graph, kind) for kind in set(classes.values())}
+    for government, kind in classes.items():
+        if names[kind]:
+            catalogue.government_kinds[government] = names[kind]
+
+
+def _labels_of(graph: Graph, iri: str) -> dict[str, str]:
+    """One resource's rdfs:label by language (a few kinds of government: looked up, not
+    read with every other label again)."""
+    oxigraph = getattr(graph, "oxigraph", None)
+    if oxigraph is not None:
+        import pyoxigraph as ox
+
+        quads = oxigraph.quads_for_pattern(
+            ox.NamedNode(iri),
+            ox.NamedNode(str(RDFS.label)),
+            None,
+            ox.NamedNode(str(graph.identifier)),
+        )
+        found = [(q.object.value, q.object.language) for q in quads]
+    else:
+        found = [(str(o), o.language) for o in graph.objects(URIRef(iri), RDFS.label)]
+    return {
+        lang: min(t for t, tag in found if tag == lang)
+        for _t, lang in found
+        if lang in ("ko", "en")
+    }
 
 
 def _iri_pairs(graph: Graph, predicate: URIRef):

@@ -14,8 +14,18 @@ from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 
+from .regions import boundaries_script
+
 ASSETS = "assets"
-OWN_ASSETS = ("view.js", "view.css", "answers.js")
+OWN_ASSETS = (
+    "view.js",
+    "texts.js",
+    "view.css",
+    "answers.js",
+    "map.js",
+    "exports.js",
+    "index.js",
+)
 
 
 def assets() -> dict[str, bytes]:
@@ -35,6 +45,8 @@ def assets() -> dict[str, bytes]:
     }
     for name in OWN_ASSETS:
         found[f"{ASSETS}/{name}"] = static.joinpath(name).read_bytes()
+    found[f"{ASSETS}/korea-regions.js"] = boundaries_script()
+    found[f"{ASSETS}/korea-regions.SOURCE.md"] = static.joinpath("korea", "SOURCE.md").read_bytes()
     return found
 
 
@@ -56,31 +68,55 @@ def _template(name: str):
 def render(view, lang: str = "ko") -> str:
     """The HTML page of ``view`` (a :class:`.pages.View`), in ``lang`` until the viewer switches."""
     data = {"lang": lang, **view.data}
+    # A page loads what its first tab draws with it: vis-network for the network (the
+    # others read it when their network tab is first shown); ECharts, and the map's
+    # boundaries, asked for early (async) for the map and charts.
+    tab = view.data.get("page", {}).get("tab", "network")
+    early = {"map": ["echarts.min.js", "korea-regions.js"], "network": []}.get(
+        tab, ["echarts.min.js"]
+    )
     return _template("view.html.j2").render(
-        lang=lang, title=view.title[lang], page_data_json=_json(data)
+        lang=lang,
+        title=view.title[lang],
+        page_data_json=_json(data),
+        network_first=tab == "network",
+        early_scripts=early,
     )
 
 
 def index_page(views, stats, lang: str = "ko") -> str:
-    """index.html: what the graph covers, links to every view, and the analysis."""
+    """index.html: what the graph covers, links to every view, and the analysis, in
+    each language of ``stats`` (one Statistics, or {lang: Statistics}), ``lang`` shown
+    first and the others a switch away (``#lang=en``)."""
     from .analysis import KIND_NAMES
     from .page_data import government_page_name
 
-    kind_names = {k: names[1 if lang == "ko" else 0] for k, names in KIND_NAMES.items()}
+    by_lang = stats if isinstance(stats, dict) else {lang: stats}
     governments = [view for view in views if view.name.startswith("government-")]
     pages = {view.name for view in governments}
     # Every government the index counts, with its page where it has one (a government
     # without policies has none, and is listed with 0).
-    government_rows = [
-        (name, page if page in pages else None, count)
-        for iri, name, count in stats.government_policies
-        for page in [government_page_name(iri)]
+    languages = [
+        (
+            language,
+            found,
+            [
+                (name, page if page in pages else None, count, units)
+                for iri, name, count, units in found.government_policies
+                for page in [government_page_name(iri)]
+            ],
+        )
+        for language, found in sorted(by_lang.items(), key=lambda item: item[0] != lang)
     ]
+    kind_names = {
+        language: {k: names[1 if language == "ko" else 0] for k, names in KIND_NAMES.items()}
+        for language in ("ko", "en")
+    }
     return _template("index.html.j2").render(
         lang=lang,
+        default_lang=lang,
+        languages=languages,
         main_views=[view for view in views if view not in governments],
         government_views=governments,
-        government_rows=government_rows,
-        stats=stats,
         kind_names=kind_names,
     )

@@ -90,25 +90,44 @@ def _query_view(graph: Graph, query_text: str, saved, name: str, params=None):
         raise UsageError(
             f"a view needs a CONSTRUCT or DESCRIBE query; this is a {result.type} query"
         )
+    empty = _empty_answer(saved, name, params)
+    made = view(catalogue_of(graph), to_networkx(result.graph, any_property=True), name, empty)
+    if not len(made.network):  # the views that can answer it another way
+        made.data["page"]["links"] += [
+            {"href": "overview.html", "title": texts("전체 보기", "The overview")},
+            {
+                "href": "department-technology.html",
+                "title": texts("부서 × 기술", "Departments × technologies"),
+            },
+        ]
+    return made
+
+
+def _empty_answer(saved, name: str, params) -> dict:
+    """What an empty answer's page says: in plain words that nothing answers the question
+    as asked, where the views answer it another way, and last, for whoever runs the
+    command, which parameters to change."""
+    from .pages import texts
+
     parameters = [p.name for p in saved.parameters if p.name != "lang"] if saved else []
+    asked = ", ".join(f"{key}={value}" for key, value in sorted((params or {}).items()))
     wanted = " ".join(f"--param {p}=…" for p in parameters)
-    empty = texts(
-        "이 질의의 답이 비었습니다."
-        + (
-            f" 매개변수를 바꾸어 다시 쓰세요: policy-graph viz --query {name} {wanted}"
-            if wanted
-            else ""
-        ),
-        "This query's answer is empty."
-        + (f" Change its parameters: policy-graph viz --query {name} {wanted}" if wanted else ""),
+    command = f"policy-graph viz --query {name} {wanted}".strip()
+    return texts(
+        f"이 질문에 맞는 것이 그래프에 없습니다 ({asked or '기본값으로 물음'}). "
+        "전체 보기나 부서 × 기술 보기에서 이름을 찾아 누르고 '여기에 초점'을 고르면 그 주변이 "
+        f"보입니다. 명령으로 다시 물으려면: {command}",
+        f"Nothing in the graph answers this question as asked ({asked or 'with its defaults'}). "
+        "On the overview or the departments × technologies view, find the name, click it and "
+        f"choose 'Focus here' to see what is around it. To ask again by command: {command}",
     )
-    return view(catalogue_of(graph), to_networkx(result.graph, any_property=True), name, empty)
 
 
 def write_views(
     views, out_dir: Path | str = DEFAULT_VIEWS_DIR, lang: str = "ko", stats=None
 ) -> dict[str, Path]:
-    """Write each view (and index.html when ``stats`` is given) as UTF-8 into ``out_dir``
+    """Write each view (and index.html when ``stats`` is given: a Statistics, or one
+    per language, {lang: Statistics}) as UTF-8 into ``out_dir``
     (``views``: any iterable; each is released once rendered: see pages.View.release)
     with the scripts they share in ``assets/``, all at once: the folder is made anew
     beside the old one, keeping the old one's other files, and swapped in whole (see
@@ -155,7 +174,9 @@ def make_views(
     # Everything else is made from the catalogue: at national size the store is most
     # of the memory this run would hold.
     del graph
-    stats = catalogue_statistics(catalogue, lang) if all_views else None
+    # index.html in both languages (``lang`` first): the analysis is worked out once.
+    languages = sorted(("ko", "en"), key=lambda language: language != lang)
+    stats = {x: catalogue_statistics(catalogue, x) for x in languages} if all_views else None
     made: Iterable = []
     if all_views:
         made = catalogue_views(catalogue)

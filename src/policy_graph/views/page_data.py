@@ -13,6 +13,7 @@ import networkx as nx
 from ..records.iris import PGID
 from .analysis import KIND_NAMES
 from .catalogue import RELATIONS, UPWARD, Catalogue, Policy, is_hub
+from .regions import map_code, sido_names
 
 BASE = str(PGID)  # IRIs under it are carried without it
 COLOURS = {
@@ -62,14 +63,20 @@ class PageData:
         title: dict,
         note: dict | None = None,
         empty: dict | None = None,
+        counted: set[str] | None | str = "nodes",
     ):
+        """``counted``: what the page's counts are of (docs/page-data.md, "Counts"): the
+        whole graph (None), some governments (their IRIs), or "nodes": what it draws and
+        its policies' neighbours (a focus, a query's answer)."""
         self.catalogue = catalogue
+        self.counted = counted
         self.page = {
             "name": name,
             "title": title,
             "note": note or texts("", ""),
             "empty": empty or texts("", ""),
             "focus": None,
+            "tab": "network",
             "links": [{"href": "index.html", "title": texts("모든 보기", "All views")}],
         }
         self.terms: dict[str, int] = {}
@@ -113,14 +120,20 @@ class PageData:
         (``pages``: a government's page, or the overview of a graph of one)."""
         self.compact = True
         catalogue = self.catalogue
-        for government in catalogue.governments:
-            self.pages[government] = (
+        for government in sorted({p.government for p in policies if p.government}):
+            self.pages[government] = (  # a government without policies has no page
                 f"{government_page_name(government)}.html"
                 if catalogue.several_governments
                 else "overview.html"
             )
         self._add_terms(network, policies)
         self.page["mode"] = "aggregate"
+        # Many governments open on the map (where some are on it), else on the rankings;
+        # departments × technologies on its heatmap.
+        on_map = any(map_code(catalogue.codes.get(g)) for g in catalogue.governments)
+        self.page["tab"] = "matrix" if rows_by == "department" else "map" if on_map else "charts"
+        if on_map:
+            self.page["regions"] = sido_names()
         graph = {
             "rowsBy": rows_by,
             "rows": [self.terms[r] for r in rows],
@@ -167,6 +180,8 @@ class PageData:
             government = catalogue.unit_government.get(iri)
             if government:
                 wanted.add(government)
+        if self.counted is None:  # a page of the whole graph lists every government
+            wanted.update(catalogue.governments)
         for index, iri in enumerate(sorted(wanted)):
             self.terms[iri] = index
 
@@ -203,12 +218,16 @@ class PageData:
         ordered = sorted(self.terms, key=self.terms.get)
         kinds_present = {catalogue.kinds.get(i) or self._term(i)["k"] for i in network}
         kinds_present.update(catalogue.kinds.get(p.iri, "policy") for p in policies)
-        counts = _counts(catalogue, network, policies)
-        kinds_present.update(counts)
-        governments = sorted(
-            {p.government for p in policies if p.government}
-            | {n for n in network if catalogue.kinds.get(n) == "government"}
-        )
+        if self.counted == "nodes":
+            counts = _counts(catalogue, network, policies)
+            governments = sorted(
+                {p.government for p in policies if p.government}
+                | {n for n in network if catalogue.kinds.get(n) == "government"}
+            )
+        else:
+            counts = catalogue.count(self.counted)
+            governments = sorted(self.counted or catalogue.governments)
+        kinds_present.update(k for k in counts if k in KIND_NAMES)
         sources = sorted({s for p in policies for s in p.sources})
         return {
             "page": self.page,
@@ -251,8 +270,28 @@ class PageData:
             "pages": {
                 str(self.terms[g]): href for g, href in self.pages.items() if g in self.terms
             },
+            "governments": self._governments(),
             "graph": graph,
         }
+
+    def _governments(self) -> dict[str, dict]:
+        """Facts of the page's governments: code (as its records give it) and where it
+        is on the map ("map": the boundaries' code, or null), the names of its kind,
+        and the government it is part of ("in")."""
+        catalogue, found = self.catalogue, {}
+        for iri, index in self.terms.items():
+            if catalogue.kinds.get(iri) != "government" and iri not in catalogue.codes:
+                continue
+            facts = {}
+            if iri in catalogue.codes:
+                facts["code"] = catalogue.codes[iri]
+                facts["map"] = map_code(catalogue.codes[iri])
+            if iri in catalogue.government_kinds:
+                facts["kind"] = catalogue.government_kinds[iri]
+            if catalogue.parents.get(iri) in self.terms:
+                facts["in"] = self.terms[catalogue.parents[iri]]
+            found[str(index)] = facts
+        return found
 
     def _source(self, iri: str) -> dict:
         catalogue = self.catalogue

@@ -56,7 +56,8 @@ def overview(catalogue: Catalogue) -> View:
     several, governments × technologies (the governments with most policies first)."""
     title = texts("정책 그래프 전체", "The whole policy graph")
     if not catalogue.several_governments:
-        return network_view(catalogue, "overview", title, list(catalogue.policies.values()))
+        policies = list(catalogue.policies.values())
+        return network_view(catalogue, "overview", title, policies, counted=None)
     return aggregate_view(catalogue, "overview", title, rows_by="government")
 
 
@@ -83,15 +84,19 @@ def government_views(catalogue: Catalogue) -> Iterator[View]:
             government_page_name(government),
             texts(catalogue.label(government, "ko"), catalogue.label(government, "en")),
             by_government[government],
+            counted={government},
         )
 
 
-def network_view(catalogue: Catalogue, name: str, title: dict, policies: list[Policy]) -> View:
+def network_view(
+    catalogue: Catalogue, name: str, title: dict, policies: list[Policy], counted=None
+) -> View:
     """Policies, their departments, technologies, target groups, partners and
-    governments, and the hierarchies above them."""
+    governments, and the hierarchies above them; its counts are of ``counted`` (the
+    whole graph when None, or some governments: see PageData)."""
     nodes = neighbourhood(catalogue, policies)
     network = _network(catalogue, nodes, shortcuts=False)
-    data = PageData(catalogue, name, title).network(network, policies)
+    data = PageData(catalogue, name, title, counted=counted).network(network, policies)
     return View(name, title, network, data)
 
 
@@ -163,19 +168,33 @@ def aggregate_view(catalogue: Catalogue, name: str, title: dict, rows_by: str) -
         for parent in catalogue.broader.get(column, []):
             if parent in network:
                 network.add_edge(column, parent, relation="broader")
-    note = texts("", "")
-    if len(rows) > DRAWN_ROWS:
-        what = ("지방정부", "governments") if rows_by == "government" else ("부서", "departments")
-        note = texts(
-            f"{what[0]} {len(rows):,}곳 가운데 정책이 많은 {DRAWN_ROWS}곳씩 그립니다: 다른 곳은 "
-            "필터로 고르세요. 행렬·차트·표에는 모두 들어 있습니다.",
-            f"Of {len(rows):,} {what[1]}, the {DRAWN_ROWS} with most policies are drawn at a "
-            "time: choose others with the filters. The matrix, charts and table hold them all.",
-        )
-    data = PageData(catalogue, name, title, note).aggregate(
+    note = _rows_note(catalogue, rows) if len(rows) > DRAWN_ROWS else texts("", "")
+    data = PageData(catalogue, name, title, note, counted=None).aggregate(
         network, list(catalogue.policies.values()), rows, columns, rows_by
     )
     return View(name, title, network, data)
+
+
+def _rows_note(catalogue: Catalogue, rows: list[str]) -> dict:
+    """What an aggregate page leaves out of its drawing, counting its rows as what they
+    are: governments, or departments and the governments that stand for their policies
+    that name none (a government is never counted as a department)."""
+    governments = sum(1 for r in rows if catalogue.kinds.get(r) != "department")
+    units = len(rows) - governments
+    if not units:
+        what = texts(f"지방정부 {governments:,}곳", f"{governments:,} governments")
+    else:
+        what = texts(
+            f"부서 {units:,}곳과 부서를 밝히지 않은 정책의 지방정부 {governments:,}곳",
+            f"{units:,} departments and {governments:,} governments (for their policies "
+            "that name no department)",
+        )
+    return texts(
+        f"{what['ko']} 가운데 정책이 많은 {DRAWN_ROWS}곳씩 그립니다: 다른 곳은 필터로 "
+        "고르세요. 순위·행렬·표에는 모두 들어 있습니다.",
+        f"Of {what['en']}, the {DRAWN_ROWS} with most policies are drawn at a time: choose "
+        "others with the filters. The rankings, matrix and table hold them all.",
+    )
 
 
 def aggregate(catalogue: Catalogue, policies, rows_by: str) -> tuple[Counter, Counter]:

@@ -34,7 +34,14 @@
       barTechnology: "기술별 정책 수",
       barTechnologyNote: "상위 기술(예: AI)은 하위 기술(예: 챗봇)을 활용하는 정책도 셉니다.",
       barTargetGroup: "정책 대상별 정책 수",
-      barGovernment: "지방정부별 정책 수",
+      barGovernment: "정책이 많은 지방정부",
+      barGovernmentTech: (name) => `${name} 정책이 많은 지방정부`,
+      barTechGovernments: "많은 지방정부가 쓰는 기술",
+      barTechGovernmentsNote: "막대: 그 기술(또는 하위 기술)을 쓰는 정책이 있는 지방정부 수.",
+      governments: (n) => `지방정부 ${n.toLocaleString("ko")}곳`,
+      rankBy: "기술:",
+      allTechnologies: "모든 기술",
+      chooseOthers: "다른 행 고르기 (지방정부 필터)",
       barNone: "해당 없음",
       more: (n) => `…외 ${n.toLocaleString("ko")}개`,
       barHint: "막대를 누르면 정책 목록이 나옵니다.",
@@ -85,7 +92,14 @@
       barTechnologyNote:
         "A broader technology (e.g. AI) also counts the policies that use a narrower one (e.g. Chatbot).",
       barTargetGroup: "Policies per target group",
-      barGovernment: "Policies per government",
+      barGovernment: "Governments with most policies",
+      barGovernmentTech: (name) => `Governments with most ${name} policies`,
+      barTechGovernments: "Technologies used by most governments",
+      barTechGovernmentsNote: "Bars: governments with a policy using the technology (or a narrower one).",
+      governments: (n) => `${n.toLocaleString("en")} ${n === 1 ? "government" : "governments"}`,
+      rankBy: "Technology:",
+      allTechnologies: "every technology",
+      chooseOthers: "Choose other rows (government filter)",
       barNone: "none",
       more: (n) => `…and ${n.toLocaleString("en")} more`,
       barHint: "Click a bar to list its policies.",
@@ -219,11 +233,12 @@
       data.page.mode === "aggregate" && graphRows.length > 0 && kindOf(graphRows[0]) === "government";
     const local = {
       rowsBy: governmentRows ? "government" : "department",
-      sort: null, // {key, descending}
+      rankTech: null, // the technology governments are ranked by (a term), or null: all
       charts: {}, // container id → ECharts instance
       stale: { matrix: true, charts: true, table: true },
     };
     const offerSwitch = data.page.mode === "aggregate" || Boolean(data.several);
+    window.PolicyGraphAnswers.charts = () => local.charts; // for exports
 
     if (!document.getElementById("answers-style")) {
       const style = el("style", { id: "answers-style" });
@@ -238,9 +253,16 @@
       if (!entry) return "";
       return (view.lang() === "en" ? entry.nen || entry.nko : entry.nko) || label(term);
     };
+    // A policy's technologies and every broader one, worked out once per policy (a
+    // national page asks it of tens of thousands, for several charts).
+    const technologiesOfPolicy = new Map();
     const technologiesOf = (policy) => {
-      const all = new Set(policy.tech);
-      for (const tech of policy.tech) for (const up of ancestors(tech)) all.add(up);
+      let all = technologiesOfPolicy.get(policy.t);
+      if (!all) {
+        all = new Set(policy.tech);
+        for (const tech of policy.tech) for (const up of ancestors(tech)) all.add(up);
+        technologiesOfPolicy.set(policy.t, all);
+      }
       return all;
     };
 
@@ -311,6 +333,7 @@
       if (!government && withoutDepartment > 0) notes.push(text.noDepartment(withoutDepartment));
       if (allRows.length > rows.length) notes.push(text.rowCap(rows.length, allRows.length));
       for (const note of notes) head.append(el("p", { class: "answers-note" }, note));
+      if (allRows.length > rows.length && document.getElementById("filter-g")) head.append(chooseOthers());
       if (columns.length === 0) {
         disposeCharts(section);
         const none = text.noTechnology(indexes.length);
@@ -319,13 +342,19 @@
       }
       const cells = [];
       const cellPolicies = new Map();
+      const chosen = view.state.cell; // [row IRI, column IRI], in the URL
+      let chosenCell = null;
       let most = 1;
-      rows.forEach(([, rowIndexes], y) => {
+      rows.forEach(([row, rowIndexes], y) => {
         const perColumn = groupBy(rowIndexes, policies, (p) => technologiesOf(p));
         columns.forEach((column, x) => {
           const found = perColumn.get(column);
           if (!found) return;
-          cells.push([x, y, found.length]);
+          const isChosen = chosen && chosen[0] === data.terms[row].id && chosen[1] === data.terms[column].id;
+          if (isChosen) chosenCell = { x, y, found };
+          cells.push(isChosen
+            ? { value: [x, y, found.length], itemStyle: { borderColor: "#1a202c", borderWidth: 3 } }
+            : [x, y, found.length]);
           cellPolicies.set(`${x},${y}`, found);
           most = Math.max(most, found.length);
         });
@@ -371,10 +400,29 @@
           emphasis: { itemStyle: { borderColor: "#1a202c", borderWidth: 1 } },
         }],
       }, { notMerge: true });
+      const showCell = (x, y) =>
+        view.showPolicies(`${rowLabels[y]} × ${columnLabels[x]}`, cellPolicies.get(`${x},${y}`) || []);
       instance.on("click", (p) => {
         const [x, y] = p.value;
-        view.showPolicies(`${rowLabels[y]} × ${columnLabels[x]}`, cellPolicies.get(`${x},${y}`) || []);
+        local.cellShown = JSON.stringify([data.terms[rows[y][0]].id, data.terms[columns[x]].id]);
+        view.setState({ cell: JSON.parse(local.cellShown) }, { fit: false });
+        showCell(x, y);
       });
+      // A shared link's cell: its policies listed once, as a click would.
+      if (chosenCell && local.cellShown !== JSON.stringify(chosen)) {
+        local.cellShown = JSON.stringify(chosen);
+        showCell(chosenCell.x, chosenCell.y);
+      }
+    }
+
+    /** The rows left out are one filter away: this opens the government filter. */
+    function chooseOthers() {
+      const button = el("button", { type: "button", id: "matrix-choose" }, t().chooseOthers);
+      button.addEventListener("click", () => {
+        if (window.matchMedia("(max-width: 700px)").matches) document.getElementById("toggle-filters").click();
+        document.getElementById("filter-g").focus();
+      });
+      return button;
     }
 
     /** Room above the grid for the column labels, drawn at 45° and cut at 120 px. */
@@ -404,20 +452,57 @@
 
     // ---- bar charts ---------------------------------------------------------------------
 
+    // The rankings: governments by policies (of every technology, or of one chosen),
+    // technologies by governments and by policies, target groups by policies. A bar's
+    // value is its number of policies, or (``count``) of the governments among them.
     const BARS = [
+      { id: "chart-government", title: "barGovernment", tool: technologyChoice,
+        keys: (p) => (local.rankTech === null || technologiesOf(p).has(local.rankTech) ? [p.g] : []) },
+      { id: "chart-technology-governments", title: "barTechGovernments", note: "barTechGovernmentsNote",
+        keys: (p) => technologiesOf(p), count: (found) => new Set(found.map((i) => policies[i].g)).size },
       { id: "chart-technology", title: "barTechnology", note: "barTechnologyNote",
         keys: (p) => technologiesOf(p) },
       { id: "chart-target-group", title: "barTargetGroup", keys: (p) => p.tg },
-      { id: "chart-government", title: "barGovernment", keys: (p) => [p.g] },
     ];
+    const policyCount = (found) => found.length;
+
+    /** [[key, indexes]] ranked by value (most first), then by label. */
+    function rankedBy(groups, value) {
+      const collator = new Intl.Collator(view.lang());
+      return [...groups.entries()].sort(
+        (a, b) => value(b[1]) - value(a[1]) || collator.compare(label(a[0]), label(b[0])),
+      );
+    }
+
+    // Which technology the governments are ranked by (local.rankTech: a term, or null).
+    function technologyChoice(indexes) {
+      const text = t();
+      const select = el("select", { id: "rank-technology", "aria-label": text.rankBy });
+      const technologies = ranked(groupBy(indexes, policies, (p) => technologiesOf(p)), label, view.lang());
+      select.append(el("option", { value: "" }, text.allTechnologies));
+      for (const [term] of technologies) {
+        const option = el("option", { value: String(term) }, label(term));
+        option.selected = term === local.rankTech;
+        select.append(option);
+      }
+      select.addEventListener("change", () => {
+        local.rankTech = select.value === "" ? null : Number(select.value);
+        local.stale.charts = true;
+        draw();
+      });
+      return el("label", { class: "answers-tools" }, text.rankBy, " ", select);
+    }
 
     function renderCharts(section, indexes) {
       const text = t();
       const blocks = BARS.map((bar) => {
-        const all = ranked(groupBy(indexes, policies, bar.keys), label, view.lang());
+        const value = bar.count || policyCount;
+        const all = rankedBy(groupBy(indexes, policies, bar.keys), value);
         const shown = all.slice(0, BAR_CAP);
-        const block = el("section", { class: "answers-block", id: `${bar.id}-block` },
-          el("h3", {}, text[bar.title]));
+        const title = bar.id === "chart-government" && local.rankTech !== null
+          ? text.barGovernmentTech(label(local.rankTech)) : text[bar.title];
+        const block = el("section", { class: "answers-block", id: `${bar.id}-block` }, el("h3", {}, title));
+        if (bar.tool) block.append(bar.tool(indexes));
         const caption = [text.barHint];
         if (bar.note) caption.unshift(text[bar.note]);
         block.append(el("p", { class: "answers-caption" }, caption.join(" ")));
@@ -447,23 +532,25 @@
       for (const { bar, shown, container } of blocks) {
         if (!container) continue;
         const labels = shown.map(([term]) => label(term));
+        const value = bar.count || policyCount;
+        const said = bar.count ? text.governments : text.policies;
         const instance = chart(container);
         instance.setOption({
           textStyle: { fontFamily: FONT },
-          aria: ariaText(`${text[bar.title]}: ${labels.slice(0, 10).map((name, i) => `${name} ${shown[i][1].length}`).join(", ")}`),
+          aria: ariaText(`${text[bar.title]}: ${labels.slice(0, 10).map((name, i) => `${name} ${value(shown[i][1])}`).join(", ")}`),
           animation: false,
-          tooltip: tooltip((p) => `${encode(labels[p.dataIndex])}<br>${encode(text.policies(p.value))}`),
+          tooltip: tooltip((p) => `${encode(labels[p.dataIndex])}<br>${encode(said(p.value))}`),
           grid: { left: (narrow ? 120 : 230) + 10, right: 40, top: 45, bottom: 10 },
           xAxis: {
             type: "value", minInterval: 1, position: "top",
-            name: text.axisPolicies, nameLocation: "middle", nameGap: 22,
+            name: bar.count ? text.rowsGovernment : text.axisPolicies, nameLocation: "middle", nameGap: 22,
           },
           yAxis: {
             type: "category", data: labels, inverse: true,
             axisLabel: { width: narrow ? 120 : 230, overflow: "truncate", interval: 0 },
           },
           series: [{
-            type: "bar", data: shown.map(([, found]) => found.length),
+            type: "bar", data: shown.map(([, found]) => value(found)),
             itemStyle: { color: "#4C78A8" }, label: { show: true, position: "right" },
             barMaxWidth: 18,
           }],
@@ -497,10 +584,18 @@
       return values[key] === "" ? null : values[key];
     }
 
+    // The table's sort, from the page's state (in the URL): "budget", or "-budget".
+    function currentSort() {
+      const sort = view.state.sort;
+      if (!sort || !COLUMNS.includes(sort.replace(/^-/, ""))) return null;
+      return { key: sort.replace(/^-/, ""), descending: sort.startsWith("-") };
+    }
+
     function sortedRows(indexes) {
       const rows = indexes.map((i) => ({ i, policy: policies[i], values: cellValues(policies[i]) }));
-      if (!local.sort) return rows;
-      const { key, descending } = local.sort;
+      const sort = currentSort();
+      if (!sort) return rows;
+      const { key, descending } = sort;
       const collator = new Intl.Collator(view.lang(), { numeric: true });
       const compare = (a, b) => {
         const x = sortKey(a.policy, a.values, key);
@@ -524,17 +619,16 @@
       const headRow = el("tr");
       for (const key of COLUMNS) {
         const name = text.columns[key];
-        const sorted = local.sort && local.sort.key === key;
+        const sort = currentSort();
+        const sorted = sort && sort.key === key;
         const th = el("th", {
           scope: "col", "data-key": key,
-          "aria-sort": sorted ? (local.sort.descending ? "descending" : "ascending") : "none",
+          "aria-sort": sorted ? (sort.descending ? "descending" : "ascending") : "none",
         });
         const sortButton = el("button", { type: "button", class: "sort", title: text.sortBy(name) }, name);
         sortButton.addEventListener("click", () => {
-          const descending = Boolean(local.sort && local.sort.key === key && !local.sort.descending);
-          local.sort = { key, descending };
-          local.stale.table = true;
-          draw();
+          const descending = Boolean(sorted && !sort.descending);
+          view.setState({ sort: (descending ? "-" : "") + key }, { fit: false });
           const again = section.querySelector(`th[data-key="${key}"] button`);
           if (again) again.focus();
         });
@@ -589,7 +683,8 @@
       // A byte-order mark so that Excel reads UTF-8 (Hangul); CRLF lines as RFC 4180 says.
       const blob = new Blob(["\ufeff" + lines.join("\r\n") + "\r\n"], { type: "text/csv;charset=utf-8" });
       const url = URL.createObjectURL(blob);
-      const link = el("a", { href: url, download: `${data.page.name || "policies"}-policies.csv` });
+      // Named after the view and its filters: overview-policies-tech-chatbot-year-2021.csv
+      const link = el("a", { href: url, download: window.PolicyGraphExports.fileName(view, "policies", "csv") });
       link.hidden = true;
       document.body.append(link);
       link.click();
@@ -609,10 +704,7 @@
       // Hidden or not laid out yet: the ResizeObserver below draws it once it has a width.
       if (!render || !section || section.hidden || section.clientWidth === 0) return;
       if (NEEDS_ECHARTS.has(tab) && !window.echarts) {
-        loadECharts(() => {
-          local.stale[tab] = true;
-          draw();
-        });
+        loadECharts(draw); // what is stale stays so: drawn once, however often asked
         return;
       }
       if (section.clientWidth !== local.drawnWidth[tab]) local.stale[tab] = true;
@@ -621,16 +713,18 @@
       // Labels and margins are chosen for the width: a new width draws again, not just resizes.
       local.drawnWidth[tab] = section.clientWidth;
       const indexes = view.visiblePolicies();
+      section.removeAttribute("data-drawn");
       if (indexes.length === 0) {
         disposeCharts(section);
         emptyMessage(section);
-        return;
+      } else {
+        render(section, indexes);
       }
-      render(section, indexes);
+      section.setAttribute("data-drawn", "true"); // tests and benchmarks wait on it
     }
 
     // A change of tab alone leaves what each tab shows as it was: only draw the one shown.
-    const drawnFor = () => JSON.stringify([view.lang(), view.visiblePolicies()]);
+    const drawnFor = () => JSON.stringify([view.lang(), view.state.sort, view.state.cell, view.visiblePolicies()]);
     local.drawnFor = drawnFor();
     local.drawnWidth = {};
     view.onChange(() => {
@@ -661,22 +755,37 @@
 
   // ECharts (1.1 MB) is read only when a chart is first shown: most visits look at the
   // network, and parsing it would delay the first picture by a fifth of a second. It
-  // sits beside this script (assets/), which works from file:// too.
-  const ECHARTS_SRC = document.currentScript
-    ? document.currentScript.src.replace(/answers\.js(\?.*)?$/, "echarts.min.js")
-    : "assets/echarts.min.js";
-  let echartsLoading = null;
+  // sits beside this script (assets/), which works from file:// too; so do the map's
+  // boundaries (korea-regions.js), read by map.js through loadScript.
+  const ASSETS = document.currentScript
+    ? document.currentScript.src.replace(/answers\.js(\?.*)?$/, "")
+    : "assets/";
+  const loading = new Map();
 
-  function loadECharts(then) {
-    if (!echartsLoading) {
-      echartsLoading = [];
-      const script = document.createElement("script");
-      script.src = ECHARTS_SRC;
-      script.onload = () => echartsLoading.splice(0).forEach((callback) => callback());
-      document.head.appendChild(script);
+  /** A script of assets/ read once: a Promise of its having run. A page that opens on
+   *  a chart asks for ECharts in its head (async: compiled while the page data is read);
+   *  that script is waited for, not read again. */
+  function loadScript(name) {
+    if (!loading.has(name)) {
+      loading.set(name, new Promise((resolve, reject) => {
+        const present = document.querySelector(`script[data-asset="${name}"]`);
+        const script = present || document.createElement("script");
+        if (present && present.dataset.loaded) return resolve();
+        script.addEventListener("load", resolve);
+        script.addEventListener("error", () => reject(new Error(`${name} did not load`)));
+        if (!present) {
+          script.src = ASSETS + name;
+          script.dataset.asset = name;
+          document.head.appendChild(script);
+        }
+      }));
     }
-    echartsLoading.push(then);
+    return loading.get(name);
   }
 
-  window.PolicyGraphAnswers = { mount };
+  function loadECharts(then) {
+    loadScript("echarts.min.js").then(then);
+  }
+
+  window.PolicyGraphAnswers = { mount, loadScript };
 })();

@@ -5,192 +5,21 @@
 "use strict";
 (function () {
   // ---------------------------------------------------------------------------------------
-  // UI texts, one table per language. {name}-style holes are filled by fill().
-  const TEXTS = {
-    ko: {
-      filters: "필터",
-      details: "자세히",
-      close: "닫기",
-      facet_g: "지방정부",
-      facet_d: "부서·기관",
-      facet_tech: "기술",
-      facet_tg: "정책 대상",
-      facet_dom: "분야",
-      facet_year: "연도",
-      choose: "입력해 고르기…",
-      remove: "{name} 빼기",
-      notInList: "'{value}'은(는) {facet} 목록에 없습니다.",
-      clearAll: "필터 모두 지우기",
-      legend: "범례",
-      show: "{name} 보이기",
-      aggregateWidth: "선에 마우스를 올리면 정책 수가 보입니다",
-      rowsLeftOut: "정책이 많은 {drawn}곳만 그림 ({count}곳은 필터로 고르면 그려짐)",
-      focus: "초점",
-      noFocus: "초점 없음: 노드를 누르고 '여기에 초점'을 고르세요.",
-      depth: "단계",
-      clearFocus: "초점 해제",
-      focusHere: "여기에 초점",
-      search: "이름 찾기",
-      find: "찾기",
-      fit: "전체 보기",
-      stopLayout: "배치 멈추기",
-      restartLayout: "배치 다시 하기",
-      exportPng: "PNG 저장",
-      share: "링크 복사",
-      otherLang: "English",
-      tab_network: "네트워크",
-      tab_matrix: "행렬",
-      tab_charts: "차트",
-      tab_table: "표",
-      shown: "노드 {nodes}/{totalNodes}개, 정책 {policies}/{totalPolicies}건 표시",
-      layoutSettling: "배치 계산 중",
-      layoutRunning: "배치 움직이는 중",
-      layoutStill: "배치 멈춤",
-      focusStatus: "초점: {name} ({depth}단계)",
-      focusHidden: "초점 {name}은(는) 이 페이지의 그래프에 없습니다",
-      focusFiltered: "초점 노드 자체는 필터·범례에 맞지 않습니다",
-      nothingMatches: "필터에 맞는 노드가 없습니다.",
-      noPolicyMatches: "필터에 맞는 정책이 없습니다.",
-      allKindsHidden: "범례에서 모든 종류를 숨겼습니다.",
-      clearFilters: "필터·초점 지우기",
-      selectedHidden: "{name}은(는) 필터·초점·범례 때문에 그래프에 보이지 않습니다.",
-      notDrawn: "{name}은(는) 이 페이지의 그래프에 그려지지 않습니다.",
-      searchFound: "'{query}': 보이는 노드 {count}개",
-      searchNone: "'{query}': 보이는 노드 중에 없습니다",
-      searchHidden: " (숨겨진 노드 {count}개도 맞습니다)",
-      copied: "링크를 복사했습니다.",
-      copyThis: "이 링크를 복사하세요:",
-      emptyPage: "이 페이지에는 그릴 노드가 없습니다.",
-      hint: "노드를 누르면 여기에 자세한 내용이 나옵니다. 마우스를 올리면 미리 보입니다.",
-      coversGovernments: "지방정부 {count}곳: {names}",
-      coversSources: "출처 {count}건: {names}",
-      andMore: "외 {count}",
-      government: "지방정부",
-      department: "담당 부서",
-      description: "설명",
-      technologies: "활용 기술",
-      targetGroups: "정책 대상",
-      partners: "협력 기관",
-      domains: "분야",
-      programmes: "사업",
-      budget: "예산",
-      end: "종료 예정",
-      timeline: "일정",
-      quote: "인용",
-      sources: "출처",
-      iri: "IRI",
-      policies: "정책",
-      departments: "부서·기관",
-      countPolicies: "정책 {count}건",
-      countDepartments: "부서 {count}곳",
-      countGovernments: "지방정부 {count}곳",
-      countTechnologies: "기술 {count}개",
-      countTargetGroups: "정책 대상 {count}개",
-      countPartners: "협력 기관 {count}곳",
-      noDepartment: "담당 부서 없음",
-      narrower: "하위 개념",
-      broader: "상위 개념",
-      hiddenNote: "(지금 숨겨짐)",
-      drawnOn: "이 정책을 그린 쪽에서 보기 (설명·인용·이웃)",
-      policyList: "정책 {count}건",
-      answersMissing: "행렬·차트·표 스크립트(assets/answers.js)를 읽지 못했습니다.",
-    },
-    en: {
-      filters: "Filters",
-      details: "Details",
-      close: "Close",
-      facet_g: "Government",
-      facet_d: "Department",
-      facet_tech: "Technology",
-      facet_tg: "Target group",
-      facet_dom: "Domain",
-      facet_year: "Year",
-      choose: "Type to choose…",
-      remove: "Remove {name}",
-      notInList: "'{value}' is not in the {facet} list.",
-      clearAll: "Clear all filters",
-      legend: "Legend",
-      show: "Show {name}",
-      aggregateWidth: "hover a line for its number of policies",
-      rowsLeftOut: "the {drawn} with most policies drawn ({count} more: choose them with a filter)",
-      focus: "Focus",
-      noFocus: "No focus: click a node and choose 'Focus here'.",
-      depth: "Steps",
-      clearFocus: "Clear focus",
-      focusHere: "Focus here",
-      search: "Find a name",
-      find: "Find",
-      fit: "Fit all",
-      stopLayout: "Stop layout",
-      restartLayout: "Restart layout",
-      exportPng: "Export PNG",
-      share: "Copy link",
-      otherLang: "한국어",
-      tab_network: "Network",
-      tab_matrix: "Matrix",
-      tab_charts: "Charts",
-      tab_table: "Table",
-      shown: "Showing {nodes} of {totalNodes} nodes, {policies} of {totalPolicies} policies",
-      layoutSettling: "arranging the layout",
-      layoutRunning: "layout moving",
-      layoutStill: "layout still",
-      focusStatus: "focus: {name} (depth {depth})",
-      focusHidden: "the focus {name} is not drawn on this page",
-      focusFiltered: "the focused node itself does not pass the filters or legend",
-      nothingMatches: "No node matches the filters.",
-      noPolicyMatches: "No policy matches the filters.",
-      allKindsHidden: "Every kind is hidden in the legend.",
-      clearFilters: "Clear filters and focus",
-      selectedHidden: "{name} is not shown: the filters, focus or legend hide it.",
-      notDrawn: "{name} is not drawn in this page's graph.",
-      searchFound: ["'{query}': {count} visible node", "'{query}': {count} visible nodes"],
-      searchNone: "'{query}': no visible node matches",
-      searchHidden: [" ({count} hidden node matches too)", " ({count} hidden nodes match too)"],
-      copied: "Link copied.",
-      copyThis: "Copy this link:",
-      emptyPage: "This page has no node to draw.",
-      hint: "Click a node to see its details here; hover for a preview.",
-      coversGovernments: ["{count} government: {names}", "{count} governments: {names}"],
-      coversSources: ["{count} source: {names}", "{count} sources: {names}"],
-      andMore: "and {count} more",
-      government: "Government",
-      department: "Department",
-      description: "Description",
-      technologies: "Technologies",
-      targetGroups: "Target groups",
-      partners: "Partners",
-      domains: "Domains",
-      programmes: "Programmes",
-      budget: "Budget",
-      end: "Planned end",
-      timeline: "Timeline",
-      quote: "Quote",
-      sources: "Sources",
-      iri: "IRI",
-      policies: "Policies",
-      departments: "Departments",
-      countPolicies: ["{count} policy", "{count} policies"],
-      countDepartments: ["{count} department", "{count} departments"],
-      countGovernments: ["{count} government", "{count} governments"],
-      countTechnologies: ["{count} technology", "{count} technologies"],
-      countTargetGroups: ["{count} target group", "{count} target groups"],
-      countPartners: ["{count} partner", "{count} partners"],
-      noDepartment: "no lead department",
-      narrower: "Narrower",
-      broader: "Broader",
-      hiddenNote: "(hidden now)",
-      drawnOn: "See it on the page that draws it (description, quote, neighbours)",
-      policyList: ["{count} policy", "{count} policies"],
-      answersMissing: "The matrix, charts and table script (assets/answers.js) did not load.",
-    },
-  };
+  // UI texts, one table per language (texts.js). {name}-style holes are filled by fill().
+  const TEXTS = window.PolicyGraphTexts;
 
-  const FACETS = ["g", "d", "tech", "tg", "dom", "year"];
+  const FACETS = ["g", "d", "tech", "tg", "pt", "dom", "year"];
   // Facets whose values are concepts: choosing one includes its narrower ones.
   const CONCEPT_FACETS = ["tech", "tg", "dom"];
-  const TABS = ["network", "matrix", "charts", "table"];
+  // Facets of a policy's lists (any value may match), and those where "none" (the field
+  // is empty: no department, no partner, no target group) is a value to choose.
+  const LIST_FACETS = ["tech", "tg", "pt", "dom"];
+  const NONE = "none";
+  const NONE_FACETS = ["d", "tg", "pt"];
+  const ALL_TABS = ["map", "network", "matrix", "charts", "table"];
   const FONT = '"NanumGothic", "Noto Sans KR", "Malgun Gothic", sans-serif';
-  const SHOWN_NAMES = 3; // names listed in the "covers" line before "and N more"
+  const SHOWN_NAMES = 3;
+  const LEGIBLE_PX = 11; // the smallest text drawn on the network // names listed in the "covers" line before "and N more"
   const FOCUS_BORDER = "#1a202c";
   const DIMMED = "rgba(203, 213, 224, 0.45)";
   const DRAWN_ROWS = 30; // rows drawn at most on an aggregate page (or graph.drawRows)
@@ -210,6 +39,16 @@
   const hubs = new Set(data.hubs);
   const upward = new Set(data.upward);
   const policyOfTerm = new Map(data.policies.map((policy, i) => [policy.t, i]));
+  // Where each government is on the map (its region's code), from the page's facts.
+  const governmentFacts = data.governments || {};
+  const mapCodeOf = new Map(
+    Object.entries(governmentFacts)
+      .filter(([, facts]) => facts.map)
+      .map(([t, facts]) => [Number(t), facts.map])
+  );
+  // The map tab is there on pages of many governments some of which are on the map.
+  const TABS = ALL_TABS.filter((tab) => tab !== "map" || (aggregate && mapCodeOf.size > 0));
+  const defaultTab = TABS.includes(data.page.tab) ? data.page.tab : "network";
 
   const broaderOf = groupPairs(data.broader, 0, 1);
   const narrowerOf = groupPairs(data.broader, 1, 0);
@@ -306,8 +145,11 @@
     const bump = (facet, value) => counts[facet].set(value, (counts[facet].get(value) || 0) + 1);
     for (const policy of data.policies) {
       if (policy.g !== null) bump("g", policy.g);
-      if (policy.d !== null) bump("d", policy.d);
+      bump("d", policy.d !== null ? policy.d : NONE);
       if (policy.year !== null) bump("year", policy.year);
+      for (const value of policy.pt) bump("pt", value);
+      if (!policy.pt.length) bump("pt", NONE);
+      if (!policy.tg.length) bump("tg", NONE);
       for (const facet of CONCEPT_FACETS) {
         const reached = new Set();
         for (const value of policy[facet]) for (const up of broaderClosure(value)) reached.add(up);
@@ -346,7 +188,12 @@
       selected: null,
       hidden: [],
       lang: data.lang === "en" ? "en" : "ko",
-      tab: "network",
+      tab: defaultTab,
+      region: null, // a 시·도 code: the map shows its 시·군·구, and the policies are its
+      sort: null, // the table's sort: a column key, "-" in front for descending
+      cell: null, // the matrix cell chosen: [row IRI, column IRI]
+      zoom: null, // the network's view: [scale, x, y]
+      mapzoom: null, // the map's view: [zoom, longitude, latitude]
     };
   }
 
@@ -359,9 +206,17 @@
       if (facet === "year") {
         read.filters.year = list("year").map(Number).filter((year) => facetValues.year.has(year));
       } else {
-        read.filters[facet] = list(facet).filter((iri) => facetValues[facet].has(indexOfIri.get(iri)));
+        read.filters[facet] = list(facet).filter((iri) => facetValues[facet].has(iri === NONE ? NONE : indexOfIri.get(iri)));
       }
     }
+    if (/^\d{2}$/.test(params.get("region") || "")) read.region = params.get("region");
+    if (/^-?[a-zA-Z]+$/.test(params.get("sort") || "")) read.sort = params.get("sort");
+    const cell = list("cell");
+    if (cell.length === 2 && cell.every((iri) => indexOfIri.has(iri))) read.cell = cell;
+    const zoom = list("zoom").map(Number);
+    if (zoom.length === 3 && zoom.every(Number.isFinite) && zoom[0] > 0) read.zoom = zoom;
+    const mapzoom = list("mapzoom").map(Number);
+    if (mapzoom.length === 3 && mapzoom.every(Number.isFinite) && mapzoom[0] > 0) read.mapzoom = mapzoom;
     if (params.has("focus")) read.focus = indexOfIri.has(params.get("focus")) ? params.get("focus") : null;
     if (params.has("depth")) read.depth = clampDepth(params.get("depth"));
     if (indexOfIri.has(params.get("sel"))) read.selected = params.get("sel");
@@ -386,7 +241,12 @@
     if (state.selected) put("sel", [state.selected]);
     if (state.hidden.length) put("hide", state.hidden);
     if (state.lang !== (data.lang === "en" ? "en" : "ko")) put("lang", [state.lang]);
-    if (state.tab !== "network") put("tab", [state.tab]);
+    if (state.tab !== defaultTab) put("tab", [state.tab]);
+    if (state.region) put("region", [state.region]);
+    if (state.sort) put("sort", [state.sort]);
+    if (state.cell) put("cell", state.cell);
+    if (state.zoom) put("zoom", state.zoom);
+    if (state.mapzoom) put("mapzoom", state.mapzoom);
     const hash = parts.join("&");
     if (location.hash.replace(/^#/, "") !== hash) {
       history.replaceState(null, "", location.href.split("#")[0] + (hash ? "#" + hash : ""));
@@ -444,6 +304,13 @@
     return info ? pick(info.name) : kind;
   }
 
+  // One collator per language: localeCompare(…, lang) makes a new one on every call.
+  const collators = {};
+  function collator() {
+    if (!collators[state.lang]) collators[state.lang] = new Intl.Collator(state.lang);
+    return collators[state.lang];
+  }
+
   // One formatter per language: toLocaleString makes a new one on every call, which on a
   // page of thousands of facet values costs a sixth of a second.
   const numberFormats = {};
@@ -457,7 +324,18 @@
   // What is visible: filters → passing policies → nodes (network or aggregate) → kinds → focus
 
   function hasFilters() {
-    return FACETS.some((facet) => state.filters[facet].length > 0);
+    return FACETS.some((facet) => state.filters[facet].length > 0) || Boolean(state.region);
+  }
+
+  // The active filters in words ("Technology: Chatbot"), for exports.
+  function activeFilterLabels() {
+    const said = FACETS.flatMap((facet) => state.filters[facet].map((stored) => text("facet_" + facet) + ": " + chosenLabel(facet, stored)));
+    if (state.region) said.unshift(text("facet_region") + ": " + regionName(state.region));
+    return said;
+  }
+
+  function activeFilterCount() {
+    return FACETS.reduce((sum, facet) => sum + state.filters[facet].length, 0) + (state.region ? 1 : 0);
   }
 
   // The chosen values of a facet as term indexes (or years), concepts with their narrower ones.
@@ -466,6 +344,7 @@
     if (facet === "year") return new Set(chosen);
     const set = new Set();
     for (const iri of chosen) {
+      if (iri === NONE) continue; // "is empty": tested apart (see passingPolicies)
       const i = indexOfIri.get(iri);
       if (i === undefined) continue;
       if (CONCEPT_FACETS.includes(facet)) for (const down of closure([i], narrowerOf)) set.add(down);
@@ -479,9 +358,11 @@
     for (const facet of FACETS) {
       if (!state.filters[facet].length) continue;
       const set = chosenSet(facet);
-      if (CONCEPT_FACETS.includes(facet)) tests.push((p) => p[facet].some((v) => set.has(v)));
-      else tests.push((p) => set.has(p[facet]));
+      const empty = state.filters[facet].includes(NONE);
+      if (LIST_FACETS.includes(facet)) tests.push((p) => (empty && !p[facet].length) || p[facet].some((v) => set.has(v)));
+      else tests.push((p) => (empty && p[facet] === null) || set.has(p[facet]));
     }
+    if (state.region) tests.push((p) => (mapCodeOf.get(p.g) || "").startsWith(state.region));
     const passing = [];
     data.policies.forEach((policy, i) => {
       if (tests.every((test) => test(policy))) passing.push(i);
@@ -674,6 +555,20 @@
   // ---------------------------------------------------------------------------------------
   // The network: built once; filters, focus, selection and language only update DataSets.
 
+  // vis-network is on the page already where it opens on the network; elsewhere it is
+  // read when the network tab is first shown (the page script waits for it).
+  let networkLoading = false;
+  function loadNetwork() {
+    networkLoading = true;
+    view.settled = false;
+    const ready = window.vis ? Promise.resolve() : window.PolicyGraphAnswers.loadScript("vis-network.min.js");
+    ready.then(() => {
+      buildNetwork();
+      applyToNetwork();
+      renderToolbar();
+    });
+  }
+
   function buildNetwork() {
     const count = drawnTerms.length;
     const big = count > 1000;
@@ -694,8 +589,9 @@
       nodes: {
         borderWidth: 1,
         font: { face: FONT, size: 14, color: "#1a202c", strokeWidth: 3, strokeColor: "#ffffff" },
-        // Zoomed out on a big page, labels too small to read are not drawn (a grey haze else).
-        scaling: { label: { drawThreshold: count > 200 ? 9 : 5 } },
+        // Labels smaller than 11 px on the screen are not drawn (vis-network draws them
+        // from drawThreshold - 1): zoom in to read them.
+        scaling: { label: { drawThreshold: LEGIBLE_PX + 1 } },
       },
       edges: {
         width: 1,
@@ -703,6 +599,7 @@
         smooth: count > 200 ? false : { type: "continuous" },
         arrows: aggregate ? {} : { to: { enabled: true, scaleFactor: 0.45 } },
         font: { face: FONT, size: 12, align: "middle", strokeWidth: 3, strokeColor: "#ffffff" },
+        scaling: { label: { drawThreshold: LEGIBLE_PX + 1 } },
       },
       physics: big
         ? {
@@ -746,7 +643,11 @@
     network.on("hoverNode", (event) => showPreview(event.node, event.pointer.DOM));
     network.on("blurNode", hidePreview);
     network.on("dragStart", hidePreview);
-    network.on("zoom", hidePreview);
+    network.on("zoom", () => {
+      hidePreview();
+      keepZoom();
+    });
+    network.on("dragEnd", keepZoom);
   }
 
   // Past 200 nodes vis-network starts from random points and the few steps it can afford
@@ -781,6 +682,14 @@
     return Array.from(at, ([t, p]) => ({ id: terms[t].id, x: p.x, y: p.y }));
   }
 
+  // The viewer's zoom and position go into the URL (a shared link opens on them).
+  function keepZoom() {
+    if (layout !== "still") return;
+    const at = network.getViewPosition();
+    state.zoom = [Number(network.getScale().toFixed(3)), Math.round(at.x), Math.round(at.y)];
+    writeHash();
+  }
+
   // A small deterministic generator, so a URL reopens on the same picture.
   function seededRandom(seed) {
     let value = seed;
@@ -793,7 +702,9 @@
   function settle() {
     network.setOptions({ physics: { enabled: false } });
     layout = "still";
-    fitVisible(false);
+    const zoom = state.zoom; // a shared link's view, else everything visible
+    if (zoom) network.moveTo({ scale: zoom[0], position: { x: zoom[1], y: zoom[2] } });
+    else fitVisible(false);
     view.settled = true;
     renderStatus();
     renderToolbar();
@@ -818,6 +729,10 @@
 
   function fitVisible(animate) {
     if (!network || !current || !current.nodes.size) return;
+    if (state.zoom) {
+      state.zoom = null;
+      writeHash();
+    }
     const ids = Array.from(current.nodes, (t) => terms[t].id);
     network.fit({ nodes: ids, animation: animate ? { duration: 300, easingFunction: "easeInOutQuad" } : false });
   }
@@ -1014,6 +929,7 @@
 
   function refresh(options) {
     current = computeView();
+    if (state.tab === "network" && !network && !networkLoading && !pageIsEmpty) loadNetwork();
     const changedLang = optionsLang !== state.lang;
     renderLanguage();
     if (changedLang) renderFacetOptions();
@@ -1038,7 +954,9 @@
     $("covers").textContent = coversLine();
     // The page's own links (index.html …); a script URL is never made a link.
     const safeLinks = data.page.links.filter((link) => !/^\s*javascript:/i.test(link.href));
-    $("links").replaceChildren(...safeLinks.map((link) => element("a", { href: link.href }, pick(link.title))));
+    // The other pages open in the language shown here (index.html reads #lang= too).
+    const langHash = state.lang !== data.lang ? "#lang=" + state.lang : "";
+    $("links").replaceChildren(...safeLinks.map((link) => element("a", { href: link.href + (link.href.includes("#") ? "" : langHash) }, pick(link.title))));
     $("toggle-filters").textContent = text("filters");
     $("toggle-panel").textContent = text("details");
     $("close-filters").setAttribute("aria-label", text("close"));
@@ -1051,6 +969,8 @@
     $("search-go").textContent = text("find");
     $("fit").textContent = text("fit");
     $("export-png").textContent = text("exportPng");
+    $("export-svg").textContent = text("exportSvg");
+    $("toggle-actions").textContent = "☰ " + text("menu");
     $("share").textContent = text("share");
     $("lang-switch").textContent = text("otherLang");
     $("lang-switch").lang = state.lang === "ko" ? "en" : "ko";
@@ -1079,7 +999,10 @@
     layoutButton.textContent = moving ? text("stopLayout") : text("restartLayout");
     layoutButton.disabled = !network || aggregate;
     $("fit").disabled = !network;
-    $("export-png").disabled = !network;
+    const exports = window.PolicyGraphExports;
+    $("export-png").disabled = !exports || !exports.can(view, "png");
+    $("export-svg").disabled = !exports || !exports.can(view, "svg");
+    $("export-svg").title = $("export-svg").disabled ? text("svgNotHere") : "";
   }
 
   // "2 governments: A, B · 2 sources: X (2021-01-19), … · Policy 4 · Department 3 …"
@@ -1129,6 +1052,7 @@
           element("label", { htmlFor: "filter-" + facet }),
           input,
           element("datalist", { id: "filter-" + facet + "-options" }),
+          element("ul", { className: "choices", id: "choices-" + facet }),
           element("ul", { className: "chips", id: "chips-" + facet })
         )
       );
@@ -1136,13 +1060,25 @@
   }
 
   function valueLabel(facet, value) {
+    if (value === NONE) return text("none_" + facet);
     return facet === "year" ? String(value) : label(value);
   }
 
+  // A chosen value as the state holds it: a year, "none", or a term's IRI.
+  function storedValue(facet, value) {
+    return facet === "year" || value === NONE ? value : terms[value].id;
+  }
+
+  function chosenLabel(facet, stored) {
+    if (facet === "year") return String(stored);
+    return stored === NONE ? text("none_" + facet) : label(indexOfIri.get(stored));
+  }
+
   function sortedValues(facet) {
-    const values = Array.from(facetValues[facet].keys());
-    if (facet === "year") return values.sort((a, b) => a - b);
-    return values.sort((a, b) => label(a).localeCompare(label(b), state.lang));
+    const values = Array.from(facetValues[facet].keys()).filter((value) => value !== NONE);
+    if (facet === "year") values.sort((a, b) => a - b);
+    else values.sort((a, b) => collator().compare(label(a), label(b)));
+    return facetValues[facet].has(NONE) && NONE_FACETS.includes(facet) ? [NONE].concat(values) : values;
   }
 
   // Datalist options in the current language; a label two terms share gets the IRI's tail.
@@ -1167,41 +1103,95 @@
     }
   }
 
-  // The typed text names a value exactly, or is part of exactly one value's name.
+  // The typed text names a value exactly, or is part of exactly one value's name; when
+  // it is part of several (a county name that many provinces have), they are offered.
   function chooseTyped(facet, input) {
     const typed = input.value.trim();
+    $("choices-" + facet).replaceChildren();
     if (!typed) return;
     let value = optionValue[facet].get(typed);
+    let partial = [];
     if (value === undefined) {
       const lower = typed.toLowerCase();
-      const partial = Array.from(optionValue[facet].entries()).filter(([name]) => name.toLowerCase().includes(lower));
+      partial = Array.from(optionValue[facet].entries()).filter(([name]) => name.toLowerCase().includes(lower));
       if (partial.length === 1) value = partial[0][1];
+    }
+    if (value === undefined && partial.length > 1) {
+      offerChoices(facet, input, typed, partial.map(([, found]) => found));
+      return;
     }
     if (value === undefined) {
       notice = { text: fill("notInList", { value: typed.slice(0, 40), facet: text("facet_" + facet) }) };
       renderStatus();
       return;
     }
+    choose(facet, input, value);
+  }
+
+  function choose(facet, input, value) {
     input.value = "";
-    const stored = facet === "year" ? value : terms[value].id;
+    $("choices-" + facet).replaceChildren();
+    const stored = storedValue(facet, value);
     if (state.filters[facet].includes(stored)) return;
     setState({ filters: { [facet]: state.filters[facet].concat([stored]) } }, { fit: true });
   }
 
+  // The values a typed name fits, each with what tells it apart: its kind, and the
+  // government it belongs to (or, for a government, the one it is part of).
+  function offerChoices(facet, input, typed, values) {
+    const list = $("choices-" + facet);
+    list.setAttribute("aria-label", fill("choices", { value: typed.slice(0, 40), facet: text("facet_" + facet), count: values.length }));
+    list.replaceChildren(
+      element("li", { className: "choices-head" }, list.getAttribute("aria-label")),
+      ...values.map((value) =>
+        element(
+          "li",
+          {},
+          button(valueLabel(facet, value), () => choose(facet, input, value), { className: "link choice", dataset: { value: String(storedValue(facet, value)) } }),
+          value === NONE || facet === "year" ? null : element("span", { className: "meta" }, " (" + termMeta(value).join(", ") + ")")
+        )
+      )
+    );
+  }
+
+  // What tells a term apart from others of its name: its kind, its government.
+  function termMeta(t) {
+    const facts = governmentFacts[String(t)];
+    const meta = [facts && facts.kind ? pick(facts.kind) : kindName(terms[t].k)];
+    const home = facts && facts.in !== undefined ? facts.in : terms[t].g;
+    if (home !== null && home !== undefined && home !== t) meta.push(label(home));
+    return meta;
+  }
+
+  function chip(name, stored, onRemove, facetName) {
+    const remove = button("×", onRemove, { className: "chip-remove" });
+    remove.setAttribute("aria-label", fill("remove", { name: name }));
+    const shown = facetName ? facetName + ": " + name : name;
+    return element("li", { className: "chip", dataset: { value: String(stored) } }, element("span", { title: shown }, shown), remove);
+  }
+
+  // Chips in each facet of the filters, and every active filter above the view (on a
+  // phone the filters are a closed drawer: the button counts them, the chips name them).
   function renderChips() {
+    const all = [];
     for (const facet of FACETS) {
       const list = $("chips-" + facet);
-      if (!list) continue;
-      list.replaceChildren(
-        ...state.filters[facet].map((stored) => {
-          const name = facet === "year" ? String(stored) : label(indexOfIri.get(stored));
-          const remove = button("×", () => removeChip(facet, stored), { className: "chip-remove" });
-          remove.setAttribute("aria-label", fill("remove", { name: name }));
-          return element("li", { className: "chip", dataset: { value: String(stored) } }, element("span", { title: name }, name), remove);
-        })
-      );
+      const chosen = state.filters[facet].map((stored) => [chosenLabel(facet, stored), stored, () => removeChip(facet, stored)]);
+      if (list) list.replaceChildren(...chosen.map(([name, stored, remove]) => chip(name, stored, remove)));
+      for (const [name, stored, remove] of chosen) all.push(chip(name, stored, remove, text("facet_" + facet)));
     }
+    if (state.region) all.unshift(chip(regionName(state.region), state.region, () => setState({ region: null }), text("facet_region")));
+    $("active-filters").replaceChildren(...all);
+    $("active-filters").hidden = all.length === 0;
+    const count = activeFilterCount();
+    $("toggle-filters").textContent = count ? fill("filtersCount", { count: count }) : text("filters");
     $("clear-filters").disabled = !hasFilters();
+  }
+
+  // A region's name, from the map's boundaries once they are loaded (else its code).
+  function regionName(code) {
+    const names = data.page.regions || {};
+    return (window.PolicyGraphMap && window.PolicyGraphMap.regionName(code)) || names[code] || code;
   }
 
   function removeChip(facet, stored) {
@@ -1209,7 +1199,7 @@
   }
 
   function clearFilters() {
-    setState({ filters: emptyFilters(), focus: null, hidden: [] }, { fit: true });
+    setState({ filters: emptyFilters(), focus: null, hidden: [], region: null }, { fit: true });
   }
 
   // --- Legend
@@ -1259,6 +1249,9 @@
   // --- Tabs
 
   function renderTabs() {
+    for (const tab of ALL_TABS) $("tab-button-" + tab).hidden = !TABS.includes(tab);
+    $("tab-map").hidden = !TABS.includes("map");
+    renderToolbar();
     for (const tab of TABS) {
       const active = state.tab === tab;
       $("tab-button-" + tab).setAttribute("aria-selected", String(active));
@@ -1308,8 +1301,10 @@
         totalPolicies: data.policies.length,
       })
     );
-    const layoutText = text({ settling: "layoutSettling", running: "layoutRunning", still: "layoutStill" }[layout]);
-    parts.push(layout === "settling" && progress ? layoutText + " (" + progress + ")" : layoutText);
+    if (network) {  // the layout's state, once there is a network (drawn when its tab is shown)
+      const layoutText = text({ settling: "layoutSettling", running: "layoutRunning", still: "layoutStill" }[layout]);
+      parts.push(layout === "settling" && progress ? layoutText + " (" + progress + ")" : layoutText);
+    }
     const focus = state.focus === null ? undefined : indexOfIri.get(state.focus);
     if (focus !== undefined) {
       parts.push(
@@ -1351,7 +1346,7 @@
       if (names.some((name) => name.toLowerCase() === lower)) exact.push(t);
       else if (names.some((name) => name.toLowerCase().includes(lower))) partial.push(t);
     }
-    const byLabel = (a, b) => label(a).localeCompare(label(b), state.lang) || a - b;
+    const byLabel = (a, b) => collator().compare(label(a), label(b)) || a - b;
     return exact.sort(byLabel).concat(partial.sort(byLabel));
   }
 
@@ -1431,8 +1426,19 @@
     openDrawer("panel");
   }
 
+  // Any details (a region of the map …): a title and the nodes to show under it.
+  function showContent(title, nodes) {
+    panelContent = { title: String(title), nodes: nodes };
+    renderPanel();
+    openDrawer("panel");
+  }
+
   function renderPanel() {
     const details = $("details");
+    if (panelContent && panelContent.nodes) {
+      details.replaceChildren(element("h3", {}, panelContent.title), ...panelContent.nodes);
+      return;
+    }
     if (panelContent) {
       details.replaceChildren(...policyListPanel(panelContent.title, panelContent.indexes));
       return;
@@ -1570,7 +1576,7 @@
       if (!groups.has(owner)) groups.set(owner, []);
       groups.get(owner).push(i);
     }
-    const owners = Array.from(groups.keys()).sort((a, b) => label(a).localeCompare(label(b), state.lang));
+    const owners = Array.from(groups.keys()).sort((a, b) => collator().compare(label(a), label(b)));
     const parts = [
       countsLine([
         ["countPolicies", users.length],
@@ -1641,23 +1647,6 @@
   // ---------------------------------------------------------------------------------------
   // Header actions: PNG, link, language, tabs, drawers
 
-  function exportPng() {
-    const canvas = $("network").querySelector("canvas");
-    if (!canvas) return;
-    // The canvas is transparent; paint it on white so the PNG reads like the page.
-    const copy = document.createElement("canvas");
-    copy.width = canvas.width;
-    copy.height = canvas.height;
-    const context = copy.getContext("2d");
-    context.fillStyle = "#ffffff";
-    context.fillRect(0, 0, copy.width, copy.height);
-    context.drawImage(canvas, 0, 0);
-    const link = element("a", { href: copy.toDataURL("image/png"), download: (data.page.name || "policy-graph") + ".png" });
-    document.body.append(link);
-    link.click();
-    link.remove();
-  }
-
   function shareLink() {
     const url = location.href;
     const fallback = () => {
@@ -1706,6 +1695,13 @@
     if (tab === "network" && network) network.redraw();
   }
 
+  // On a phone the actions (fit, layout, PNG, SVG, link, language) fold into a menu.
+  function toggleActions() {
+    const open = !$("actions").classList.contains("open");
+    $("actions").classList.toggle("open", open);
+    $("toggle-actions").setAttribute("aria-expanded", String(open));
+  }
+
   // Left and right arrows move between tabs, as in any tab list.
   function moveTab(event, tab) {
     const step = { ArrowRight: 1, ArrowLeft: -1 }[event.key];
@@ -1723,14 +1719,14 @@
     $("matches-clear").addEventListener("click", clearSearch);
     $("fit").addEventListener("click", () => fitVisible(true));
     $("layout").addEventListener("click", () => (layout === "still" ? restartLayout() : stopLayout()));
-    $("export-png").addEventListener("click", exportPng);
+    $("export-png").addEventListener("click", () => window.PolicyGraphExports.save(view, "png"));
     $("share").addEventListener("click", shareLink);
     $("lang-switch").addEventListener("click", () => setState({ lang: state.lang === "ko" ? "en" : "ko" }));
     for (const tab of TABS) {
       $("tab-button-" + tab).addEventListener("click", () => showTab(tab));
       $("tab-button-" + tab).addEventListener("keydown", (event) => moveTab(event, tab));
     }
-    $("clear-filters").addEventListener("click", () => setState({ filters: emptyFilters() }, { fit: true }));
+    $("clear-filters").addEventListener("click", () => setState({ filters: emptyFilters(), region: null }, { fit: true }));
     $("empty-clear").addEventListener("click", clearFilters);
     $("depth").addEventListener("change", () => setState({ depth: $("depth").value }, { fit: true }));
     $("clear-focus").addEventListener("click", () => setState({ focus: null }, { fit: true }));
@@ -1738,7 +1734,20 @@
     $("toggle-panel").addEventListener("click", () => toggleDrawer("panel"));
     $("close-filters").addEventListener("click", closeDrawers);
     $("close-panel").addEventListener("click", closeDrawers);
-    $("scrim").addEventListener("click", closeDrawers);
+    // The scrim closes the drawers on a tap that began on it. A tap on a node, cell, bar or
+    // region opens the details drawer at once, and the click that the browser sends after
+    // that tap lands on the scrim just shown: it began elsewhere, so it closes nothing.
+    let pressedOnScrim = false;
+    $("scrim").addEventListener("pointerdown", () => (pressedOnScrim = true));
+    $("scrim").addEventListener("click", () => {
+      if (pressedOnScrim) closeDrawers();
+      pressedOnScrim = false;
+    });
+    document.addEventListener("pointerdown", (event) => {
+      if (event.target !== $("scrim")) pressedOnScrim = false;
+    }, true);
+    $("toggle-actions").addEventListener("click", toggleActions);
+    $("export-svg").addEventListener("click", () => window.PolicyGraphExports.save(view, "svg"));
     document.addEventListener("keydown", (event) => {
       if (event.key === "Escape") {
         closeDrawers();
@@ -1770,8 +1779,22 @@
       callbacks.push(callback);
     },
     showPolicies: showPolicies,
+    showContent: showContent,
+    element: element,
+    fill: fill,
+    pick: pick,
+    termMeta: termMeta,
+    mapCodeOf: mapCodeOf,
+    governmentFacts: governmentFacts,
+    activeFilterLabels: activeFilterLabels,
+    visibleTab: () => state.tab,
     select: (iriOrIndex) => select(iriOrIndex, { zoom: true, openPanel: true }),
-    setState: (partial) => setState(partial || {}, { fit: true }),
+    setState: (partial, options) => setState(partial || {}, options || { fit: true }),
+    // Kept in the URL without drawing anything again (a view's zoom, as it moves).
+    keep(partial) {
+      Object.assign(state, partial);
+      writeHash();
+    },
     get network() {
       return network;
     },
@@ -1782,8 +1805,9 @@
     buildLegend();
     bindControls();
     current = computeView();
-    if (pageIsEmpty) view.settled = true;
-    else buildNetwork();
+    // The network is drawn when its tab is first shown: a page of many governments opens
+    // on the map or the rankings, and laying out a network there would only delay them.
+    view.settled = pageIsEmpty || state.tab !== "network";
     refresh({});
     writeHash();
     window.policyGraphView = view;
@@ -1791,6 +1815,7 @@
   }
 
   function mountAnswers() {
+    if (window.PolicyGraphMap && TABS.includes("map")) window.PolicyGraphMap.mount(view);
     if (window.PolicyGraphAnswers && typeof window.PolicyGraphAnswers.mount === "function") {
       window.PolicyGraphAnswers.mount(view);
       return;
