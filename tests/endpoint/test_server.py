@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import re
+import shutil
 import subprocess
 import sys
 import threading
@@ -480,3 +481,46 @@ def test_a_saved_querys_parameter_that_names_several_is_a_400_listing_them(many_
     assert _saved(base, "budgets", year="2025")[0] == 400
     status, body = _saved(base, "no-such-query")
     assert status == 404 and body.startswith("no saved query 'no-such-query'")
+
+
+def test_the_kept_store_is_served_and_each_build_of_it_switched_in(tmp_path):
+    """Issue 25: on Oxigraph without --graph-file, serve opens the store kept for the
+    records (read-only, shared by its workers) and serves each generation a build
+    publishes."""
+    data, store = tmp_path / "data", tmp_path / "store"
+    shutil.copytree(MANY, data)
+    options = ("--data", str(data), "--store", str(store), "--watch-interval", "0.3")
+    title = "SELECT ?t WHERE { ?p <http://www.w3.org/2000/01/rdf-schema#label> ?t "
+    title += 'FILTER(LANG(?t) = "en" && STRSTARTS(?t, "IoT flood")) }'
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    with serving(tmp_path, *options) as (base, _process, log_path):
+        first = _build_header(base)
+        assert re.fullmatch(r"sha256:[0-9a-f]{64}; built=\S+Z; triples=\d+", first)
+        rows = json.loads(post_query(base, count)[2])["results"]["bindings"]
+        assert first.endswith(f"triples={rows[0]['n']['value']}")
+        assert _values(post_query(base, title)) == ["IoT flood sensors"]
+        assert "serving store/gen-1: " in log_path.read_text()
+
+        garam = data / "garam.yaml"
+        garam.write_text(
+            garam.read_text(encoding="utf-8").replace(
+                "en: IoT flood sensors}", "en: IoT flood sensors on the river}"
+            ),
+            encoding="utf-8",
+        )
+        built = run_cli("build", "--data", str(data), "--store", str(store), cwd=tmp_path)
+        assert built.returncode == 0, built.stderr
+        assert _wait_for(lambda: _build_header(base) != first), log_path.read_text()
+        assert _values(post_query(base, title)) == ["IoT flood sensors on the river"]
+    assert "now serving the new build sha256:" in log_path.read_text()
+    assert sorted(p.name for p in store.iterdir() if p.name.startswith("gen-")) == [
+        "gen-1",
+        "gen-2",
+    ]
+
+
+def _values(answer) -> list[str]:
+    status, _headers, body = answer
+    assert status == 200, body
+    bindings = json.loads(body)["results"]["bindings"]
+    return [value["value"] for row in bindings for value in row.values()]

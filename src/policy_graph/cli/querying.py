@@ -185,10 +185,11 @@ def queries() -> None:
 @data_option
 @graph_file_option
 @engine_option
+@store_option
 def serve(
     host, port, time_limit, max_rows, max_triples, memory_limit, workers, queue,
     client_timeout, connection_limit, client_connection_limit, watch_interval, no_sandbox,
-    data_dir, graph_file, engine,
+    data_dir, graph_file, engine, store_dir,
 ) -> None:  # fmt: skip
     """Serve the graph as a read-only SPARQL 1.1 endpoint: a query editor at /, a page
     for every resource at /id/…, the dataset's VoID at /.well-known/void."""
@@ -197,7 +198,7 @@ def serve(
     from ..endpoint.server import Limits
     from ..endpoint.server import serve as serve_forever
 
-    served = run(api.graph_file_to_serve, data_dir, graph_file, engine)
+    served = run(api.graph_file_to_serve, data_dir, graph_file, engine, store_dir)
     workers = workers or max(2, os.cpu_count() or 2)
     limits = Limits(
         time_limit=time_limit, max_rows=max_rows, max_triples=max_triples,

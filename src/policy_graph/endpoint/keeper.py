@@ -87,6 +87,8 @@ def _reap(_signal, _frame) -> None:
 
 
 def _load(engine_name: str, path: Path, wall: str | None):
+    if path.is_dir():
+        return _open_kept(path, wall)
     from ..graph.engines import get_engine
     from ..graph.files import read_header
     from ..graph.loading import load_graph_file
@@ -104,6 +106,28 @@ def _load(engine_name: str, path: Path, wall: str | None):
     built = datetime.fromtimestamp(modified, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     build = Build(path.name, f"sha256:{digest.hexdigest()}", built, engine.size(store), wall)
     return engine, store, build
+
+
+def _open_kept(folder: Path, wall: str | None):
+    """The current generation of the store kept in ``folder``, read-only (workers share
+    its handle): named by the digest of its description, dated by its publication."""
+    from ..graph.engines import get_engine
+    from ..graph.kept_store import CURRENT, KeptStore
+
+    described = folder / CURRENT
+    try:
+        with described.open("rb") as file:
+            text = file.read()
+            modified = os.fstat(file.fileno()).st_mtime
+    except OSError as error:
+        raise FileError(f"cannot read the kept store {folder}: {error.strerror}") from None
+    store = KeptStore(folder).open(json.loads(text).get("origin"))
+    if store is None:
+        raise FileError(f"the kept store {folder} changed or cannot be opened: build again")
+    built = datetime.fromtimestamp(modified, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    digest = f"sha256:{hashlib.sha256(text).hexdigest()}"
+    build = Build(f"{folder.name}/gen-{store.generation.number}", digest, built, len(store), wall)
+    return get_engine("oxigraph"), store, build
 
 
 def _fork_worker(control: Connection, engine, store, build: Build) -> None:

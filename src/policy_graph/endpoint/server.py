@@ -308,6 +308,11 @@ def _language(environ, params: dict) -> str:
 
 
 def _stamp(path: Path):
+    """What tells a new build: the graph file's, or a kept store's description's."""
+    if path.is_dir():
+        from ..graph.kept_store import CURRENT
+
+        path = path / CURRENT
     try:
         status = os.stat(path)
     except OSError:

@@ -62,9 +62,16 @@ def graph_file_to_serve(
     data_dir: Path | str | None = None,
     graph_file: Path | str | None = None,
     engine: str = DEFAULT_ENGINE,
+    store_dir: Path | str | None = None,
 ) -> Path:
-    """The graph file that :func:`open_store` would read, built and written first
-    when it must be (the endpoint loads it, and watches it for rebuilds)."""
+    """What :func:`open_store` would read, brought up to date first when it must be
+    (the endpoint opens it, and watches it for rebuilds): the graph file, or on
+    Oxigraph without one, the folder of the store kept for ``data_dir``."""
+    check_store_dir(store_dir, get_engine(engine).name, graph_file)
+    if graph_file is None and get_engine(engine).name == "oxigraph":
+        data_dir = Path(data_dir) if data_dir else default_data_dir()
+        open_kept_store(data_dir, store_dir)
+        return folder_for(data_dir, store_dir)
     plan = _graph_plan(data_dir, graph_file)
     if plan.read is not None:
         return plan.read

@@ -306,15 +306,16 @@ def _fill_governments(catalogue: Catalogue, graph: Graph) -> None:
 def _labels_of(graph: Graph, iri: str) -> dict[str, str]:
     """One resource's rdfs:label by language (a few kinds of government: looked up, not
     read with every other label again)."""
-    oxigraph = getattr(graph, "oxigraph", None)
-    if oxigraph is not None:
+    raw = getattr(graph, "raw", None)  # an OxigraphView: its store, and its graph's name
+    if raw is not None:
         import pyoxigraph as ox
 
-        quads = oxigraph.quads_for_pattern(
+        name = graph.graph_name  # None: the union of a kept store's graphs
+        quads = raw.quads_for_pattern(
             ox.NamedNode(iri),
             ox.NamedNode(str(RDFS.label)),
             None,
-            ox.NamedNode(str(graph.identifier)),
+            ox.NamedNode(str(name)) if name is not None else None,
         )
         found = [(q.object.value, q.object.language) for q in quads]
     else:
