@@ -49,3 +49,15 @@ def test_pieces_in_order_are_the_sorted_lines_however_runs_interleave():
     for _ in range(3000):
         runs = _random_runs(rnd)
         assert _joined(sorted_chunks(runs)) == b"".join(sorted_lines(runs)), runs
+
+
+def test_a_kinds_first_line_is_found_as_a_scan_of_the_lines_finds_it():
+    from policy_graph.graph.writing import _KIND_STARTS, _first_line_from
+
+    rnd = random.Random(26)
+    for _ in range(500):
+        run = b"".join(sorted(set(b"".join(_random_runs(rnd)).splitlines(keepends=True))))
+        starts = [0, *(i + 1 for i, byte in enumerate(run) if byte == ord("\n"))]
+        for key in [*_KIND_STARTS, b"", b"<", b"~"]:
+            expected = next((s for s in starts if run[s : s + len(key)] >= key), len(run))
+            assert _first_line_from(run, key) == min(expected, len(run)), (run, key)

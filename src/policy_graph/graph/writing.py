@@ -9,7 +9,8 @@ serialisation of those triples in that order, with our prefixes.
 
 The merge rarely looks at a line. A run's lines of one kind of resource (a city's
 policies, its departments) sort together, and apart from every other file's: each run
-is cut where the kind of its subjects changes (a few searches of its bytes), the
+is cut where the kind of its subjects changes (a binary search of its sorted lines
+for each kind, not a scan of its bytes: a rebuild puts thousands of runs in order), the
 pieces are put in the order of their first lines, and only pieces whose ranges
 overlap (a concept scheme's triples, made by the vocabularies and by the shared run)
 are merged line by line.
@@ -23,8 +24,8 @@ from dataclasses import dataclass
 from ..records.iris import KIND_PREFIXES, PGID
 from .vocab import GRAPH_IRI, prefixes
 
-# Where a subject's kind starts a line: "<https://w3id.org/policy-graph/id/policy/".
-_KIND_STARTS = [f"\n<{PGID}{kind}/".encode() for kind in sorted(KIND_PREFIXES)]
+# How a line whose subject is of a kind starts: "<https://w3id.org/policy-graph/id/policy/".
+_KIND_STARTS = [f"<{PGID}{kind}/".encode() for kind in sorted(KIND_PREFIXES)]
 
 
 @dataclass
@@ -66,9 +67,9 @@ def _pieces(run: bytes) -> list[_Piece]:
     """``run`` cut where the kind of its lines' subjects changes."""
     cuts = {0, len(run)}
     for start in _KIND_STARTS:
-        at = run.find(start)
-        if at >= 0:
-            cuts.add(at + 1)
+        at = _first_line_from(run, start)
+        if run.startswith(start, at):
+            cuts.add(at)
     cuts = sorted(cuts)
     pieces = []
     for start, end in zip(cuts, cuts[1:], strict=False):
@@ -77,6 +78,24 @@ def _pieces(run: bytes) -> list[_Piece]:
         last = run[before_last + 1 if before_last >= 0 else start : end]
         pieces.append(_Piece(run, start, end, first, last))
     return pieces
+
+
+def _first_line_from(run: bytes, key: bytes) -> int:
+    """Where the first line of ``run`` (sorted lines) that is not before ``key`` starts
+    (``len(run)`` when there is none): a binary search, looking at a few lines. Each
+    line is compared by its first ``len(key)`` bytes, which sort as the lines do."""
+    size = len(key)
+    low, high = 0, len(run)  # each the start of a line (or the end); the answer between
+    while low < high:
+        middle = (low + high) // 2
+        before = run.rfind(b"\n", low, middle)
+        start = before + 1 if before >= 0 else low  # of the line holding ``middle``
+        if run[start : start + size] < key:
+            end = run.find(b"\n", middle)
+            low = end + 1 if end >= 0 else len(run)
+        else:
+            high = start
+    return low
 
 
 def _merged(pieces: list[_Piece]) -> list[bytes | memoryview]:
