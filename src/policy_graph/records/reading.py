@@ -24,7 +24,7 @@ import hashlib
 import pickle
 import zlib
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..errors import InputError, Problem
@@ -68,8 +68,8 @@ class FileResult:
     unstated: tuple[list[Problem], list[Problem]]
     # N-Triples of what its records state alone (FileWork.triples), sorted: a run per
     # part of a file read in parts (one for a file read whole), compressed (zlib: an
-    # eighth of the memory and disk); None when not made (not asked for, the file has
-    # errors, or it names what cannot be an IRI)
+    # eighth of the memory; kept plain on disk, see KeptFile.plain); None when not
+    # made (not asked for, the file has errors, or it names what cannot be an IRI)
     triples: tuple[bytes, ...] | None
 
 
@@ -127,8 +127,7 @@ class FolderReading:
 
     def runs_of(self, index: int) -> Iterator[bytes]:
         """The sorted runs of N-Triples of the ``index``-th file (see FileResult.triples)."""
-        for run in self._kept_file(index).triples:
-            yield zlib.decompress(run)
+        yield from self._kept_file(index).runs()
 
     def runs(self) -> Iterator[bytes]:
         """Every file's sorted runs of N-Triples, in file order."""
@@ -231,9 +230,9 @@ class FolderReading:
                 folder, code = (self.kept.folder, self.kept.code) if self.kept else (None, "")
                 loaded = pickle.loads(_read_one(self.paths[index], folder, code, self.work)[1])
             if found is not None:  # its triples were at hand: keep them so
-                loaded = KeptFile(loaded.summary_bytes, found.triples, loaded.records_bytes)
+                loaded = replace(loaded, triples=found.triples, plain=found.plain)
             found = loaded
-            self.at_hand[index] = KeptFile(found.summary_bytes, found.triples, None)
+            self.at_hand[index] = replace(found, records_bytes=None)
         return found
 
 
@@ -340,7 +339,7 @@ def _read_again(reading: FolderReading, to_read: list[int], summaries: list, rep
         nonlocal done
         reading.keys[index], summaries[index] = key, kept_file.summary
         if key and folder is not None:  # kept there: its records are loaded when asked for
-            kept_file = KeptFile(kept_file.summary_bytes, kept_file.triples, None)
+            kept_file = replace(kept_file, records_bytes=None)
         reading.at_hand[index] = kept_file
         done += 1
         if report:
@@ -420,10 +419,9 @@ def _read_one(path: Path, folder: Path | None, code: str, work: FileWork):
     records.files = int(read_file(path, records, problems, unread, data))
     kept_file = _kept_file_of(_result_of(records, problems, unread, work))
     key = key_of(code, path, digest_of(data)) if data is not None and folder is not None else ""
-    result = pickle.dumps(kept_file, protocol=5)
-    if key and not keep(folder, key, result):
+    if key and not keep(folder, key, pickle.dumps(kept_file.on_disk(), protocol=5)):
         key = ""
-    return key, result
+    return key, pickle.dumps(kept_file, protocol=5)
 
 
 def _kept_file_of(result: FileResult) -> KeptFile:
@@ -483,7 +481,7 @@ def _read_in_parts(path: Path, folder: Path | None, code: str, work: FileWork):
     unstated = tuple([p for r in results for p in r.unstated[kind]] for kind in (0, 1))
     kept_file = _kept_file_of(FileResult(records, problems, [], unstated, triples))
     key = key_of(code, path, digest_of(data)) if folder is not None else ""
-    if key and not keep(folder, key, pickle.dumps(kept_file, protocol=5)):
+    if key and not keep(folder, key, pickle.dumps(kept_file.on_disk(), protocol=5)):
         key = ""
     return key, kept_file
 
