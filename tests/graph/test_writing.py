@@ -61,3 +61,23 @@ def test_a_kinds_first_line_is_found_as_a_scan_of_the_lines_finds_it():
         for key in [*_KIND_STARTS, b"", b"<", b"~"]:
             expected = next((s for s in starts if run[s : s + len(key)] >= key), len(run))
             assert _first_line_from(run, key) == min(expected, len(run)), (run, key)
+
+
+def test_runs_are_cut_where_each_kind_they_hold_starts():
+    from policy_graph.graph.writing import _KIND_STARTS, _pieces
+
+    rnd = random.Random(27)
+    odd = [b"<http://other/x> <http://p> 1 .\n", b"_:b <http://p> 1 .\n", b"<~> <http://p> 1 .\n"]
+    for _ in range(500):
+        lines = set(b"".join(_random_runs(rnd)).splitlines(keepends=True))
+        lines |= set(rnd.sample(odd, rnd.randint(0, len(odd))))
+        run = b"".join(sorted(lines))
+        if not run:
+            continue
+        starts = [0, *(i + 1 for i, byte in enumerate(run) if byte == ord("\n"))][:-1]
+        expected = {0} | {
+            next(s for s in starts if run.startswith(key, s))
+            for key in _KIND_STARTS
+            if any(run.startswith(key, s) for s in starts)
+        }
+        assert [piece.start for piece in _pieces(run)] == sorted(expected), run

@@ -25,7 +25,7 @@ from ..records.iris import KIND_PREFIXES, PGID
 from .vocab import GRAPH_IRI, prefixes
 
 # How a line whose subject is of a kind starts: "<https://w3id.org/policy-graph/id/policy/".
-_KIND_STARTS = [f"<{PGID}{kind}/".encode() for kind in sorted(KIND_PREFIXES)]
+_KIND_STARTS = sorted(f"<{PGID}{kind}/".encode() for kind in KIND_PREFIXES)
 
 
 @dataclass
@@ -66,9 +66,16 @@ def _first(piece: _Piece) -> bytes:
 def _pieces(run: bytes) -> list[_Piece]:
     """``run`` cut where the kind of its lines' subjects changes."""
     cuts = {0, len(run)}
-    for start in _KIND_STARTS:
-        at = _first_line_from(run, start)
-        if run.startswith(start, at):
+    at = 0
+    while at < len(run):
+        # The first kind whose lines come after the line at ``at``: where its lines
+        # would start is the first line after those before it, which starts a piece
+        # when it is of that kind or of any later one.
+        after = next((kind for kind in _KIND_STARTS if kind > run[at : at + len(kind)]), None)
+        if after is None:
+            break
+        at = _first_line_from(run, after, at)
+        if any(run.startswith(kind, at) for kind in _KIND_STARTS):
             cuts.add(at)
     cuts = sorted(cuts)
     pieces = []
@@ -80,12 +87,13 @@ def _pieces(run: bytes) -> list[_Piece]:
     return pieces
 
 
-def _first_line_from(run: bytes, key: bytes) -> int:
-    """Where the first line of ``run`` (sorted lines) that is not before ``key`` starts
-    (``len(run)`` when there is none): a binary search, looking at a few lines. Each
-    line is compared by its first ``len(key)`` bytes, which sort as the lines do."""
+def _first_line_from(run: bytes, key: bytes, low: int = 0) -> int:
+    """Where the first line of ``run`` (sorted lines) that is not before ``key`` starts,
+    looking from the line that starts at ``low`` (``len(run)`` when there is none): a
+    binary search, looking at a few lines. Each line is compared by its first
+    ``len(key)`` bytes, which sort as the lines do."""
     size = len(key)
-    low, high = 0, len(run)  # each the start of a line (or the end); the answer between
+    high = len(run)  # low and high: each the start of a line (or the end); the answer between
     while low < high:
         middle = (low + high) // 2
         before = run.rfind(b"\n", low, middle)
