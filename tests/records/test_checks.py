@@ -137,3 +137,34 @@ def test_the_keys_tell_a_problem_exactly_when_check_together_finds_one(corpus, e
 def test_the_keys_of_the_fixtures_tell_no_problem():
     records, problems = read_records(MANY)
     assert not problems and nothing_together([keys_of(records)], records.concepts)
+
+
+def test_a_rebuild_names_what_one_changed_file_breaks_in_kept_ones(corpus, monkeypatch):
+    """Two files changed of 16, each breaking what an unchanged file holds: the kept
+    files' records are checked with the changed ones, in these words."""
+    monkeypatch.chdir(corpus.parent)
+    data = corpus.relative_to(corpus.parent)
+    first, problems = _problems(data)
+    assert problems == [] and first.files == 16
+    city = _government(data) / "policies.yaml"
+    policy = "- id: " + city.read_text(encoding="utf-8").split("\n- id: ")[1]
+    district = _government(data, "district0002") / "policies.yaml"
+    _edit(district, "policies:\n", f"policies:\n{policy}\n")  # city0001's policy-0001 again
+    _edit(
+        _government(data) / "government.yaml",
+        "  - id: civil-service-training\n",
+        "  - id: civil-service-school\n",
+    )
+
+    rebuilt, found = _problems(data)
+
+    assert rebuilt.reused == 14
+    assert found == [
+        "corpus/governments/district0002/policies.yaml:2: policy policy-0001: id: "
+        "duplicate id (first in corpus/governments/city0001/policies.yaml:2)",
+        "corpus/governments/city0001/policies.yaml:4: policy policy-0001: lead_department: "
+        "unknown department of city0001 'civil-service-training' "
+        "(did you mean 'civil-service-school'?); 1 more records name it too: "
+        "corpus/governments/district0002/policies.yaml:4 (policy policy-0001)",
+    ]
+    assert _problems(data, reuse=False)[1] == found  # as a clean read finds them
