@@ -68,6 +68,26 @@ def test_each_file_is_a_named_graph_and_queries_read_their_union(records, tmp_pa
     assert _ask(store, ASK_FLOOD)
 
 
+def test_a_store_filled_in_several_loads_holds_every_graph(records, tmp_path, monkeypatch):
+    """Loads of a few lines each (as a million-triple store is filled in loads of a
+    quarter of a million): the same quads, each in its file's graph."""
+    from policy_graph.graph import kept_store
+
+    whole = _update(records, tmp_path / "whole")
+    loads, chunks_of = [], kept_store._Chunks
+    monkeypatch.setattr(kept_store, "LOAD_LINES", 40)
+    monkeypatch.setattr(kept_store, "_Chunks", lambda load: loads.append(1) or chunks_of(load))
+    parted = _update(records, tmp_path / "parted")
+    assert len(loads) >= 3
+    quads = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g ?s ?p ?o"
+    assert (
+        api.run_query(text=quads, graph=parted, engine="oxigraph").bindings
+        == api.run_query(text=quads, graph=whole, engine="oxigraph").bindings
+    )
+    assert parted.generation.counts == whole.generation.counts
+    assert _union_ntriples(parted) == _fresh_ntriples(records, tmp_path)
+
+
 def test_a_changed_file_replaces_its_own_graph_and_nothing_else(records, tmp_path):
     before = _update(records, tmp_path / "store").generation
     garam = records / "garam.yaml"

@@ -77,3 +77,41 @@ def test_validation_leaves_the_graph_as_it_was():
     removed = before - set(graph)
     assert removed and validate_graph(graph, record_index(records))
     assert set(graph) == before - removed
+
+
+def test_city_by_city_finds_what_each_citys_whole_graph_finds(tmp_path, monkeypatch):
+    """A city's graph holds the sources its records name, and the shared records are
+    validated once on their own: the problems are those of every city's graph with
+    every shared record in it (as Records.of_government gives them)."""
+    from rdflib.namespace import RDFS
+
+    from policy_graph.generate import generate
+    from policy_graph.graph import shacl
+    from policy_graph.records.reading import read_folder
+
+    generate(tmp_path / "data", cities=4, policies_per_city=3, seed=3)
+    reading = read_folder(tmp_path / "data")
+
+    def broken(records):
+        """The graph without the sources' labels, nor one technology of each policy."""
+        graph = build_graph(records)
+        for source in records.sources:
+            graph.remove((URIRef(PGID[f"source/{source.id}"]), RDFS.label, None))
+        for policy in records.policies[:1]:
+            policy_iri = URIRef(PGID[f"policy/{policy.government}-{policy.id}"])
+            graph.remove((policy_iri, PG.usesTechnology, None))
+        return graph
+
+    monkeypatch.setattr(shacl, "build_graph", broken)
+    monkeypatch.setattr(shacl, "SHACL_WHOLE_UP_TO", 1)
+    monkeypatch.setattr(shacl, "SHACL_SAMPLE_CITIES", 2)
+    problems, covered = shacl.validate_records(reading, None)
+    first, *_, last = sorted(reading.government_ids)
+    expected = set()
+    for government in (first, last):  # the sample: the sources of the others are named by none
+        records = reading.of_government(government)
+        expected |= set(validate_graph(broken(records), record_index(records)))
+    assert covered == "a sample of 2 of 4 cities (--full-shacl for all)"
+    assert set(problems) == expected  # (a referenced source's, twice: as in every city before)
+    assert sum("source" in p.record for p in expected) == len(reading.shared_records().sources)
+    assert sum(p.field == "technologies" for p in expected) == 2

@@ -49,3 +49,35 @@ def test_pieces_in_order_are_the_sorted_lines_however_runs_interleave():
     for _ in range(3000):
         runs = _random_runs(rnd)
         assert _joined(sorted_chunks(runs)) == b"".join(sorted_lines(runs)), runs
+
+
+def test_a_kinds_first_line_is_found_as_a_scan_of_the_lines_finds_it():
+    from policy_graph.graph.writing import _KIND_STARTS, _first_line_from
+
+    rnd = random.Random(26)
+    for _ in range(500):
+        run = b"".join(sorted(set(b"".join(_random_runs(rnd)).splitlines(keepends=True))))
+        starts = [0, *(i + 1 for i, byte in enumerate(run) if byte == ord("\n"))]
+        for key in [*_KIND_STARTS, b"", b"<", b"~"]:
+            expected = next((s for s in starts if run[s : s + len(key)] >= key), len(run))
+            assert _first_line_from(run, key) == min(expected, len(run)), (run, key)
+
+
+def test_runs_are_cut_where_each_kind_they_hold_starts():
+    from policy_graph.graph.writing import _KIND_STARTS, _pieces
+
+    rnd = random.Random(27)
+    odd = [b"<http://other/x> <http://p> 1 .\n", b"_:b <http://p> 1 .\n", b"<~> <http://p> 1 .\n"]
+    for _ in range(500):
+        lines = set(b"".join(_random_runs(rnd)).splitlines(keepends=True))
+        lines |= set(rnd.sample(odd, rnd.randint(0, len(odd))))
+        run = b"".join(sorted(lines))
+        if not run:
+            continue
+        starts = [0, *(i + 1 for i, byte in enumerate(run) if byte == ord("\n"))][:-1]
+        expected = {0} | {
+            next(s for s in starts if run.startswith(key, s))
+            for key in _KIND_STARTS
+            if any(run.startswith(key, s) for s in starts)
+        }
+        assert [piece.start for piece in _pieces(run)] == sorted(expected), run

@@ -124,22 +124,38 @@ def test_a_kept_files_problems_are_reported_again_where_the_user_stands(
     ]
 
 
+def _results(kept) -> list:
+    """The results kept of each file (besides them: the triples made of the records
+    that several files share, "shared-…")."""
+    return [entry for entry in kept.glob("*.pickle") if not entry.name.startswith("shared-")]
+
+
 def test_the_cache_keeps_one_result_per_file_and_a_damaged_one_is_read_again(tmp_path, cache):
     data = shutil.copytree(MANY, tmp_path / "many")
     api.build(data, tmp_path / "first" / "g.nt", ["nt"])
     kept = cache_folder(data)
     files = len(record_files(data))
-    assert len(list(kept.glob("*.pickle"))) == files
+    assert len(_results(kept)) == files and len(list(kept.glob("shared-*.pickle"))) == 1
     _edit(data / "hanbit.yaml", "en: ", "en: Revised ")
     api.build(data, tmp_path / "second" / "g.nt", ["nt"])
-    assert len(list(kept.glob("*.pickle"))) == files  # the old result of hanbit.yaml is gone
+    assert len(_results(kept)) == files  # the old result of hanbit.yaml is gone
+    assert len(list(kept.glob("shared-*.pickle"))) == 1
 
+    # Each file's result damaged, its summary not: the file is read again when its
+    # records or triples are asked for (and kept again).
     for entry in kept.glob("*.pickle"):
         entry.write_bytes(b"not a pickle")
     damaged = api.build(data, tmp_path / "third" / "g.nt", ["nt"])
-    assert damaged.reused == 0
     assert _graph(tmp_path / "third" / "g.nt") == _graph(tmp_path / "second" / "g.nt")
-    assert pickle.loads(next(kept.glob("*.pickle")).read_bytes()).records.files == 1
+    assert pickle.loads(_results(kept)[0].read_bytes()).records.files == 1
+
+    # Everything damaged (results, summaries, digests): every file is read again.
+    for entry in kept.iterdir():
+        entry.write_bytes(b"not a pickle")
+    damaged = api.build(data, tmp_path / "fourth" / "g.nt", ["nt"])
+    assert damaged.reused == 0
+    assert _graph(tmp_path / "fourth" / "g.nt") == _graph(tmp_path / "second" / "g.nt")
+    assert pickle.loads(_results(kept)[0].read_bytes()).records.files == 1
 
 
 def test_fresh_reads_every_file_and_keeps_them_for_the_next_run(tmp_path, cache):
@@ -149,7 +165,7 @@ def test_fresh_reads_every_file_and_keeps_them_for_the_next_run(tmp_path, cache)
         entry.unlink()
     assert api.validate(data, reuse=False).reused == 0
     again = api.validate(data)
-    assert again.reused == again.files == len(list(cache_folder(data).glob("*.pickle")))
+    assert again.reused == again.files == len(_results(cache_folder(data)))
 
 
 def test_an_unwritable_cache_only_means_reading_again(tmp_path, monkeypatch):
@@ -186,14 +202,15 @@ def test_shacl_of_a_rebuild_covers_the_cities_of_changed_files(
     assert rebuilt.shacl == (
         "a sample of 3 of 6 cities, 1 of them changed since the last build (--full-shacl for all)"
     )
-    # The two cities of the sample are as SHACL found them last time: only the changed
-    # one is validated again; with --fresh, the sample again (nothing reused).
+    # The two cities of the sample are as SHACL found them last time, and so are the
+    # shared records (validated on their own): only the changed city is validated
+    # again; with --fresh, the sample again and the shared records (nothing reused).
     assert len(validated) == 1
     validated.clear()
     assert (
         api.validate(data, reuse=False).shacl == "a sample of 2 of 6 cities (--full-shacl for all)"
     )
-    assert len(validated) == 2
+    assert len(validated) == 3
 
 
 def test_warnings_of_kept_files_come_again_in_the_order_of_a_clean_run(tmp_path, cache):

@@ -24,12 +24,12 @@ import json
 import os
 import re
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import paths
 from ..errors import StaleGraphNote, UsageError
-from ..records.folder import record_files
+from ..records.folder import listed_files, record_files
 from ..version import __version__
 
 MARKER = "policy-graph-build: "
@@ -50,6 +50,10 @@ class Origin:
     # a digest of the files' names, sizes and times, taken before their bytes: where it
     # is the same later, the bytes need not be read again to know they are the same
     stats_sha256: str = ""
+    # each file's digest (policy_graph.records.digests), by its path
+    file_digests: dict = field(default_factory=dict, compare=False, repr=False)
+    # the folder's records files and the problems of listing them (files_to_read)
+    listed: list = field(default_factory=list, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -91,29 +95,42 @@ class Plan:
 
 
 def origin_of(data_dir: Path) -> Origin | None:
-    """The origin of a graph of ``data_dir``'s records (None when there is no such folder)."""
+    """The origin of a graph of ``data_dir``'s records (None when there is no such folder).
+    Each file is digested once, or not at all while its stats tell it is unchanged
+    (:mod:`policy_graph.records.digests`): the digests are the Origin's, with the
+    listing of the folder, for reading the records."""
     if not data_dir.is_dir():
         return None
-    digest = hashlib.sha256()
-    files = sorted((p.relative_to(data_dir).as_posix(), p) for p in record_files(data_dir))
+    from ..records.digests import FolderDigests
+
+    listed = listed_files(data_dir)
+    files = _named([path for path in listed[0] if path.is_file()], data_dir)
     stats = stats_of(files)
-    for name, path in files:
-        # Never open what is not a regular file (a FIFO would block); an entry that
-        # cannot be read is digested as such: reading the records reports it.
-        try:
-            content = path.read_bytes() if path.is_file() else b"\0not a regular file"
-        except OSError as error:
-            content = f"\0unreadable: {error.strerror}".encode()
-        digest.update(f"{name}\0{len(content)}\n".encode())
-        digest.update(content)
-    return Origin(data_dir.resolve(), len(files), digest.hexdigest(), tool_digest(), stats)
+    found = FolderDigests(data_dir).digests([path for _name, path in files])
+    digest = hashlib.sha256()
+    for (name, _path), file_digest in zip(files, found, strict=True):
+        # What cannot be read is digested as such: reading the records reports it.
+        digest.update(f"{name}\0{file_digest or 'not a readable regular file'}\n".encode())
+    origin = Origin(data_dir.resolve(), len(files), digest.hexdigest(), tool_digest(), stats)
+    origin.file_digests.update((path, d) for (_name, path), d in zip(files, found, strict=True))
+    origin.listed.extend(listed)
+    return origin
+
+
+def _named(paths: list[Path], data_dir: Path) -> list[tuple[str, Path]]:
+    """Each file by its path within ``data_dir`` (with '/'), in the order of those names."""
+    prefix = os.path.join(str(data_dir), "")
+    named = [
+        (str(path)[len(prefix) :] if str(path).startswith(prefix) else None, path) for path in paths
+    ]
+    named = [(name or path.relative_to(data_dir).as_posix(), path) for name, path in named]
+    return sorted((name.replace(os.sep, "/"), path) for name, path in named)
 
 
 def stats_digest(data_dir: Path) -> str:
     """A digest of the names, sizes and modification times of ``data_dir``'s records
     files: a glance (a few ms for thousands of files) that tells they are unchanged."""
-    files = sorted((p.relative_to(data_dir).as_posix(), p) for p in record_files(data_dir))
-    return stats_of(files)
+    return stats_of(_named(record_files(data_dir), data_dir))
 
 
 def stats_of(files: list[tuple[str, Path]]) -> str:

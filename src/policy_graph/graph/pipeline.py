@@ -131,11 +131,17 @@ def validate(
     data_dir = Path(data_dir) if data_dir else default_data_dir()
     origin = origin or files.origin_of(data_dir)
     reading = read_folder(
-        data_dir, report, keep_in=cache_folder(data_dir), reuse=reuse, work=READER_WORK
+        data_dir,
+        report,
+        keep_in=cache_folder(data_dir),
+        reuse=reuse,
+        work=READER_WORK,
+        digests=origin.file_digests if origin else None,
+        listed=origin.listed if origin else None,
     )
-    records, problems = reading.records, reading.problems  # check_stated's warnings too
+    problems = reading.problems  # check_stated's warnings too
     if sources_dir is not None:
-        problems += check_quotes(records, sources_dir)
+        problems += check_quotes(reading.records, sources_dir)
     if strict:
         problems = [problem.as_error() for problem in problems]
     warnings = [problem for problem in problems if problem.warning]
@@ -147,7 +153,7 @@ def validate(
     fresh = reading.reread_governments if reading.reused else set()
     verdicts = Verdicts.of(reading, reuse)
     shacl_problems, shacl = validate_records(
-        records,
+        reading,
         triples.rdflib_graph,
         full_shacl,
         report,
@@ -164,10 +170,10 @@ def validate(
             triples.named_graphs(), origin_record(origin, data_dir), not reuse, report
         )
     else:
-        store = chosen.store_records(records, report)
+        store = chosen.store_records(reading.records, report)
     result = BuildResult(
         data_dir,
-        records.files,
+        reading.files_read,
         chosen,
         store,
         count_resources(store, chosen),
@@ -186,7 +192,7 @@ class Triples:
 
     def __init__(self, reading) -> None:
         self.reading = reading
-        self.shared = shared_ntriples(reading.records)
+        self.shared = reading.made_of_shared(shared_ntriples)
         self._chunks: list | None = None
 
     def runs(self):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, PROV, RDF, RDFS, SH, SKOS
@@ -70,7 +71,7 @@ SHACL_SAMPLE_CITIES = 3
 
 
 def validate_records(
-    records: Records,
+    reading,
     whole_graph: Callable[[], Graph],
     full: bool = False,
     report=None,
@@ -80,20 +81,22 @@ def validate_records(
     """SHACL where it pays: on ``whole_graph()`` (an rdflib Graph) for corpora of up to
     SHACL_WHOLE_UP_TO policies; past that city by city, on a sample of cities and the
     cities ``also`` names (those of files changed since the last build) or, when
-    ``full``, on every city. ``verdicts`` (a :class:`Verdicts`) gives the
+    ``full``, on every city. ``reading`` (a records folder's
+    :class:`~policy_graph.records.reading.FolderReading`) gives the records: each
+    city's alone, with the shared ones. ``verdicts`` (a :class:`Verdicts`) gives the
     problems of a city validated before exactly as it is now, and keeps the others'.
     Returns the problems and what was covered."""
-    if len(records.policies) <= SHACL_WHOLE_UP_TO:
-        return validate_graph(whole_graph(), record_index(records)), "the whole graph"
-    governments = sorted(g.id for g in records.governments)
+    if reading.policies <= SHACL_WHOLE_UP_TO:
+        return validate_graph(whole_graph(), record_index(reading.records)), "the whole graph"
+    governments = sorted(reading.government_ids)
     sample = set(_sample(governments, SHACL_SAMPLE_CITIES)) | (set(governments) & set(also))
     chosen = governments if full else sorted(sample)
-    problems, index = [], None
+    problems = _validate_shared(reading, verdicts) if chosen else []
     for number, government in enumerate(chosen, 1):
         found = verdicts.get(government) if verdicts else None
         if found is None:
-            index = index if index is not None else record_index(records)
-            found = validate_graph(build_graph(records.of_government(government)), index)
+            records = _of_city(reading.of_government(government))
+            found = validate_graph(build_graph(records), record_index(records))
             if verdicts:
                 verdicts.put(government, found)
         problems += found
@@ -108,6 +111,37 @@ def validate_records(
         f"a sample of {len(chosen)} of {len(governments)} cities{changed_words} "
         "(--full-shacl for all)",
     )
+
+
+# A city's graph (Records.of_government) holds every shared record: its own, the
+# organisations, concepts and sources. Of those, the shapes read only what a focus node
+# reaches: a city's records reach the concepts, organisations and sources they name
+# (and their publishers), and what targets a shared record (its labels, a concept's
+# scheme and broader concepts) reaches shared records alone, the same in every city's
+# graph. So each city is validated with the sources its records name alone (3,226 make
+# most of a city's graph at 1M triples), and the shared records once, on their own:
+# the same problems, each once.
+
+
+def _of_city(records: Records) -> Records:
+    """A city's records for SHACL: of the sources, those its records name."""
+    named = {source for r in [*records.programmes, *records.policies] for source in r.sources}
+    return replace(records, sources=[s for s in records.sources if s.id in named])
+
+
+def _validate_shared(reading, verdicts) -> list[Problem]:
+    """The problems of the records that every city's graph holds (organisations,
+    concepts and their schemes, sources), validated on their own or kept."""
+    found = verdicts.get_shared() if verdicts else None
+    if found is None:
+        shared = reading.shared_records()
+        records = Records(
+            organisations=shared.organisations, sources=shared.sources, concepts=shared.concepts
+        )
+        found = validate_graph(build_graph(records), record_index(records))
+        if verdicts:
+            verdicts.put_shared(found)
+    return found
 
 
 def _sample(items: list[str], count: int) -> list[str]:
@@ -186,8 +220,9 @@ class Verdicts:
     shapes): a city whose graph is as it was when it was validated is not validated
     again, its problems are given again."""
 
-    def __init__(self, kept, digests: dict[str, str], reuse: bool = True) -> None:
-        # kept: the records' KeptResults; digests: FolderReading.government_digests
+    def __init__(self, kept, digests: dict[str, str], reuse: bool = True, shared: str = "") -> None:
+        # kept: the records' KeptResults; digests: FolderReading.government_digests;
+        # shared: FolderReading.shared_digest
         from .files import tool_digest
 
         tool = tool_digest()
@@ -196,13 +231,21 @@ class Verdicts:
             government: hashlib.sha256(f"{digest}\0{tool}".encode()).hexdigest()
             for government, digest in digests.items()
         }
+        self.shared_key = hashlib.sha256(f"{shared}\0{tool}".encode()).hexdigest()
 
     @classmethod
     def of(cls, reading, reuse: bool = True) -> Verdicts | None:
         """The verdicts kept beside a records folder's reading; None when it keeps none."""
         if reading.kept is None or reading.government_digests is None:
             return None
-        return cls(reading.kept, reading.government_digests, reuse)
+        return cls(reading.kept, reading.government_digests, reuse, reading.shared_digest)
+
+    def get_shared(self) -> list[Problem] | None:
+        """The problems kept of the shared records as they are now (see get)."""
+        return self.kept.load(f"shacl-shared-{self.shared_key}") if self.reuse else None
+
+    def put_shared(self, problems: list[Problem]) -> None:
+        self.kept.put(f"shacl-shared-{self.shared_key}", problems)
 
     def get(self, government: str) -> list[Problem] | None:
         """The problems kept of ``government`` as it is now; None when there are none

@@ -9,7 +9,8 @@ serialisation of those triples in that order, with our prefixes.
 
 The merge rarely looks at a line. A run's lines of one kind of resource (a city's
 policies, its departments) sort together, and apart from every other file's: each run
-is cut where the kind of its subjects changes (a few searches of its bytes), the
+is cut where the kind of its subjects changes (a binary search of its sorted lines
+for each kind, not a scan of its bytes: a rebuild puts thousands of runs in order), the
 pieces are put in the order of their first lines, and only pieces whose ranges
 overlap (a concept scheme's triples, made by the vocabularies and by the shared run)
 are merged line by line.
@@ -23,8 +24,8 @@ from dataclasses import dataclass
 from ..records.iris import KIND_PREFIXES, PGID
 from .vocab import GRAPH_IRI, prefixes
 
-# Where a subject's kind starts a line: "<https://w3id.org/policy-graph/id/policy/".
-_KIND_STARTS = [f"\n<{PGID}{kind}/".encode() for kind in sorted(KIND_PREFIXES)]
+# How a line whose subject is of a kind starts: "<https://w3id.org/policy-graph/id/policy/".
+_KIND_STARTS = sorted(f"<{PGID}{kind}/".encode() for kind in KIND_PREFIXES)
 
 
 @dataclass
@@ -65,10 +66,17 @@ def _first(piece: _Piece) -> bytes:
 def _pieces(run: bytes) -> list[_Piece]:
     """``run`` cut where the kind of its lines' subjects changes."""
     cuts = {0, len(run)}
-    for start in _KIND_STARTS:
-        at = run.find(start)
-        if at >= 0:
-            cuts.add(at + 1)
+    at = 0
+    while at < len(run):
+        # The first kind whose lines come after the line at ``at``: where its lines
+        # would start is the first line after those before it, which starts a piece
+        # when it is of that kind or of any later one.
+        after = next((kind for kind in _KIND_STARTS if kind > run[at : at + len(kind)]), None)
+        if after is None:
+            break
+        at = _first_line_from(run, after, at)
+        if any(run.startswith(kind, at) for kind in _KIND_STARTS):
+            cuts.add(at)
     cuts = sorted(cuts)
     pieces = []
     for start, end in zip(cuts, cuts[1:], strict=False):
@@ -77,6 +85,25 @@ def _pieces(run: bytes) -> list[_Piece]:
         last = run[before_last + 1 if before_last >= 0 else start : end]
         pieces.append(_Piece(run, start, end, first, last))
     return pieces
+
+
+def _first_line_from(run: bytes, key: bytes, low: int = 0) -> int:
+    """Where the first line of ``run`` (sorted lines) that is not before ``key`` starts,
+    looking from the line that starts at ``low`` (``len(run)`` when there is none): a
+    binary search, looking at a few lines. Each line is compared by its first
+    ``len(key)`` bytes, which sort as the lines do."""
+    size = len(key)
+    high = len(run)  # low and high: each the start of a line (or the end); the answer between
+    while low < high:
+        middle = (low + high) // 2
+        before = run.rfind(b"\n", low, middle)
+        start = before + 1 if before >= 0 else low  # of the line holding ``middle``
+        if run[start : start + size] < key:
+            end = run.find(b"\n", middle)
+            low = end + 1 if end >= 0 else len(run)
+        else:
+            high = start
+    return low
 
 
 def _merged(pieces: list[_Piece]) -> list[bytes | memoryview]:

@@ -57,7 +57,7 @@ def _check_same_iris(problems: list[Problem], records: Records) -> None:
     """Distinct records whose IRIs would be equal: a unit's (and a policy's, a
     programme's) IRI joins its government's slug and its own, so government 'a' with
     unit 'b-c' and government 'a-b' with unit 'c' would both be …/org/a-b-c."""
-    from .iris import PGID, record_iri  # the IRIs the graph will have (rdflib: imported late)
+    from .iris import record_path  # the IRIs the graph will have
 
     named = [*records.governments, *records.organisations, *records.units]
     # Of an unknown government (reported as such), a record has no IRI to compare:
@@ -66,7 +66,7 @@ def _check_same_iris(problems: list[Problem], records: Records) -> None:
     placed = [r for r in [*records.programmes, *records.policies] if r.government in governments]
     seen: dict[str, Any] = {}
     for record in [*named, *placed]:
-        iri = str(record_iri(record)).removeprefix(str(PGID))
+        iri = record_path(record)
         first = seen.setdefault(iri, record)
         if first is record or _same_record(first, record):
             continue
@@ -222,6 +222,12 @@ def _check_references(
     problems: list[Problem], records: Records, unread: list[UnreadFile] = ()
 ) -> None:
     refs = _References(problems, records)
+    _name_references(refs, records)
+    refs.report(list(unread))
+
+
+def _name_references(refs, records: Records) -> None:
+    """Tell ``refs`` (an _References) every id that a record names, and what it names."""
     for government in records.governments:
         refs.check(government, "kind", "organisation type", government.kind)
         refs.check(government, "part_of", "government", government.part_of)
@@ -259,7 +265,6 @@ def _check_references(
         refs.check(policy, "source", "source", policy.sources)
         refs.check(policy, "stage", "policy stage", policy.stage)
         refs.check(policy, "budget_kind", "budget kind", policy.budget_kind)
-    refs.report(list(unread))
 
 
 def _check_hierarchies(problems: list[Problem], records: Records) -> None:
@@ -335,7 +340,129 @@ def check_together(problems: list[Problem], records: Records, unread: list[Unrea
     _check_part_of_chains(problems, records)
 
 
-def no_policies(data_dir: Path, records: Records) -> Problem:
-    """The problem of a records folder whose files, all read, hold no policy."""
-    read = f"{records.files} record file{'s' if records.files != 1 else ''} read"
+def no_policies(data_dir: Path, files: int) -> Problem:
+    """The problem of a records folder whose files (``files`` of them read) hold no policy."""
+    read = f"{files} record file{'s' if files != 1 else ''} read"
     return Problem(str(data_dir), message=f"no policies in these records ({read})")
+
+
+# --- the same checks, told apart from files' keys ----------------------------------
+#
+# Most runs find no problem across files, and most rebuilds change one file of
+# thousands: so each file's records are summed up once, as it is read, in the keys
+# that these checks compare (what it declares, what it names, its part_of links), and
+# a run first asks of those keys alone whether check_together would find anything.
+# Only when it may does check_together run on every record, so that its problems are
+# always its own, word for word. The keys may tell of a problem that check_together
+# does not find (then it runs, and finds none): never the other way round.
+
+_NOT_CHECKED = "\x01"  # a reference to no key: check_together must run
+
+
+def keys_of(records: Records) -> tuple[str, str, str]:
+    """What one file's records mean to the checks across files, as lines of keys:
+    what they declare (each id in its namespace, and the IRI of each record whose IRI
+    is compared), what they name (each reference once), and their part_of links."""
+    declared = _declared(records)
+    named: dict[str, None] = {}
+    _name_references(_Names(named), records)
+    links = [
+        f"programme of {r.government}\0{r.id}\0{r.part_of}"
+        for r in records.programmes
+        if r.part_of is not None
+    ]
+    links += [f"government\0{r.id}\0{r.part_of}" for r in records.governments if r.part_of]
+    # A government or part_of written with line breaks or NULs could be misread.
+    if any("\n" in key for key in declared) or any(_odd(link) for link in links):
+        named[_NOT_CHECKED] = None
+    return "\n".join(declared), "\n".join(named), "\n".join(links)
+
+
+def _declared(records: Records) -> list[str]:
+    """Each id that ``records`` declare, in the namespace of the references to it (as
+    _References knows them), and each IRI that _check_same_iris compares."""
+    from .iris import record_path
+
+    placed = [*records.governments, *records.organisations, *records.units]
+    declared = [f"iri\0{record_path(r)}" for r in [*placed, *records.programmes, *records.policies]]
+    for government in records.governments:
+        declared += [f"government\0{government.id}", f"organisation or government\0{government.id}"]
+        declared += [f"department of {government.id}\0{unit.id}" for unit in government.units]
+    for organisation in records.organisations:
+        declared += [
+            f"organisation\0{organisation.id}",
+            f"organisation or government\0{organisation.id}",
+        ]
+    declared += [f"source\0{source.id}" for source in records.sources]
+    declared += [f"{CONCEPT_WORDS[c.kind]}\0{c.id}" for c in records.concepts]
+    declared += [f"programme of {p.government}\0{p.id}" for p in records.programmes]
+    return declared
+
+
+def _odd(link: str) -> bool:
+    return "\n" in link or link.count("\0") != 2
+
+
+class _Names:
+    """What _check_references names, as keys (an _References that only listens)."""
+
+    def __init__(self, named: dict[str, None]) -> None:
+        self.named = named
+        self.known = {"government": _Everything()}  # every condition holds: all are named
+
+    def check(self, _record, _name: str, what: str, values) -> None:
+        for value in (values,) if isinstance(values, str | None) else values:
+            if value is None:
+                continue
+            # 'publisher' names what 'organisation or government' declares
+            what = "organisation or government" if what == "publisher" else what
+            key = f"{what}\0{value}" if isinstance(value, str) else _NOT_CHECKED
+            self.named[_NOT_CHECKED if key.count("\0") > 1 or "\n" in key else key] = None
+
+
+class _Everything:
+    def __contains__(self, _item) -> bool:
+        return True
+
+
+def nothing_together(keys: list[tuple[str, str, str]], concepts: list) -> bool:
+    """Whether check_together would find no problem in the records whose files' keys
+    (see keys_of) are ``keys`` and whose concepts are ``concepts``: no key declared
+    twice, every named key declared, no part_of cycle, no cycle among the concepts."""
+    declared: set[str] = set()
+    count = 0
+    for declares, _names, _links in keys:
+        if declares:
+            lines = declares.split("\n")
+            declared.update(lines)
+            count += len(lines)
+    if len(declared) != count:
+        return False
+    for _declares, names, _links in keys:
+        if names and not declared.issuperset(names.split("\n")):
+            return False
+    links = [link for _d, _n, file_links in keys if file_links for link in file_links.split("\n")]
+    if _has_cycle(links):
+        return False
+    found: list[Problem] = []
+    _check_hierarchies(found, Records(concepts=concepts))
+    return not found
+
+
+def _has_cycle(links: list[str]) -> bool:
+    """Whether part_of links (lines 'group\\0id\\0part_of') go round in a circle."""
+    up = {}
+    for link in links:
+        group, child, parent = link.rsplit("\0", 2)
+        up[(group, child)] = (group, parent)
+    done: set = set()
+    for start in up:
+        path: set = set()
+        node = start
+        while node in up and node not in done:
+            if node in path:
+                return True
+            path.add(node)
+            node = up[node]
+        done |= path
+    return False

@@ -39,8 +39,12 @@ def _record_paths(data_dir: Path, problems: list[Problem]) -> list[Path]:
         problems.append(Problem(where, message=f"cannot list this folder: {error.strerror}"))
 
     found, read = [], set()
+    _real_folder.cache_clear()  # folders may have moved since the last listing
     for folder, folders, files in os.walk(data_dir, onerror=unlisted, followlinks=True):
-        real = os.path.realpath(folder)
+        try:
+            real = _real_folder(folder)
+        except RuntimeError:  # a link in a loop of links
+            real = os.path.realpath(folder)
         if real in read:
             folders[:] = []  # not again, nor below it
             problems.append(
@@ -53,18 +57,29 @@ def _record_paths(data_dir: Path, problems: list[Problem]) -> list[Path]:
             continue
         read.add(real)
         names = [*folders, *files]
-        found += [Path(folder, n) for n in names if os.path.splitext(n)[1] in _SUFFIXES]
-    return sorted(found)
+        found += [os.path.join(folder, n) for n in names if os.path.splitext(n)[1] in _SUFFIXES]
+    # In the order of their Paths (by parts: 'a/b' before 'a-c'), made Paths once.
+    return [Path(name) for name in sorted(found, key=lambda name: name.split(os.sep))]
 
 
-def files_to_read(data_dir: Path) -> tuple[list[Path], list[Problem]]:
+def listed_files(data_dir: Path) -> tuple[list[Path], list[Problem]]:
+    """Everything under ``data_dir`` named like a records file, in a stable order, and
+    the problems of listing them."""
+    problems: list[Problem] = []
+    return _record_paths(data_dir, problems), problems
+
+
+def files_to_read(
+    data_dir: Path, listed: tuple[list[Path], list[Problem]] | None = None
+) -> tuple[list[Path], list[Problem]]:
     """The records files of ``data_dir`` (anything named like one, in a stable order)
-    and the problems of listing them; InputError when there is nothing to read."""
+    and the problems of listing them (``listed``: as listed_files gave them, when
+    already listed); InputError when there is nothing to read."""
     if not data_dir.is_dir():
         raise InputError([Problem(str(data_dir), message="no such records folder")])
     _shown_folder.cache_clear()  # folders may have moved since the last reading
-    problems: list[Problem] = []
-    paths = _record_paths(data_dir, problems)
+    paths, problems = listed if listed is not None else listed_files(data_dir)
+    problems = list(problems)
     if not paths:  # and where folders could not be listed, they say so
         no_records = Problem(str(data_dir), message="no records (*.yaml) in this folder")
         raise InputError(problems or [no_records])
@@ -82,13 +97,26 @@ def shown_path(path: Path) -> str:
     return str(path) if folder is None else os.path.join(folder, path.name)
 
 
-@functools.lru_cache(maxsize=256)
+@functools.cache
 def _shown_folder(folder: str, cwd: str) -> str | None:
     """A folder relative to ``cwd`` (both resolved; "" for cwd itself); None when it is
     outside or cannot be resolved (remembered while records are read: the files of a
     folder are many; forgotten when a new reading starts, see files_to_read)."""
     try:
-        shown = str(Path(folder).resolve().relative_to(Path(cwd).resolve()))
-    except (ValueError, OSError, RuntimeError):  # outside; or a folder in a link loop
+        real, real_cwd = _real_folder(folder), _real_folder(cwd)
+    except (OSError, RuntimeError):  # a folder in a link loop
         return None
-    return "" if shown == "." else shown
+    if real == real_cwd:
+        return ""
+    inside = real_cwd.rstrip(os.sep) + os.sep
+    return real[len(inside) :] if real.startswith(inside) else None
+
+
+@functools.cache
+def _real_folder(folder: str) -> str:
+    """``Path(folder).resolve()`` as a text, one step at a time: a folder's parent is
+    resolved once for all its folders (thousands of governments' in one)."""
+    parent, name = os.path.split(folder)
+    if not parent or parent == folder or name in ("", ".", "..") or os.path.islink(folder):
+        return str(Path(folder).resolve())
+    return os.path.join(_real_folder(parent), name)

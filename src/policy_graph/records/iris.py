@@ -49,16 +49,21 @@ def programme_iri(government: str, programme: str) -> URIRef:
 
 def record_iri(record) -> URIRef:
     """The IRI of the resource a record describes."""
-    if isinstance(record, Policy):
-        return policy_iri(record)
-    if isinstance(record, Programme):
-        return programme_iri(record.government, record.id)
+    return PGID[record_path(record)]
+
+
+def record_path(record) -> str:
+    """The IRI of the resource a record describes, after PGID (``policy/gwangju-x``):
+    made without rdflib, for the checks across files (see :mod:`.checks`)."""
+    if isinstance(record, Policy | Programme):
+        kind = "policy" if isinstance(record, Policy) else "programme"
+        return f"{kind}/{record.government}-{record.id}"
     if isinstance(record, Unit):
-        return unit_iri(record.government, record.id)
+        return f"org/{record.government}-{record.id}"
     if isinstance(record, Government | Organisation):
-        return iri("org", record.id)
+        return f"org/{record.id}"
     if isinstance(record, Source):
-        return iri("source", record.id)
+        return f"source/{record.id}"
     if isinstance(record, Concept):
-        return iri(record.kind, record.id)
+        return f"{record.kind}/{record.id}"
     raise TypeError(f"not a record: {record!r}")

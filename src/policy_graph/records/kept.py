@@ -23,7 +23,6 @@ from pathlib import Path
 
 from .. import paths
 from .folder import shown_path
-from .yaml_loader import Unreadable, read_bytes
 
 
 class KeptResults:
@@ -32,16 +31,21 @@ class KeptResults:
     def __init__(self, folder: Path, code: str) -> None:
         self.folder, self.code = folder, code
         self.used: set[str] = set()
+        self._names: set[str] | None = None
 
-    def find(self, path: Path):
-        """The result kept of ``path`` as it is now (None: none), and its key ("" when
-        the file cannot be read: reading it reports why)."""
-        try:
-            data = read_bytes(path)
-        except Unreadable:
-            return None, ""
-        key = key_of(self.code, path, data)
-        return self.load(key), key
+    def key(self, path: Path, digest: str | None) -> str:
+        """The key of ``path``'s result when its bytes have ``digest`` ("" when it has
+        none: a file that cannot be read, which reading reports)."""
+        return key_of(self.code, path, digest) if digest else ""
+
+    def has(self, key: str) -> bool:
+        """Whether something is kept under ``key`` (as the folder was listed once)."""
+        if self._names is None:
+            try:
+                self._names = set(os.listdir(self.folder))
+            except OSError:
+                self._names = set()
+        return bool(key) and f"{key}.pickle" in self._names
 
     def load(self, key: str):
         """What is kept under ``key`` (marked as used), or None."""
@@ -76,24 +80,29 @@ class KeptResults:
                     pass
 
 
-def key_of(code: str, path: Path, data: bytes) -> str:
-    """The key of a file's result: a digest of ``code``, its shown name and its bytes."""
-    digest = hashlib.sha256(f"{code}\0{shown_path(path)}\0".encode())
-    digest.update(data)
-    return digest.hexdigest()
+def key_of(code: str, path: Path, digest: str) -> str:
+    """The key of a file's result: a digest of ``code``, its shown name and the digest
+    of its bytes (:func:`.digests.digest_of`)."""
+    return hashlib.sha256(f"{code}\0{shown_path(path)}\0{digest}".encode()).hexdigest()
 
 
-def keep(folder: Path, key: str, result: bytes) -> None:
-    """Write a result whole or not at all (a temporary file renamed); a folder that
-    cannot be written only means the next build reads the file again."""
+def keep(folder: Path, key: str, result: bytes) -> bool:
+    """Keep a result under ``key`` (see keep_file); whether it was kept."""
+    return keep_file(folder / f"{key}.pickle", result)
+
+
+def keep_file(path: Path, data: bytes) -> bool:
+    """Write a file whole or not at all (a temporary file renamed); a folder that
+    cannot be written only means the next run makes it again. Whether it was written."""
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
         with os.fdopen(handle, "wb") as file:
-            file.write(result)
-        os.replace(temporary, folder / f"{key}.pickle")
+            file.write(data)
+        os.replace(temporary, path)
     except OSError:
-        pass
+        return False
+    return True
 
 
 @functools.cache

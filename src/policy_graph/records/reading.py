@@ -23,17 +23,19 @@ import functools
 import hashlib
 import pickle
 import zlib
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..errors import InputError, Problem
-from .checks import check_together, no_policies
+from .checks import check_together, no_policies, nothing_together
+from .digests import digest_of
 from .folder import files_to_read, shown_path
 from .kept import KeptResults, code_digest, keep, key_of
 from .model import Records
 from .one_file import REVIEW_MARK, UnreadFile, read_file, review_marks
 from .readers import map_in_chunks, without_cycle_collection
+from .summary import SHARED_KINDS, FileSummary, KeptFile, SummaryIndex, summary_of
 from .yaml_loader import Unreadable, read_bytes, read_text
 
 
@@ -66,47 +68,172 @@ class FileResult:
     unstated: tuple[list[Problem], list[Problem]]
     # N-Triples of what its records state alone (FileWork.triples), sorted: a run per
     # part of a file read in parts (one for a file read whole), compressed (zlib: an
-    # eighth of the memory and disk); None when not made (not asked for, the file has
-    # errors, or it names what cannot be an IRI)
+    # eighth of the memory; kept plain on disk, see KeptFile.plain); None when not
+    # made (not asked for, the file has errors, or it names what cannot be an IRI)
     triples: tuple[bytes, ...] | None
 
 
-@dataclass
 class FolderReading:
-    """Every record of a records folder, every problem, and what was made of each file."""
+    """Every record of a records folder, every problem, and what was made of each file.
 
-    records: Records
-    problems: list[Problem]  # of reading, then of the records together, then unstated
-    triples: list[tuple[bytes, ...] | None]  # each file's FileResult.triples
-    reused: int = 0  # how many files' results were kept from an earlier run
-    reread_governments: set[str] = field(default_factory=set)  # of the files read this run
-    kept: KeptResults | None = None  # where results are kept, for other stages' too
-    # For each government, a digest of every file its records and the shared records
-    # (organisations, sources, concepts) come from: None unless every file was kept.
-    government_digests: dict[str, str] | None = None
-    data_dir: Path | None = None  # the records folder read
-    paths: list[Path] = field(default_factory=list)  # each file, in the order of triples
-    keys: list[str] = field(default_factory=list)  # each file's key where it was kept
+    Of each file it holds the summary (:class:`.summary.FileSummary`): the problems,
+    the checks across files, the records that every government's graph shares
+    (:meth:`shared_records`) and which governments it holds records of come from
+    those alone. Its other records and its triples stay in the cache folder until a
+    stage asks for them (:attr:`records`, :meth:`of_government`, :meth:`runs_of`):
+    a run that changed one file of thousands unpickles the records of few."""
+
+    def __init__(self, data_dir: Path, paths: list[Path], keys: list[str], kept=None):
+        self.data_dir = data_dir  # the records folder read
+        self.paths = paths  # each file, in the order of triples
+        self.keys = keys  # each file's key where it was kept ("" where not)
+        self.kept: KeptResults | None = kept  # where results are kept, for other stages' too
+        self.work = FileWork()  # what reader processes made of each file
+        self.summaries: list[FileSummary] = []
+        self.at_hand: list[KeptFile | None] = []  # what was read this run (or loaded)
+        self.problems: list[Problem] = []  # of reading, then of the records together, then unstated
+        self.reused = 0  # how many files' results were kept from an earlier run
+        self.reread_governments: set[str] = set()  # of the files read this run
+        # For each government, a digest of every file its records and the shared records
+        # (organisations, sources, concepts) come from: None unless every file was kept.
+        self.government_digests: dict[str, str] | None = None
+        self.shared_digest = ""  # and of the shared records alone (when every file was kept)
+        self._records: Records | None = None
+        self._shared: Records | None = None
 
     @property
     def files(self) -> int:
         """How many records files there are (each has its item in ``triples``)."""
-        return len(self.triples)
+        return len(self.paths)
+
+    @property
+    def files_read(self) -> int:
+        """How many records files could be read (``Records.files``)."""
+        return sum(summary.files for summary in self.summaries)
+
+    @property
+    def policies(self) -> int:
+        return sum(summary.policies for summary in self.summaries)
 
     @property
     def has_triples(self) -> bool:
         """Whether every file's triples were made (see FileResult.triples)."""
-        return None not in self.triples
+        return all(summary.has_triples for summary in self.summaries)
+
+    @property
+    def triples(self) -> list[tuple[bytes, ...] | None]:
+        """Each file's FileResult.triples."""
+        return [self._kept_file(index).triples for index in range(self.files)]
 
     def runs_of(self, index: int) -> Iterator[bytes]:
         """The sorted runs of N-Triples of the ``index``-th file (see FileResult.triples)."""
-        for run in self.triples[index]:
-            yield zlib.decompress(run)
+        yield from self._kept_file(index).runs()
 
     def runs(self) -> Iterator[bytes]:
         """Every file's sorted runs of N-Triples, in file order."""
-        for index in range(len(self.triples)):
+        for index in range(self.files):
             yield from self.runs_of(index)
+
+    @property
+    def records(self) -> Records:
+        """Every record, in file order (each file's unpickled: only for what needs all)."""
+        if self._records is None:
+            records = Records()
+            for index in range(self.files):
+                records.extend(self.records_of(index))
+            records.files = self.files_read
+            self._records = records
+        return self._records
+
+    def records_of(self, index: int) -> Records:
+        """The records of the ``index``-th file."""
+        return self._kept_file(index).records
+
+    @property
+    def government_ids(self) -> list[str]:
+        """The id of every government, in file order."""
+        return [id for summary in self.summaries for id in summary.government_ids]
+
+    def shared_records(self) -> Records:
+        """Every record but the programmes and policies."""
+        if self._shared is None:
+            self._shared = self._shared_of(set(SHARED_KINDS))
+        return self._shared
+
+    def sources_and_publishers(self) -> Records:
+        """The sources, every organisation and each government that publishes one."""
+        found = self._shared_of({"organisations", "sources"})
+        publishers = {source.publisher for source in found.sources}
+        governments = self._shared_of(
+            {"governments"}, lambda summary: publishers.intersection(summary.government_ids)
+        )
+        found.governments = [g for g in governments.governments if g.id in publishers]
+        return found
+
+    def made_of_shared(self, make: Callable[[Records], bytes]) -> bytes:
+        """``make`` of the sources and their publishers (sources_and_publishers): kept
+        while every file holding sources, organisations or governments is unchanged."""
+        holders = [
+            key
+            for key, summary in zip(self.keys, self.summaries, strict=True)
+            if summary.holds & {"governments", "organisations", "sources"}
+        ]
+        name = f"{make.__module__}.{make.__qualname__}"
+        key = ""
+        if self.kept and all(holders):
+            digest = hashlib.sha256(f"{self.kept.code}\0{name}\0{chr(0).join(holders)}".encode())
+            key = f"shared-{digest.hexdigest()}"
+        found = self.kept.load(key) if key else None
+        if not isinstance(found, bytes):
+            found = make(self.sources_and_publishers())
+            if key:
+                self.kept.put(key, found)
+        return found
+
+    def of_government(self, government: str) -> Records:
+        """One government's records with every shared one (see Records.of_government)."""
+        shared = self._shared_of({"organisations", "sources", "concepts"})
+        governments = self._shared_of(
+            {"governments"}, lambda summary: government in summary.government_ids
+        )
+        own = Records()
+        for index, summary in enumerate(self.summaries):
+            if government in summary.placed:
+                own.extend(self.records_of(index))
+        return Records(
+            governments=[g for g in governments.governments if g.id == government],
+            organisations=shared.organisations,
+            sources=shared.sources,
+            concepts=shared.concepts,
+            programmes=[p for p in own.programmes if p.government == government],
+            policies=[p for p in own.policies if p.government == government],
+        )
+
+    def _shared_of(self, kinds: set[str], also=None) -> Records:
+        """The records of ``kinds`` (of SHARED_KINDS) of every file holding any, in file
+        order (of those files that ``also(summary)`` accepts, when given)."""
+        found = Records()
+        for summary in self.summaries:
+            if summary.holds & kinds and (also is None or also(summary)):
+                shared = summary.shared
+                for kind in kinds:
+                    getattr(found, kind).extend(getattr(shared, kind))
+        return found
+
+    def _kept_file(self, index: int) -> KeptFile:
+        """What is kept of the ``index``-th file: at hand, else from the cache folder
+        (else, gone meanwhile, read again)."""
+        found = self.at_hand[index]
+        if found is None or found.records_bytes is None:
+            loaded = self.kept.load(self.keys[index]) if self.kept and self.keys[index] else None
+            if not isinstance(loaded, KeptFile):  # damaged or removed since: kept again
+                folder, code = (self.kept.folder, self.kept.code) if self.kept else (None, "")
+                loaded = pickle.loads(_read_one(self.paths[index], folder, code, self.work)[1])
+            if found is not None:  # its triples were at hand: keep them so
+                loaded = replace(loaded, triples=found.triples, plain=found.plain)
+            found = loaded
+            self.at_hand[index] = replace(found, records_bytes=None)
+        return found
 
 
 def load_records(data_dir: Path | str, report=None) -> Records:
@@ -135,58 +262,99 @@ def read_folder(
     keep_in: Path | None = None,
     reuse: bool = True,
     work: FileWork = FileWork(),
+    digests: Mapping[Path, str | None] | None = None,
+    listed: tuple[list[Path], list[Problem]] | None = None,
 ) -> FolderReading:
     """Read every records file of ``data_dir`` (or, with ``keep_in``, a folder where
     each file's result is kept, and ``reuse``, take an unchanged file's result from
     there), doing ``work`` on each, then check the records together. Raises InputError
-    when there is nothing to read; every other problem is in the result."""
+    when there is nothing to read; every other problem is in the result. ``digests``:
+    each file's digest (:mod:`.digests`), ``listed``: its files and the problems of
+    listing them (:func:`.folder.files_to_read`), when the caller has them already."""
     data_dir = Path(data_dir)
-    paths, problems = files_to_read(data_dir)
+    paths, problems = files_to_read(data_dir, listed)
     kept = KeptResults(keep_in, f"{code_digest()}\0{work.tag}") if keep_in is not None else None
+    keys = _keys_of(data_dir, paths, kept, digests) if kept else [""] * len(paths)
+    reading = FolderReading(data_dir, paths, keys, kept)
+    reading.work, reading.problems = work, problems
     with without_cycle_collection():  # millions of objects, in no cycle
-        keys: list[str] = [""] * len(paths)  # each file's key ("" where it has none)
-        results = (
-            _kept_results(paths, kept, keys, report) if kept and reuse else [None] * len(paths)
-        )
-        to_read = [index for index, result in enumerate(results) if result is None]
-        _read_again(paths, to_read, results, keys, kept, work, report)
-        reading = _together(data_dir, results, problems, len(paths) - len(to_read))
-    reading.data_dir, reading.paths, reading.keys = data_dir, paths, keys
-    reading.reread_governments = _governments_of([results[i] for i in to_read])
+        index = SummaryIndex(kept.folder if kept else None)
+        summaries = _kept_summaries(keys, kept, index, reuse)
+        to_read = [i for i, summary in enumerate(summaries) if summary is None]
+        reading.at_hand = [None] * len(paths)
+        _read_again(reading, to_read, summaries, report)
+        reading.summaries, reading.reused = summaries, len(paths) - len(to_read)
+        _together(reading)
+    reading.reread_governments = set().union(*(summaries[i].governments for i in to_read))
     if kept:
+        for key, summary in zip(keys, summaries, strict=True):
+            index.put(key, summary)
+        index.save(keys)
         kept.used.update(key for key in keys if key)
         kept.forget_the_rest()
-        reading.kept = kept
         if all(keys):
-            reading.government_digests = _government_digests(kept.code, results, keys)
+            reading.shared_digest, reading.government_digests = _government_digests(
+                kept.code, summaries, keys
+            )
     return reading
 
 
-def _read_again(paths, to_read: list[int], results: list, keys: list[str], kept, work, report):
-    """Read the files ``to_read`` (indices of ``paths``), each result and key into
-    ``results`` and ``keys`` at its place: a big file in parts, the others in chunks,
-    each by a reader process when there are many."""
+def _keys_of(data_dir: Path, paths: list[Path], kept: KeptResults, digests) -> list[str]:
+    """Each file's key ("" where it has none): by its digest, given or taken here."""
+    if digests is None:
+        from .digests import FolderDigests
+
+        found = FolderDigests(data_dir).digests(paths)
+    else:
+        found = [digests.get(path) for path in paths]
+    return [kept.key(path, digest) for path, digest in zip(paths, found, strict=True)]
+
+
+def _kept_summaries(keys: list[str], kept, index: SummaryIndex, reuse: bool) -> list:
+    """Each file's summary where its result is kept (None where it is to be read)."""
+    if not (kept and reuse):
+        return [None] * len(keys)
+    summaries = []
+    for key in keys:
+        summary = index.get(key) if kept.has(key) else None
+        if summary is None and kept.has(key):  # kept by a run that kept no summaries
+            loaded = kept.load(key)
+            summary = loaded.summary if isinstance(loaded, KeptFile) else None
+        summaries.append(summary)
+    return summaries
+
+
+def _read_again(reading: FolderReading, to_read: list[int], summaries: list, report) -> None:
+    """Read the files ``to_read`` (indices of the reading's paths), each summary into
+    ``summaries``, what is kept of it and its key into the reading, at its place: a
+    big file in parts, the others in chunks, each by a reader process when there are
+    many."""
+    paths, kept, work = reading.paths, reading.kept, reading.work
     folder, code = (kept.folder, kept.code) if kept else (None, "")
     done = len(paths) - len(to_read)
     if report:
         report("reading records", done, len(paths))
+
+    def take(index: int, key: str, kept_file: KeptFile) -> None:
+        nonlocal done
+        reading.keys[index], summaries[index] = key, kept_file.summary
+        if key and folder is not None:  # kept there: its records are loaded when asked for
+            kept_file = replace(kept_file, records_bytes=None)
+        reading.at_hand[index] = kept_file
+        done += 1
+        if report:
+            report("reading records", done, len(paths))
+
     for index in [i for i in to_read if _is_big(paths[i])]:
         in_parts = _read_in_parts(paths[index], folder, code, work)
         if in_parts is not None:
-            keys[index], results[index] = in_parts
-            done += 1
-            if report:
-                report("reading records", done, len(paths))
-    whole = [i for i in to_read if results[i] is None]
+            take(index, *in_parts)
+    whole = [i for i in to_read if summaries[i] is None]
     indices = iter(whole)
     read = functools.partial(_read_chunk, folder, code, work)
     for chunk in map_in_chunks(read, [paths[i] for i in whole]):
         for key, data in chunk:
-            index = next(indices)
-            results[index], keys[index] = pickle.loads(data), key
-        done += len(chunk)
-        if report:
-            report("reading records", done, len(paths))
+            take(next(indices), key, pickle.loads(data))
 
 
 def _is_big(path: Path) -> bool:
@@ -199,83 +367,73 @@ def _is_big(path: Path) -> bool:
         return False
 
 
-def _government_digests(code: str, results: list[FileResult], keys: list[str]) -> dict[str, str]:
-    """For each government, a digest of what makes its records and the shared ones
-    (Records.of_government): the files that hold its own records and every file
-    holding shared ones (organisations, sources, concepts), with policy-graph's code."""
+def _government_digests(code: str, summaries: list[FileSummary], keys: list[str]):
+    """A digest of what makes the shared records (organisations, sources, concepts):
+    every file holding any, with policy-graph's code; and for each government, a
+    digest of that and of the files that hold its own records (Records.of_government)."""
     shared = hashlib.sha256(f"{code}\0".encode())
     own: dict[str, list[str]] = {}
-    for result, key in zip(results, keys, strict=True):
-        records = result.records
-        if records.organisations or records.sources or records.concepts:
+    for summary, key in zip(summaries, keys, strict=True):
+        if summary.holds_shared:
             shared.update(f"{key}\0".encode())
-        for government in _governments_of([result]):
+        for government in summary.governments:
             own.setdefault(government, []).append(key)
     common = shared.hexdigest()
-    return {
+    return common, {
         government: hashlib.sha256("\0".join([common, government, *files]).encode()).hexdigest()
         for government, files in own.items()
     }
 
 
-def _kept_results(paths: list[Path], kept: KeptResults, keys: list[str], report) -> list:
-    """Each file's result kept from an earlier run, None where there is none (and its
-    key in ``keys``)."""
-    results = []
-    for number, path in enumerate(paths, 1):
-        result, keys[number - 1] = kept.find(path)
-        results.append(result)
-        if report and (number % 100 == 0 or number == len(paths)):
-            report("finding what the last run kept", number, len(paths))
-    return results
-
-
-def _together(data_dir: Path, results: list, problems: list[Problem], reused: int):
-    records, unread, triples = Records(), [], []
-    for result in results:
-        records.extend(result.records)
-        records.files += result.records.files
-        problems += result.problems
-        unread += result.unread
-        triples.append(result.triples)
-    check_together(problems, records, unread)
-    if not records.policies and not problems:
-        problems.append(no_policies(data_dir, records))
+def _together(reading: FolderReading) -> None:
+    """The problems of every file, then those of the records together, then the
+    warnings of check_stated, into the reading's problems."""
+    problems, summaries = reading.problems, reading.summaries
+    for summary in summaries:
+        problems += summary.problems
+    concepts = reading._shared_of({"concepts"}).concepts
+    if not nothing_together([summary.keys for summary in summaries], concepts):
+        unread = [file for summary in summaries for file in summary.unread]
+        check_together(problems, reading.records, unread)
+    if not reading.policies and not problems:
+        problems.append(no_policies(reading.data_dir, reading.files_read))
     # In the order check_stated gives them for all records: programmes, then policies.
     for kind in (0, 1):
-        for result in results:
-            problems += result.unstated[kind]
-    return FolderReading(records, problems, triples, reused)
-
-
-def _governments_of(results: list[FileResult]) -> set[str]:
-    """The governments whose records ``results`` hold (a policy or programme without a
-    readable government, already a problem of its file, counts for none)."""
-    governments = set()
-    for result in results:
-        governments.update(g.id for g in result.records.governments)
-        governments.update(p.government for p in result.records.policies if p.government)
-        governments.update(p.government for p in result.records.programmes if p.government)
-    return governments
+        for summary in summaries:
+            problems += summary.unstated[kind]
 
 
 def _read_chunk(folder: Path | None, code: str, work: FileWork, paths: list[Path]):
-    """Read each file (in a reader process), keep its result in ``folder`` and give
-    it back pickled, with the key it is kept under ('' when it was not kept)."""
-    answers = []
-    for path in paths:
-        try:
-            data = read_bytes(path)
-        except Unreadable:
-            data = None  # read again below, to report it as the reader does
-        records, problems, unread = Records(), [], []
-        records.files = int(read_file(path, records, problems, unread, data))
-        result = pickle.dumps(_result_of(records, problems, unread, work), protocol=5)
-        key = key_of(code, path, data) if data is not None and folder is not None else ""
-        if key:
-            keep(folder, key, result)
-        answers.append((key, result))
-    return answers
+    """Read each file (in a reader process), keep what is made of it in ``folder`` and
+    give it back pickled (a KeptFile), with the key it is kept under ('' when it was
+    not kept)."""
+    return [_read_one(path, folder, code, work) for path in paths]
+
+
+def _read_one(path: Path, folder: Path | None, code: str, work: FileWork):
+    try:
+        data = read_bytes(path)
+    except Unreadable:
+        data = None  # read again below, to report it as the reader does
+    records, problems, unread = Records(), [], []
+    records.files = int(read_file(path, records, problems, unread, data))
+    kept_file = _kept_file_of(_result_of(records, problems, unread, work))
+    key = key_of(code, path, digest_of(data)) if data is not None and folder is not None else ""
+    if key and not keep(folder, key, pickle.dumps(kept_file.on_disk(), protocol=5)):
+        key = ""
+    return key, pickle.dumps(kept_file, protocol=5)
+
+
+def _kept_file_of(result: FileResult) -> KeptFile:
+    """What is kept of a file's result: its summary, its triples, its records."""
+    summary = summary_of(
+        result.records, result.problems, result.unread, result.unstated, result.triples is not None
+    )
+    return KeptFile(
+        pickle.dumps(summary, protocol=5),
+        result.triples,
+        pickle.dumps(result.records, protocol=5),
+    )
 
 
 def _result_of(records: Records, problems: list[Problem], unread: list, work) -> FileResult:
@@ -291,9 +449,10 @@ def _result_of(records: Records, problems: list[Problem], unread: list, work) ->
 
 
 def _read_in_parts(path: Path, folder: Path | None, code: str, work: FileWork):
-    """A big records file read in parts, each by a reader process, and its key; None
-    when it is not to be read so (too small, a layout that parts.split declines, not
-    readable: then it is read whole, and reading reports what is wrong)."""
+    """A big records file read in parts, each by a reader process: its key and what is
+    kept of it; None when it is not to be read so (too small, a layout that
+    parts.split declines, not readable: then it is read whole, and reading reports
+    what is wrong)."""
     from . import parts as record_parts
 
     try:
@@ -320,11 +479,11 @@ def _read_in_parts(path: Path, folder: Path | None, code: str, work: FileWork):
     if not errors and all(r.triples is not None for r in results):
         triples = tuple(run for r in results for run in r.triples)
     unstated = tuple([p for r in results for p in r.unstated[kind]] for kind in (0, 1))
-    result = FileResult(records, problems, [], unstated, triples)
-    key = key_of(code, path, data)
-    if folder is not None:
-        keep(folder, key, pickle.dumps(result, protocol=5))
-    return key, result
+    kept_file = _kept_file_of(FileResult(records, problems, [], unstated, triples))
+    key = key_of(code, path, digest_of(data)) if folder is not None else ""
+    if key and not keep(folder, key, pickle.dumps(kept_file.on_disk(), protocol=5)):
+        key = ""
+    return key, kept_file
 
 
 def _read_parts_chunk(shown: str, work: FileWork, parts: list) -> list[FileResult | None]:
