@@ -278,19 +278,28 @@ class Lexicon:
             label = " ".join(label.split())
             if len(label) >= 2 or label.isascii():
                 self._ids.setdefault(_fold(label), (kind, id_))
-        alternatives = sorted(self._ids, key=len, reverse=True)
-        self._pattern = re.compile("|".join(_label_pattern(label) for label in alternatives))
+        self._pattern = _labels_pattern(sorted(self._ids, key=len, reverse=True))
+        # What each text names (positions from its start): a draft asks again and again
+        # of the same passage, and of the same words in a text that repeats itself.
+        self._found: dict[str, tuple[tuple[str, str, str, int, int], ...]] = {}
 
     def find(self, text: str, offset: int = 0) -> list[Term]:
         """Each term of ``text`` (positions shifted by ``offset``), leftmost, longest."""
+        found = self._found.get(text)
+        if found is None:
+            found = self._found[text] = tuple(self._terms(text))
+        return [
+            Term(kind, id_, written, offset + a, offset + b) for kind, id_, written, a, b in found
+        ]
+
+    def _terms(self, text: str) -> list[tuple[str, str, str, int, int]]:
+        """(kind, id, as written, start, end) of each term of ``text``."""
         if not self._ids:
             return []
         found = []
         for match in self._pattern.finditer(text):
             kind, id_ = self._ids[_fold(match.group(0))]
-            found.append(
-                Term(kind, id_, match.group(0), offset + match.start(), offset + match.end())
-            )
+            found.append((kind, id_, match.group(0), match.start(), match.end()))
         return found
 
 
@@ -298,15 +307,28 @@ def _fold(label: str) -> str:
     return re.sub(r"\s+", "", label)
 
 
-def _label_pattern(label: str) -> str:
-    """A label as a pattern: spaces optional ('예측 시스템', '예측시스템'); a Latin or
-    numeric edge not inside a longer Latin word ('AI' in 'AI기반', not in 'MAIL')."""
-    pattern = r"\s*".join(re.escape(c) for c in _fold(label))
-    if label[0].isascii() and label[0].isalnum():
-        pattern = r"(?<![A-Za-z])" + pattern
-    if label[-1].isascii() and label[-1].isalnum():
-        pattern += r"(?![A-Za-z])"
-    return pattern
+def _labels_pattern(labels: list[str]) -> re.Pattern:
+    """One pattern for ``labels`` (folded), tried in the order given: spaces optional
+    ('예측 시스템', '예측시스템'); a Latin or numeric edge not inside a longer Latin word
+    ('AI' in 'AI기반', not in 'MAIL'). The labels that start with the same character
+    are one branch, in their order (only they can match where that character is): a
+    position is tried against a few labels, not hundreds."""
+    by_first: dict[str, list[str]] = {}
+    for label in labels:
+        by_first.setdefault(label[0], []).append(label)
+    branches = []
+    for first, group in by_first.items():
+        rests = []
+        for label in group:
+            rest = "".join(r"\s*" + re.escape(c) for c in label[1:])
+            if label[-1].isascii() and label[-1].isalnum():
+                rest += r"(?![A-Za-z])"
+            rests.append(rest)
+        head = re.escape(first)
+        if first.isascii() and first.isalnum():
+            head = r"(?<![A-Za-z])" + head
+        branches.append(head + "(?:" + "|".join(rests) + ")")
+    return re.compile("|".join(branches))
 
 
 # Technologies that our vocabularies may lack, in general Korean usage: found, they are
