@@ -128,22 +128,22 @@ def report_sentences(text: str) -> list[Sentence]:
         if after:
             line = line[: after.start()]
         lines.extend(_pieces(line, offset))
-    split = kiwi().split_into_sents([line for _, line in lines], return_tokens=True)
+    analysed = _analysed([line for _, line in lines])
     found: list[Sentence] = []
     body_seen = lede_seen = False
-    for (offset, line), sentences_of_line in zip(lines, split, strict=True):
+    for offset, line in lines:
+        sentences_of_line = analysed[line]
         # A line without a final ending before the body: a headline or a caption. After
         # it, such a line is the body's (a sentence the excerpt cuts off).
         headline = not body_seen and not _ends(line, sentences_of_line)
         body_seen = body_seen or not headline
-        for sentence in sentences_of_line:
+        for sentence_start, sentence_end, morphemes in sentences_of_line:
             tokens = tuple(
-                Token(t.form, t.tag, offset + t.start, offset + t.start + t.len)
-                for t in sentence.tokens
+                Token(form, tag, offset + a, offset + b) for form, tag, a, b in morphemes
             )
             if not tokens:
                 continue
-            start, end = offset + sentence.start, offset + sentence.end
+            start, end = offset + sentence_start, offset + sentence_end
             kind = (
                 "headline" if headline else "speech" if _SPEECH.search(text[start:end]) else "body"
             )
@@ -175,10 +175,29 @@ def _pieces(line: str, offset: int) -> list[tuple[int, str]]:
     return [(at, piece) for at, piece in pieces if piece.strip()]
 
 
-def _ends(line: str, sentences) -> bool:
+# A line's sentences as Kiwi reads them: (start, end, morphemes), a morpheme as (form,
+# tag, start, end), all within the line.
+_Analysis = list[tuple[int, int, list[tuple[str, str, int, int]]]]
+
+
+def _analysed(lines: list[str]) -> dict[str, _Analysis]:
+    """Each line's sentences and morphemes. A line that comes again is read once: Kiwi
+    reads each line on its own, and reading is most of draft's time."""
+    distinct = list(dict.fromkeys(lines))
+    split = kiwi().split_into_sents(distinct, return_tokens=True, return_sub_sents=False)
+    return {
+        line: [
+            (s.start, s.end, [(t.form, t.tag, t.start, t.start + t.len) for t in s.tokens])
+            for s in sentences
+        ]
+        for line, sentences in zip(distinct, split, strict=True)
+    }
+
+
+def _ends(line: str, sentences: _Analysis) -> bool:
     """Whether a line ends as a sentence does: a final ending, or a full stop."""
-    last = sentences[-1].tokens if sentences else []
-    return line.rstrip().endswith((".", "다", "”", '"')) or any(t.tag == "EF" for t in last[-3:])
+    last = sentences[-1][2] if sentences else []
+    return line.rstrip().endswith((".", "다", "”", '"')) or any(t[1] == "EF" for t in last[-3:])
 
 
 def sentences(text: str) -> Iterator[tuple[int, int, tuple[Token, ...]]]:
