@@ -155,11 +155,14 @@ class Plans:
         return True
 
     def _add(self, passage: Passage, title: str | None) -> None:
+        added = True
         if self.main is None:
             self.main = DraftProgramme(f"{self.draft.source}-programme", [passage])
             self.draft.programmes.insert(0, self.main)
         elif all(p.text != passage.text for p in self.main.passages):
             self.main.passages.append(passage)
+        else:
+            added = False  # its words are the plan's already: nothing to fill again
         if title and (
             self.main.title is None or self.main.title.why != "the quoted name of the plan"
         ):
@@ -169,7 +172,8 @@ class Plans:
                 self.main.title = Guess(title, why)
         if passage.kind != "headline" and self.named_at is None:
             self.named_at = passage.sentence
-        self._fill(self.main)
+        if added:
+            self._fill(self.main)
         if passage.kind != "headline":
             self.draft.general.append(passage.text)
 
