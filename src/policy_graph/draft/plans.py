@@ -21,7 +21,7 @@ import re
 from ..records.amounts import end_years_stated, won_stated
 from .fields import budget_kind, first_stated
 from .mentions import GENERIC
-from .model import Draft, DraftProgramme
+from .model import MOST_PASSAGES, Draft, DraftProgramme
 from .segments import np_start
 from .terms import GENERAL_MEANS, Guess, Vocabulary
 from .text import Passage, quoted_names, timelines_stated
@@ -159,10 +159,12 @@ class Plans:
         if self.main is None:
             self.main = DraftProgramme(f"{self.draft.source}-programme", [passage])
             self.draft.programmes.insert(0, self.main)
-        elif all(p.text != passage.text for p in self.main.passages):
+        elif len(self.main.passages) < MOST_PASSAGES and all(
+            p.text != passage.text for p in self.main.passages
+        ):
             self.main.passages.append(passage)
         else:
-            added = False  # its words are the plan's already: nothing to fill again
+            added = False  # its words are the plan's already, or it has enough
         if title and (
             self.main.title is None or self.main.title.why != "the quoted name of the plan"
         ):

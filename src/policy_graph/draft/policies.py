@@ -31,7 +31,7 @@ from pathlib import Path
 
 from .fields import fill
 from .mentions import GENERIC, JOINED, ORG_HEADS, head_noun, mentions, project_head
-from .model import Draft, DraftPolicy
+from .model import MOST_PASSAGES, Draft, DraftPolicy
 from .plans import Plans
 from .terms import Guess, Vocabulary
 from .text import ACT_NOUNS, Passage, Term, acts_in, report_sentences, timelines_stated
@@ -211,11 +211,6 @@ def _take(draft, vocabulary, plans, names, passage, terms, unit, text, consumed)
     draft.policies.append(policy)
     names.add(policy)
     return policy
-
-
-# The most passages one draft policy gathers: a report names a project a few times; a
-# text that says the same thing thousands of times would make every refill longer.
-MOST_PASSAGES = 16
 
 
 def _gathers(policy: DraftPolicy, passage: Passage) -> bool:
