@@ -510,3 +510,22 @@ def test_the_lexicon_finds_what_one_pattern_of_its_labels_longest_first_finds(ma
         expected = [(m.group(0), m.start() + 3, m.end() + 3) for m in plain.finditer(each)]
         assert [t for t in found if _fold(t[0]) in lexicon._ids] == expected  # not proposed
     assert [t.written for t in lexicon.find("MAIL AI기반")] == ["AI"]
+
+
+def test_a_plan_gathers_at_most_as_many_passages_as_a_policy(many_records):
+    """Each passage a plan gained filled its fields again from all of them: a text of
+    hundreds of plans made draft's time grow with its square (issue 26). Past the most,
+    a passage about the plan is listed with those about the policies as a whole."""
+    from policy_graph.draft.model import MOST_PASSAGES
+
+    text = " ".join(f"시는 ‘AI 행정 {i}단계 계획’을 추진한다." for i in range(1, 21))
+    draft = draft_records(text, many_records, "hanbit-nuri", "s")
+    plan = draft.programmes[0]
+    assert MOST_PASSAGES == 16
+    assert plan.quotes == [f"시는 ‘AI 행정 {i}단계 계획’을 추진한다." for i in range(1, 17)]
+    assert plan.title.value == "AI 행정 1단계 계획"
+    assert draft.general == [f"시는 ‘AI 행정 {i}단계 계획’을 추진한다." for i in range(1, 21)]
+    assert render_draft(draft).endswith(
+        "# Passages about the policies as a whole, not drafted as policies:\n"
+        + "".join(f'#   "시는 ‘AI 행정 {i}단계 계획’을 추진한다."\n' for i in range(17, 21))
+    )
