@@ -482,3 +482,50 @@ def test_a_sentence_said_again_word_for_word_adds_nothing(many_records):
     assert len(once.policies) == len(again.policies) == 1
     assert len(again.policies[0].passages) == 1
     assert again.policies[0].title == once.policies[0].title
+
+
+def test_the_lexicon_finds_what_one_pattern_of_its_labels_longest_first_finds(many_records):
+    """The lexicon's pattern tries only the labels that start with the character at
+    hand (issue 26: trying 400 labels at every position was much of draft's time): it
+    finds what the plain alternation of every label, longest first, finds, also where
+    a text starts inside a word ('AI' is no term inside 'MAIL')."""
+    from policy_graph.draft.terms import Vocabulary
+    from policy_graph.draft.text import _fold
+
+    lexicon = Vocabulary(many_records, "hanbit-nuri").lexicon
+
+    def label(folded: str) -> str:
+        pattern = r"\s*".join(re.escape(c) for c in folded)
+        if folded[0].isascii() and folded[0].isalnum():
+            pattern = r"(?<![A-Za-z])" + pattern
+        if folded[-1].isascii() and folded[-1].isalnum():
+            pattern += r"(?![A-Za-z])"
+        return pattern
+
+    plain = re.compile("|".join(label(f) for f in sorted(lexicon._ids, key=len, reverse=True)))
+    text = NURI.read_text(encoding="utf-8") + "\nMAIL AI기반 인공 지능 스마트 도시 챗봇"
+    texts = [text] + [text[start:] for start in range(0, len(text), 7)]
+    for each in texts:
+        found = [(t.written, t.start, t.end) for t in lexicon.find(each, 3)]
+        expected = [(m.group(0), m.start() + 3, m.end() + 3) for m in plain.finditer(each)]
+        assert [t for t in found if _fold(t[0]) in lexicon._ids] == expected  # not proposed
+    assert [t.written for t in lexicon.find("MAIL AI기반")] == ["AI"]
+
+
+def test_a_plan_gathers_at_most_as_many_passages_as_a_policy(many_records):
+    """Each passage a plan gained filled its fields again from all of them: a text of
+    hundreds of plans made draft's time grow with its square (issue 26). Past the most,
+    a passage about the plan is listed with those about the policies as a whole."""
+    from policy_graph.draft.model import MOST_PASSAGES
+
+    text = " ".join(f"시는 ‘AI 행정 {i}단계 계획’을 추진한다." for i in range(1, 21))
+    draft = draft_records(text, many_records, "hanbit-nuri", "s")
+    plan = draft.programmes[0]
+    assert MOST_PASSAGES == 16
+    assert plan.quotes == [f"시는 ‘AI 행정 {i}단계 계획’을 추진한다." for i in range(1, 17)]
+    assert plan.title.value == "AI 행정 1단계 계획"
+    assert draft.general == [f"시는 ‘AI 행정 {i}단계 계획’을 추진한다." for i in range(1, 21)]
+    assert render_draft(draft).endswith(
+        "# Passages about the policies as a whole, not drafted as policies:\n"
+        + "".join(f'#   "시는 ‘AI 행정 {i}단계 계획’을 추진한다."\n' for i in range(17, 21))
+    )

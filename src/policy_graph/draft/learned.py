@@ -73,13 +73,18 @@ class DomainModel:
         return cache[key]
 
     def domains(self, text: str, allowed: set[str]) -> list[tuple[str, float]]:
-        """The domains proposed for ``text`` (of ``allowed``), likeliest first."""
-        ranked = sorted(
-            ((d, p) for d, p in self.probabilities(words(text)).items() if d in allowed),
-            key=lambda pair: -pair[1],
-        )
-        chosen = [(d, p) for d, p in ranked if p > 0.5]
-        return chosen or ranked[:1]
+        """The domains proposed for ``text`` (of ``allowed``), likeliest first (kept: a
+        draft asks again of a policy whose passages did not change)."""
+        answers = self.__dict__.setdefault("_answers", {})
+        key = (text, frozenset(allowed))
+        if key not in answers:
+            ranked = sorted(
+                ((d, p) for d, p in self.probabilities(words(text)).items() if d in allowed),
+                key=lambda pair: -pair[1],
+            )
+            chosen = [(d, p) for d, p in ranked if p > 0.5]
+            answers[key] = chosen or ranked[:1]
+        return list(answers[key])
 
     def to_json(self) -> str:
         data = {

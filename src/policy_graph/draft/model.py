@@ -11,6 +11,11 @@ from .terms import Guess
 from .text import Passage
 
 DRAFT_MARK = REVIEW_MARK  # validate warns while any is left (records/one_file.py)
+# The most passages one draft policy or plan gathers: a report names a project or its
+# plan a few times (at most 6 in the 16 reports of data/); a text that says the same
+# thing thousands of times, or that holds hundreds of reports, would make every refill
+# longer, and draft's time grow with the square of the text.
+MOST_PASSAGES = 16
 
 
 @dataclass

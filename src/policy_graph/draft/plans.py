@@ -21,7 +21,7 @@ import re
 from ..records.amounts import end_years_stated, won_stated
 from .fields import budget_kind, first_stated
 from .mentions import GENERIC
-from .model import Draft, DraftProgramme
+from .model import MOST_PASSAGES, Draft, DraftProgramme
 from .segments import np_start
 from .terms import GENERAL_MEANS, Guess, Vocabulary
 from .text import Passage, quoted_names, timelines_stated
@@ -138,6 +138,7 @@ class Plans:
         self.named_at: int | None = None  # the sentence where the plan was first named
         self.current: DraftProgramme | None = None  # the strand policies now come under
         self._strand_groups: dict[int, DraftProgramme] = {}
+        self._strands = _Strands()
 
     def consider(self, passage: Passage) -> bool:
         """Take ``passage`` if it is about the plan as a whole; whether it was."""
@@ -154,11 +155,16 @@ class Plans:
         return True
 
     def _add(self, passage: Passage, title: str | None) -> None:
+        added = True
         if self.main is None:
             self.main = DraftProgramme(f"{self.draft.source}-programme", [passage])
             self.draft.programmes.insert(0, self.main)
-        elif all(p.text != passage.text for p in self.main.passages):
+        elif len(self.main.passages) < MOST_PASSAGES and all(
+            p.text != passage.text for p in self.main.passages
+        ):
             self.main.passages.append(passage)
+        else:
+            added = False  # its words are the plan's already, or it has enough
         if title and (
             self.main.title is None or self.main.title.why != "the quoted name of the plan"
         ):
@@ -168,7 +174,8 @@ class Plans:
                 self.main.title = Guess(title, why)
         if passage.kind != "headline" and self.named_at is None:
             self.named_at = passage.sentence
-        self._fill(self.main)
+        if added:
+            self._fill(self.main)
         if passage.kind != "headline":
             self.draft.general.append(passage.text)
 
@@ -231,13 +238,11 @@ class Plans:
         """A clause whose topic is a strand of the plan ('‘마이데이터 기반 혁신
         서비스’에서는 …'): that strand's words (and so is the rest of its sentence), no
         project of its own."""
-        for programme in self.draft.programmes:
-            title = programme.title.value if programme.part_of and programme.title else ""
-            pattern = rf"^\s*[‘'「]?{re.escape(title)}[’'」]?\s*(?:에서는|에서|은|는)\s"
-            if title and re.match(pattern, passage.text):
-                programme.passages.append(passage)
-                return True
-        return False
+        programme = self._strands.topic_of(passage.text)
+        if programme is None:
+            return False
+        programme.passages.append(passage)
+        return True
 
     # --- strands -----------------------------------------------------------------
 
@@ -262,16 +267,16 @@ class Plans:
         )
         self.draft.programmes.append(programme)
         self._strand_groups[passage.start] = programme
+        self._strands.add(programme)
 
     def under(self, passage: Passage) -> Guess | None:
         """The programme a policy of ``passage`` comes under."""
-        strands = [p for p in self.draft.programmes if p.part_of]
         for start, _end in passage.shared:  # '산업(A, B)': an item of the strand 산업
             if start in self._strand_groups:
                 chosen = self._strand_groups[start]
                 return Guess(chosen.id, f"an item of the strand '{chosen.title.value}'")
         if passage.first_in_sentence or self.current is None:
-            named = self._strand_named(passage, strands)
+            named = self._strands.named(passage.sentence_text)
             if named is not None:
                 self.current = named
             elif passage.first_in_sentence and re.match(_BESIDE, passage.sentence_text):
@@ -299,28 +304,99 @@ class Plans:
                     "the report places projects under it",
                 )
 
-    def _strand_named(
-        self, passage: Passage, strands: list[DraftProgramme]
-    ) -> DraftProgramme | None:
+
+_WORD = re.compile(r"[가-힣A-Za-z]{2,}")
+
+
+class _Strands:
+    """The strands of a draft's plan, in the order they were drafted, indexed by their
+    titles, keys and words: which strand a passage names is found without going
+    through every strand (a long text has hundreds), with the answer that going
+    through them in order gives. Of strands with the same title (or key), only the
+    first can be that answer; strands are known by their place in ``self._strands``."""
+
+    def __init__(self):
+        self._strands: list[DraftProgramme] = []
+        self._titled: dict[str, int] = {}  # title → the first strand of it
+        self._title_lengths: set[int] = set()
+        self._keyed: dict[str, int] = {}  # key → the first strand of it
+        self._key_lengths: set[int] = set()
+        self._own: dict[int, set[str]] = {}  # a title's own words (see named)
+        self._by_word: dict[str, list[int]] = {}  # such a word → the strands of it
+        self._by_prefix: dict[str, set[str]] = {}  # a prefix → the words it begins
+        self._topic_patterns: dict[int, re.Pattern] = {}
+
+    def add(self, programme: DraftProgramme) -> None:
+        number = len(self._strands)
+        self._strands.append(programme)
+        key = programme.key
+        if key and key not in self._keyed:
+            self._keyed[key] = number
+            self._key_lengths.add(len(key))
+        title = programme.title.value if programme.title else ""
+        if not title or title in self._titled:
+            return
+        self._titled[title] = number
+        self._title_lengths.add(len(title))
+        self._own[number] = {w for w in _WORD.findall(title) if w not in GENERIC}
+        for word in self._own[number]:
+            self._by_word.setdefault(word, []).append(number)
+            for end in range(2, len(word) + 1):
+                self._by_prefix.setdefault(word[:end], set()).add(word)
+
+    def _titles_in(self, text: str, starts) -> set[int]:
+        """The strands whose title is the words of ``text`` at one of ``starts``."""
+        return {
+            self._titled[text[i : i + n]]
+            for i in starts
+            for n in self._title_lengths
+            if text[i : i + n] in self._titled
+        }
+
+    def topic_of(self, text: str) -> DraftProgramme | None:
+        """The first strand whose title is the topic that ``text`` opens with
+        ('‘…’에서는 ')."""
+        if not self._titled:
+            return None
+        # The title comes after white space and a quotation mark, if any.
+        spaces = re.match(r"\s*", text).end()
+        for number in sorted(self._titles_in(text, range(spaces + 2))):
+            pattern = self._topic_patterns.get(number)
+            if pattern is None:
+                title = re.escape(self._strands[number].title.value)
+                pattern = self._topic_patterns[number] = re.compile(
+                    rf"^\s*[‘'「]?{title}[’'」]?\s*(?:에서는|에서|은|는)\s"
+                )
+            if pattern.match(text):
+                return self._strands[number]
+        return None
+
+    def named(self, sentence: str) -> DraftProgramme | None:
         """The strand a sentence names: by its key ('경제분야는 …', for '…(경제)'), its
         title at the start ('기반 구축을 위해 …'), or most of its title's own words
-        ('디지털 트윈 플랫폼도 구독형으로 도입해' for '구독형 디지털 서비스 전환')."""
-        opening = passage.sentence_text[:30]
-        for programme in strands:
-            if programme.key and re.search(rf"{re.escape(programme.key)}\s*분야", opening):
-                return programme
-            title = programme.title.value if programme.title else ""
-            if title and title in opening:
-                return programme
-        words = set(re.findall(r"[가-힣A-Za-z]{2,}", passage.sentence_text))
+        ('디지털 트윈 플랫폼도 구독형으로 도입해' for '구독형 디지털 서비스 전환'); the
+        first such strand."""
+        opening = sentence[:30]
+        starts = range(len(opening))
+        named = self._titles_in(opening, starts) | {
+            self._keyed[opening[i : i + n]]
+            for i in starts
+            for n in self._key_lengths
+            if opening[i : i + n] in self._keyed
+            and re.search(rf"{re.escape(opening[i : i + n])}\s*분야", opening)
+        }
+        if named:
+            return self._strands[min(named)]
+        related: set[str] = set()  # titles' words that begin a word or that a word begins
+        for word in set(_WORD.findall(sentence)):
+            related |= self._by_prefix.get(word, set())
+            related.update(word[:end] for end in range(2, len(word) + 1))
+        found: dict[int, int] = {}
+        for word in related:
+            for number in self._by_word.get(word, ()):
+                found[number] = found.get(number, 0) + 1
         best, shared = None, 1
-        for programme in strands:
-            own = {
-                w
-                for w in re.findall(r"[가-힣A-Za-z]{2,}", programme.title.value)
-                if w not in GENERIC
-            }
-            found = {t for t in own if any(w.startswith(t) or t.startswith(w) for w in words)}
-            if len(found) > shared and len(found) * 2 >= len(own):
-                best, shared = programme, len(found)
-        return best
+        for number in sorted(found):
+            if found[number] > shared and found[number] * 2 >= len(self._own[number]):
+                best, shared = number, found[number]
+        return None if best is None else self._strands[best]

@@ -31,7 +31,7 @@ from pathlib import Path
 
 from .fields import fill
 from .mentions import GENERIC, JOINED, ORG_HEADS, head_noun, mentions, project_head
-from .model import Draft, DraftPolicy
+from .model import MOST_PASSAGES, Draft, DraftPolicy
 from .plans import Plans
 from .terms import Guess, Vocabulary
 from .text import ACT_NOUNS, Passage, Term, acts_in, report_sentences, timelines_stated
@@ -70,6 +70,7 @@ def draft_records(
         source_known=any(s.id == source_id for s in records.sources),
     )
     plans = Plans(draft, vocabulary)
+    names = _Names()
     found = mentions(text, vocabulary, report_sentences(text))
     current_unit: Term | None = None
     consumed: set[int] = set()  # sentences taken whole by the policy before them
@@ -94,11 +95,11 @@ def draft_records(
         if not _is_candidate(passage, terms, vocabulary):
             if _with_partners(last, passage, terms, vocabulary):
                 last.passages.append(passage)
-                _refill(last, draft, vocabulary, text, last.lead_department, plans)
+                _refill(last, draft, vocabulary, text, last.lead_department, plans, names)
             else:
                 _goes_with(draft, passage, terms, text)
             continue
-        last = _take(draft, vocabulary, plans, passage, terms, current_unit, text, consumed)
+        last = _take(draft, vocabulary, plans, names, passage, terms, current_unit, text, consumed)
     _technologies_of_the_list(draft)
     plans.mark_empty_strands()
     return draft
@@ -191,29 +192,25 @@ def _goes_with(draft: Draft, passage: Passage, terms: list[Term], text: str) -> 
     )
 
 
-def _take(draft, vocabulary, plans, passage, terms, unit, text, consumed) -> DraftPolicy:
+def _take(draft, vocabulary, plans, names, passage, terms, unit, text, consumed) -> DraftPolicy:
     previous = draft.policies[-1] if draft.policies else None
     if previous and _goes_on(previous, passage):
         consumed.add(passage.sentence)
         if _gathers(previous, _whole_sentence(passage)):
-            _refill(previous, draft, vocabulary, text, previous.lead_department, plans)
+            _refill(previous, draft, vocabulary, text, previous.lead_department, plans, names)
         return previous
-    same = _same_project(draft.policies, passage, vocabulary)
+    same = _same_project(names, passage, vocabulary)
     if same is not None:
         if _gathers(same, passage):
-            _refill(same, draft, vocabulary, text, same.lead_department, plans)
+            _refill(same, draft, vocabulary, text, same.lead_department, plans, names)
         return same
     policy = DraftPolicy([passage])
     lead = Guess(unit.id, _unit_why(unit, passage)) if unit else None
     policy.programme = plans.under(passage)
-    _refill(policy, draft, vocabulary, text, lead, plans)
+    _refill(policy, draft, vocabulary, text, lead, plans, names)
     draft.policies.append(policy)
+    names.add(policy)
     return policy
-
-
-# The most passages one draft policy gathers: a report names a project a few times; a
-# text that says the same thing thousands of times would make every refill longer.
-MOST_PASSAGES = 16
 
 
 def _gathers(policy: DraftPolicy, passage: Passage) -> bool:
@@ -227,12 +224,13 @@ def _gathers(policy: DraftPolicy, passage: Passage) -> bool:
     return True
 
 
-def _refill(policy: DraftPolicy, draft, vocabulary, text, lead, plans) -> None:
+def _refill(policy: DraftPolicy, draft, vocabulary, text, lead, plans, names) -> None:
     first = policy.passages[0]
     spans = [(a, b) for a, b in first.shared if b > a]
     shared = [t for a, b in spans for t in vocabulary.lexicon.find(text[a:b], a)]
     shared_text = " ".join(text[a:b] for a, b in spans)
     fill(policy, draft, vocabulary, lead, shared, shared_text, policy.programme, vocabulary.model)
+    names.renamed(policy)
 
 
 # --- which passages state a project ------------------------------------------------------
@@ -357,7 +355,7 @@ _TRAILING_ACTS = re.compile(
 )
 
 
-def _same_project(policies: list[DraftPolicy], passage: Passage, vocabulary) -> DraftPolicy | None:
+def _same_project(names: _Names, passage: Passage, vocabulary) -> DraftPolicy | None:
     """A policy drafted before that this passage names again: its name (without its acts
     and what it is for, six characters or more) in the earlier one's."""
     from .fields import title as title_of
@@ -365,13 +363,55 @@ def _same_project(policies: list[DraftPolicy], passage: Passage, vocabulary) -> 
     new_core = _core(title_of(passage, vocabulary.find(passage)).value)
     if len(new_core) < 6:
         return None
-    for policy in policies:
-        if policy.passages[0].sentence == passage.sentence:
-            continue
-        old = re.sub(r"[\s‘’'“”]+", "", policy.title.value if policy.title else "")
-        if new_core in old:
-            return policy
-    return None
+    return names.naming(new_core, passage.sentence)
+
+
+class _Names:
+    """The names of the policies drafted so far (their titles without white space and
+    quotation marks), indexed by their pieces of six characters: the first policy whose
+    name holds a core of six characters or more is found without going through every
+    policy (a long text has hundreds), with the answer going through them in order gives."""
+
+    PIECE = 6
+
+    def __init__(self):
+        self._policies: list[DraftPolicy] = []  # in the order they were drafted
+        self._numbers: dict[int, int] = {}  # id of a policy → its place in _policies
+        self._names: list[str] = []  # each policy's name as indexed
+        self._by_piece: dict[str, list[int]] = {}
+
+    @staticmethod
+    def name(policy: DraftPolicy) -> str:
+        return re.sub(r"[\s‘’'“”]+", "", policy.title.value if policy.title else "")
+
+    def add(self, policy: DraftPolicy) -> None:
+        """A policy just drafted (after the ones before it)."""
+        self._numbers[id(policy)] = len(self._policies)
+        self._policies.append(policy)
+        self._names.append("")
+        self.renamed(policy)
+
+    def renamed(self, policy: DraftPolicy) -> None:
+        """Index ``policy``'s name again (its title may change when it is filled again)."""
+        number = self._numbers.get(id(policy))
+        if number is None:  # not drafted yet: indexed when added
+            return
+        name = self.name(policy)
+        if name == self._names[number]:
+            return
+        self._names[number] = name
+        for start in range(len(name) - self.PIECE + 1):
+            numbers = self._by_piece.setdefault(name[start : start + self.PIECE], [])
+            if not numbers or numbers[-1] != number:
+                numbers.append(number)
+
+    def naming(self, core: str, sentence: int) -> DraftPolicy | None:
+        """The first policy, not of ``sentence``, whose name holds ``core``."""
+        for number in sorted(set(self._by_piece.get(core[: self.PIECE], ()))):
+            policy = self._policies[number]
+            if policy.passages[0].sentence != sentence and core in self._names[number]:
+                return policy
+        return None
 
 
 def _core(title: str) -> str:

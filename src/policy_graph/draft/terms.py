@@ -144,15 +144,15 @@ class _UnitProposingLexicon(Lexicon):
     """A lexicon that also finds the unknown department that is a passage's subject,
     by the suffix of its name ('…과', '…국', '…센터'): kind 'proposed-unit'."""
 
-    def find(self, text: str, offset: int = 0) -> list[Term]:
-        terms = super().find(text, offset)
+    def _terms(self, text: str) -> list[tuple[str, str, str, int, int]]:
+        terms = super()._terms(text)
         match = _PROPOSED_UNIT.match(text)
         if match:
             group = 1 if match.group(1) else 2
-            start, end = offset + match.start(group), offset + match.end(group)
-            if not any(t.start < end and start < t.end for t in terms):
-                terms.append(Term("proposed-unit", "", match.group(group), start, end))
-                terms.sort(key=lambda t: t.start)
+            start, end = match.start(group), match.end(group)
+            if not any(a < end and start < b for _, _, _, a, b in terms):
+                terms.append(("proposed-unit", "", match.group(group), start, end))
+                terms.sort(key=lambda t: t[3])
         return terms
 
 

@@ -128,22 +128,22 @@ def report_sentences(text: str) -> list[Sentence]:
         if after:
             line = line[: after.start()]
         lines.extend(_pieces(line, offset))
-    split = kiwi().split_into_sents([line for _, line in lines], return_tokens=True)
+    analysed = _analysed([line for _, line in lines])
     found: list[Sentence] = []
     body_seen = lede_seen = False
-    for (offset, line), sentences_of_line in zip(lines, split, strict=True):
+    for offset, line in lines:
+        sentences_of_line = analysed[line]
         # A line without a final ending before the body: a headline or a caption. After
         # it, such a line is the body's (a sentence the excerpt cuts off).
         headline = not body_seen and not _ends(line, sentences_of_line)
         body_seen = body_seen or not headline
-        for sentence in sentences_of_line:
+        for sentence_start, sentence_end, morphemes in sentences_of_line:
             tokens = tuple(
-                Token(t.form, t.tag, offset + t.start, offset + t.start + t.len)
-                for t in sentence.tokens
+                Token(form, tag, offset + a, offset + b) for form, tag, a, b in morphemes
             )
             if not tokens:
                 continue
-            start, end = offset + sentence.start, offset + sentence.end
+            start, end = offset + sentence_start, offset + sentence_end
             kind = (
                 "headline" if headline else "speech" if _SPEECH.search(text[start:end]) else "body"
             )
@@ -175,10 +175,29 @@ def _pieces(line: str, offset: int) -> list[tuple[int, str]]:
     return [(at, piece) for at, piece in pieces if piece.strip()]
 
 
-def _ends(line: str, sentences) -> bool:
+# A line's sentences as Kiwi reads them: (start, end, morphemes), a morpheme as (form,
+# tag, start, end), all within the line.
+_Analysis = list[tuple[int, int, list[tuple[str, str, int, int]]]]
+
+
+def _analysed(lines: list[str]) -> dict[str, _Analysis]:
+    """Each line's sentences and morphemes. A line that comes again is read once: Kiwi
+    reads each line on its own, and reading is most of draft's time."""
+    distinct = list(dict.fromkeys(lines))
+    split = kiwi().split_into_sents(distinct, return_tokens=True, return_sub_sents=False)
+    return {
+        line: [
+            (s.start, s.end, [(t.form, t.tag, t.start, t.start + t.len) for t in s.tokens])
+            for s in sentences
+        ]
+        for line, sentences in zip(distinct, split, strict=True)
+    }
+
+
+def _ends(line: str, sentences: _Analysis) -> bool:
     """Whether a line ends as a sentence does: a final ending, or a full stop."""
-    last = sentences[-1].tokens if sentences else []
-    return line.rstrip().endswith((".", "다", "”", '"')) or any(t.tag == "EF" for t in last[-3:])
+    last = sentences[-1][2] if sentences else []
+    return line.rstrip().endswith((".", "다", "”", '"')) or any(t[1] == "EF" for t in last[-3:])
 
 
 def sentences(text: str) -> Iterator[tuple[int, int, tuple[Token, ...]]]:
@@ -278,19 +297,28 @@ class Lexicon:
             label = " ".join(label.split())
             if len(label) >= 2 or label.isascii():
                 self._ids.setdefault(_fold(label), (kind, id_))
-        alternatives = sorted(self._ids, key=len, reverse=True)
-        self._pattern = re.compile("|".join(_label_pattern(label) for label in alternatives))
+        self._pattern = _labels_pattern(sorted(self._ids, key=len, reverse=True))
+        # What each text names (positions from its start): a draft asks again and again
+        # of the same passage, and of the same words in a text that repeats itself.
+        self._found: dict[str, tuple[tuple[str, str, str, int, int], ...]] = {}
 
     def find(self, text: str, offset: int = 0) -> list[Term]:
         """Each term of ``text`` (positions shifted by ``offset``), leftmost, longest."""
+        found = self._found.get(text)
+        if found is None:
+            found = self._found[text] = tuple(self._terms(text))
+        return [
+            Term(kind, id_, written, offset + a, offset + b) for kind, id_, written, a, b in found
+        ]
+
+    def _terms(self, text: str) -> list[tuple[str, str, str, int, int]]:
+        """(kind, id, as written, start, end) of each term of ``text``."""
         if not self._ids:
             return []
         found = []
         for match in self._pattern.finditer(text):
             kind, id_ = self._ids[_fold(match.group(0))]
-            found.append(
-                Term(kind, id_, match.group(0), offset + match.start(), offset + match.end())
-            )
+            found.append((kind, id_, match.group(0), match.start(), match.end()))
         return found
 
 
@@ -298,15 +326,28 @@ def _fold(label: str) -> str:
     return re.sub(r"\s+", "", label)
 
 
-def _label_pattern(label: str) -> str:
-    """A label as a pattern: spaces optional ('예측 시스템', '예측시스템'); a Latin or
-    numeric edge not inside a longer Latin word ('AI' in 'AI기반', not in 'MAIL')."""
-    pattern = r"\s*".join(re.escape(c) for c in _fold(label))
-    if label[0].isascii() and label[0].isalnum():
-        pattern = r"(?<![A-Za-z])" + pattern
-    if label[-1].isascii() and label[-1].isalnum():
-        pattern += r"(?![A-Za-z])"
-    return pattern
+def _labels_pattern(labels: list[str]) -> re.Pattern:
+    """One pattern for ``labels`` (folded), tried in the order given: spaces optional
+    ('예측 시스템', '예측시스템'); a Latin or numeric edge not inside a longer Latin word
+    ('AI' in 'AI기반', not in 'MAIL'). The labels that start with the same character
+    are one branch, in their order (only they can match where that character is): a
+    position is tried against a few labels, not hundreds."""
+    by_first: dict[str, list[str]] = {}
+    for label in labels:
+        by_first.setdefault(label[0], []).append(label)
+    branches = []
+    for first, group in by_first.items():
+        rests = []
+        for label in group:
+            rest = "".join(r"\s*" + re.escape(c) for c in label[1:])
+            if label[-1].isascii() and label[-1].isalnum():
+                rest += r"(?![A-Za-z])"
+            rests.append(rest)
+        head = re.escape(first)
+        if first.isascii() and first.isalnum():
+            head = r"(?<![A-Za-z])" + head
+        branches.append(head + "(?:" + "|".join(rests) + ")")
+    return re.compile("|".join(branches))
 
 
 # Technologies that our vocabularies may lack, in general Korean usage: found, they are
