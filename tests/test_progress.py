@@ -19,7 +19,6 @@ def test_a_build_reports_every_step_it_takes(tmp_path):
     heard = []
     report = lambda *a: heard.append(a)  # noqa: E731
     api.build(DATA, tmp_path / "graph.ttl", ["ttl", "nt"], report=report, reuse=False)
-    steps = [step for step, _done, _total in heard]
     files = len(record_files(DATA))
     assert heard[0] == ("reading records", 0, files) and heard[-1] == ("serialising nt", 1, 2)
     assert files > 5 and ("reading records", files, files) in heard
