@@ -30,7 +30,7 @@ from pathlib import Path
 
 from .. import paths
 from ..errors import UsageError
-from ..records.iris import PGID
+from .prefixes import PGID
 
 SHARED_GRAPH = f"{PGID}graph/shared"
 CURRENT = "current.json"
