@@ -410,3 +410,41 @@ def test_the_library_warns_and_does_not_print(tmp_path, capsys):
         )
     ]
     assert capsys.readouterr() == ("", "")
+
+
+def _stats_by_paths(data_dir: Path) -> str:
+    """The stats digest as it was first written: a Path per file, sorted by name."""
+    from policy_graph.records.folder import record_files
+
+    digest = hashlib.sha256()
+    for path in sorted(record_files(data_dir), key=lambda p: p.relative_to(data_dir).as_posix()):
+        name = path.relative_to(data_dir).as_posix()
+        status = path.stat()
+        digest.update(f"{name}\0{status.st_size}\0{status.st_mtime_ns}\0{status.st_ino}\n".encode())
+    return digest.hexdigest()
+
+
+def test_the_stats_digest_reads_the_files_that_reading_reads(tmp_path):
+    """os.scandir and strings (issue 25: 20 ms for 4,228 files instead of 0.3 s), the
+    same digest: linked folders followed once, names sorted as text ('a-b/' before
+    'a/'), what is not a regular file left out."""
+    from policy_graph.graph.files import stats_digest
+
+    data = tmp_path / "data"
+    shutil.copytree(MANY, data / "a")
+    shutil.copytree(MANY, data / "a-b" / "deeper")
+    (data / "elsewhere").mkdir()
+    (data / "elsewhere" / "more.yml").write_text("policies: []\n", encoding="utf-8")
+    (data / "linked").symlink_to(data / "elsewhere", target_is_directory=True)
+    (data / "a" / "loop").symlink_to(data, target_is_directory=True)  # read once
+    (data / "folder.yaml").mkdir()
+    (data / "broken.yaml").symlink_to(tmp_path / "nowhere.yaml")
+    os.mkfifo(data / "pipe.yaml")
+    (data / "notes.txt").write_text("not records", encoding="utf-8")
+
+    assert stats_digest(data) == _stats_by_paths(data)
+    assert stats_digest(data) == origin_of(data).stats_sha256
+    before = stats_digest(data)
+    (data / "elsewhere" / "more.yml").write_text("policies: []  # edited\n", encoding="utf-8")
+    assert stats_digest(data) != before
+    assert stats_digest(tmp_path / "no-such-folder") == hashlib.sha256().hexdigest()

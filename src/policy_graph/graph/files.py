@@ -29,6 +29,7 @@ from pathlib import Path
 
 from .. import paths
 from ..errors import StaleGraphNote, UsageError
+from ..records.folder import _SUFFIXES as RECORD_SUFFIXES
 from ..records.folder import record_files
 from ..version import __version__
 
@@ -95,8 +96,8 @@ def origin_of(data_dir: Path) -> Origin | None:
     if not data_dir.is_dir():
         return None
     digest = hashlib.sha256()
+    stats = stats_digest(data_dir)  # before the bytes: a file changed meanwhile differs
     files = sorted((p.relative_to(data_dir).as_posix(), p) for p in record_files(data_dir))
-    stats = stats_of(files)
     for name, path in files:
         # Never open what is not a regular file (a FIFO would block); an entry that
         # cannot be read is digested as such: reading the records reports it.
@@ -110,23 +111,63 @@ def origin_of(data_dir: Path) -> Origin | None:
 
 
 def stats_digest(data_dir: Path) -> str:
-    """A digest of the names, sizes and modification times of ``data_dir``'s records
-    files: a glance (a few ms for thousands of files) that tells they are unchanged."""
-    files = sorted((p.relative_to(data_dir).as_posix(), p) for p in record_files(data_dir))
-    return stats_of(files)
-
-
-def stats_of(files: list[tuple[str, Path]]) -> str:
+    """A digest of the names, sizes, modification times and inodes of ``data_dir``'s
+    records files (those of :func:`~policy_graph.records.folder.record_files`, in the
+    order of their names): a glance that tells they are unchanged, taken before every
+    query of a kept store (4,228 files: 20 ms; with a Path per file, 0.3 s)."""
     digest = hashlib.sha256()
-    for name, path in files:
-        try:
-            status = path.stat()
-            digest.update(
-                f"{name}\0{status.st_size}\0{status.st_mtime_ns}\0{status.st_ino}\n".encode()
-            )
-        except OSError:
+    for name, status in sorted(_record_stats(os.fspath(data_dir))):
+        if status is None:
             digest.update(f"{name}\0gone\n".encode())
+        else:
+            size, mtime, inode = status
+            digest.update(f"{name}\0{size}\0{mtime}\0{inode}\n".encode())
     return digest.hexdigest()
+
+
+def _record_stats(top: str) -> list[tuple[str, tuple[int, int, int] | None]]:
+    """Each records file below ``top`` by its name relative to it, with its size,
+    modification time (ns) and inode (None when it went as it was read): the files of
+    ``record_files``, found as its os.walk finds them (linked folders followed, each
+    real folder once, the first way it is reached), by os.scandir and strings alone."""
+    found: list[tuple[str, tuple[int, int, int] | None]] = []
+    read: set[str] = set()
+
+    def walk(folder: str, relative: str, real: str) -> None:
+        if real in read:
+            return
+        read.add(real)
+        try:
+            with os.scandir(folder) as entries:
+                listed = list(entries)
+        except OSError:
+            return
+        below = []
+        for entry in listed:
+            name = f"{relative}{entry.name}"
+            if _is(entry.is_dir):
+                linked = _is(entry.is_symlink)
+                inside = os.path.realpath(entry.path) if linked else f"{real}/{entry.name}"
+                below.append((entry.path, f"{name}/", inside))
+            elif entry.name.endswith(RECORD_SUFFIXES) and _is(entry.is_file):
+                try:
+                    status = entry.stat()
+                    found.append((name, (status.st_size, status.st_mtime_ns, status.st_ino)))
+                except OSError:
+                    found.append((name, None))
+        for folder_below in below:
+            walk(*folder_below)
+
+    walk(top, "", os.path.realpath(top))
+    return found
+
+
+def _is(test) -> bool:
+    """``test()``, False where it fails (as os.walk and Path.is_file take it)."""
+    try:
+        return test()
+    except OSError:
+        return False
 
 
 def tool_digest() -> str:
