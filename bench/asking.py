@@ -12,7 +12,8 @@ is reported and stops the run. For each saved query, with its default parameters
 ``city0001``):
 
 - first: the first ask after the generation's kept answers are removed (what the
-  first researcher to ask after a build waits);
+  first researcher to ask after a build waits); with --warmed, after they were kept
+  as a build's warming keeps them (timed), as a researcher meets them after a build;
 - again: the median of --runs asks after it (the answer kept, where it was worth
   keeping: see ``DiskStore.query``);
 
@@ -61,6 +62,22 @@ def forget_answers(data_dir: Path, store_dir: Path | None) -> None:
     shutil.rmtree(generation.folder / ANSWERS, ignore_errors=True)
 
 
+def warm_answers(data_dir: Path, store_dir: Path | None, env: dict[str, str]) -> float:
+    """Forget the kept answers, then keep them as a build's warming does (a process of
+    its own, as the build starts it): its wall seconds."""
+    import time
+
+    from policy_graph.graph.kept_store import KeptStore, folder_for
+
+    forget_answers(data_dir, store_dir)
+    folder = folder_for(data_dir, store_dir)
+    number = KeptStore(folder).current().number
+    started = time.perf_counter()
+    command = [sys.executable, "-m", "policy_graph.query.warming", str(folder), str(number)]
+    subprocess.run(command, env=env, check=True)
+    return time.perf_counter() - started
+
+
 def time_saved_queries(
     data_dir: Path,
     store_dir: Path | None = None,
@@ -70,6 +87,7 @@ def time_saved_queries(
     fmt: str = "csv",
     skip: list[str] | None = None,
     env: dict[str, str] | None = None,
+    warmed: bool = False,
 ) -> list[dict]:
     """For each saved query (and each with ``government`` bound, where it takes one):
     its name, ``government`` (None or the id), the first ask's wall and CPU seconds
@@ -91,7 +109,8 @@ def time_saved_queries(
         for bound in variants:
             command = [*base, "--format", written, name]
             command += ["--param", f"government={bound}"] if bound else []
-            forget_answers(data_dir, store_dir)
+            if not warmed:
+                forget_answers(data_dir, store_dir)
             first = seconds(command, env)
             again = [seconds(command, env) for _ in range(runs)]
             figures.append(
@@ -177,6 +196,11 @@ def main() -> None:
     parser.add_argument("--government", default="city0001")
     parser.add_argument("--only", nargs="*")
     parser.add_argument("--skip", nargs="*", help="saved queries not to ask")
+    parser.add_argument(
+        "--warmed",
+        action="store_true",
+        help="keep the answers as a build does (query.warming), timed, before the asks",
+    )
     parser.add_argument("--format", default="csv")
     parser.add_argument("--bytecode", choices=("cached", "as-is"), default="cached")
     args = parser.parse_args()
@@ -186,6 +210,9 @@ def main() -> None:
             env.pop("PYTHONDONTWRITEBYTECODE", None)
             env["PYTHONPYCACHEPREFIX"] = cache
             subprocess.run([*script(), "--version"], env=env, capture_output=True, check=True)
+        if args.warmed:
+            took = warm_answers(args.data, args.store, env)
+            print(f"Answers kept as after a build (query.warming): {took:.1f} s wall.\n")
         figures = time_saved_queries(
             args.data,
             args.store,
@@ -195,6 +222,7 @@ def main() -> None:
             args.format,
             args.skip,
             env,
+            args.warmed,
         )
     print(
         f"`policy-graph query NAME --format {args.format}` on the store kept for "

@@ -131,9 +131,20 @@ def test_a_builds_answers_are_kept_ahead_of_the_first_ask(records, tmp_path, kee
     for name in LISTINGS:
         table = written_answer(name, None, data_dir=records, store_dir=store).data
         assert table == _from_file(records, tmp_path / "file", name, "table")
+    shutil.rmtree(built.generation.folder / kept_store.ANSWERS)
     assert warm(store, built.generation.number)  # in its own process after a build
+    kept_tables = [p for p in _kept_files(store) if p.suffix == ".table"]
+    assert len(kept_tables) >= len(LISTINGS)  # each saved SELECT's, found in a child
     assert (built.generation.folder / kept_store.ANSWERS / kept_store.WARMED).exists()
     assert not warm(store, built.generation.number + 1)  # not the current generation
+
+
+def test_warming_stops_a_query_that_takes_too_long(records, tmp_path, keep_all):
+    store = tmp_path / "store"
+    built = api.validate(records, store_dir=store).graph
+    assert warm(store, built.generation.number, within=0.0)  # every child stopped at once
+    assert not [p for p in _kept_files(store) if p.suffix == ".table"]
+    assert (built.generation.folder / kept_store.ANSWERS / kept_store.WARMED).exists()
 
 
 def test_the_query_command_imports_no_rdflib_on_a_current_store(records, tmp_path):
