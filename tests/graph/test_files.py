@@ -16,11 +16,12 @@ from click.testing import CliRunner
 from policy_graph import api
 from policy_graph.cli.main import cli
 from policy_graph.errors import StaleGraphNote
+from policy_graph.graph import files
 from policy_graph.graph.engines import get_engine
 from policy_graph.graph.files import origin_of, read_header
 from policy_graph.graph.kept_store import KeptStore, folder_for
 from policy_graph.paths import cache_dir
-from tests.helpers import MANY, MINIMAL
+from tests.helpers import DATA, MANY, MINIMAL
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 GARAM = 'ASK { ?government ?label "가람군"@ko }'  # a government of MANY only
@@ -412,3 +413,55 @@ def test_the_library_warns_and_does_not_print(tmp_path, capsys):
         )
     ]
     assert capsys.readouterr() == ("", "")
+
+
+def _stats_by_paths(data_dir: Path) -> str:
+    """The stats digest as it was first written: a Path per file, sorted by name."""
+    from policy_graph.records.folder import record_files
+
+    digest = hashlib.sha256()
+    for path in sorted(record_files(data_dir), key=lambda p: p.relative_to(data_dir).as_posix()):
+        name = path.relative_to(data_dir).as_posix()
+        status = path.stat()
+        digest.update(f"{name}\0{status.st_size}\0{status.st_mtime_ns}\0{status.st_ino}\n".encode())
+    return digest.hexdigest()
+
+
+def test_the_stats_digest_reads_the_files_that_reading_reads(tmp_path):
+    """os.scandir and strings (issue 25: 20 ms for 4,228 files instead of 0.3 s), the
+    same digest: linked folders followed once, names sorted as text ('a-b/' before
+    'a/'), what is not a regular file left out."""
+    from policy_graph.graph.files import stats_digest
+
+    data = tmp_path / "data"
+    shutil.copytree(MANY, data / "a")
+    shutil.copytree(MANY, data / "a-b" / "deeper")
+    (data / "elsewhere").mkdir()
+    (data / "elsewhere" / "more.yml").write_text("policies: []\n", encoding="utf-8")
+    (data / "linked").symlink_to(data / "elsewhere", target_is_directory=True)
+    (data / "a" / "loop").symlink_to(data, target_is_directory=True)  # read once
+    (data / "folder.yaml").mkdir()
+    (data / "broken.yaml").symlink_to(tmp_path / "nowhere.yaml")
+    os.mkfifo(data / "pipe.yaml")
+    (data / "notes.txt").write_text("not records", encoding="utf-8")
+
+    assert stats_digest(data) == _stats_by_paths(data)
+    assert stats_digest(data) == origin_of(data).stats_sha256
+    before = stats_digest(data)
+    (data / "elsewhere" / "more.yml").write_text("policies: []  # edited\n", encoding="utf-8")
+    assert stats_digest(data) != before
+    assert stats_digest(tmp_path / "no-such-folder") == hashlib.sha256().hexdigest()
+
+
+def test_the_glance_at_stats_agrees_with_the_origins_and_sees_a_change(tmp_path):
+    """stats_digest (os.scandir, for every query of a kept store) and the origin's stats
+    (taken while digesting) must be one digest, or a kept store is never current."""
+    for folder in (DATA, MANY):
+        assert files.stats_digest(folder) == files.origin_of(folder).stats_sha256
+    copy = tmp_path / "data"
+    shutil.copytree(MANY, copy)
+    before = files.stats_digest(copy)
+    assert before == files.origin_of(copy).stats_sha256
+    (copy / "garam.yaml").write_text("# changed\n", encoding="utf-8")
+    assert files.stats_digest(copy) != before
+    assert files.stats_digest(copy) == files.origin_of(copy).stats_sha256

@@ -62,6 +62,7 @@ def build(
             reuse=not fresh,
             store_dir=store_dir,
         )
+    _keep_answers_later(result)
     _echo_warnings(result)
     written = ", ".join(printable(str(p)) for p in result.written.values())
     checked = " (quotes checked)" if sources_dir else ""
@@ -95,10 +96,25 @@ def validate(data_dir, sources_dir, strict, engine, full_shacl, fresh, store_dir
             reuse=not fresh,
             store_dir=store_dir,
         )
+    _keep_answers_later(result)
     _echo_warnings(result)
     checked = " and quotes" if sources_dir else ""
     click.echo(f"Valid: {printable(str(result.data_dir))} ({_files(result)}){checked}")
     _echo_counts(result)
+
+
+def _keep_answers_later(result) -> None:
+    """A new kept store's saved answers, found in the background (see
+    :mod:`policy_graph.query.warming`): the first to ask reads them."""
+    if hasattr(result.graph, "generation"):  # a kept store
+        from ..query.asking import start_warming
+
+        if start_warming(result.graph):
+            click.echo(
+                "Finding the saved queries' answers in the background, at low priority "
+                "(POLICY_GRAPH_WARM=0 turns this off)",
+                err=True,
+            )
 
 
 def _files(result) -> str:

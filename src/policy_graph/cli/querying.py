@@ -66,29 +66,26 @@ def query(
     ASK prints true or false and exits 0 or 1. A syntax error exits 2. --limit and
     --offset page a SELECT: rows M+1 to M+N of the whole answer, in its order.
     """
-    from .. import api
-    from ..query.results import format_result
+    # Not through api, which loads rdflib: a kept store answers without it (issue 25).
+    from ..query.asking import written_answer
 
-    params = parse_params(params)
-
-    def answer():
-        graph = None if endpoint else api.open_store(data_dir, graph_file, engine, store_dir)[1]
-        result = api.run_query(
-            query,
-            text=text,
-            params=params,
-            lang=lang,
-            graph=graph,
-            endpoint=endpoint,
-            engine=engine,
-            limit=limit,
-            offset=offset,
-        )
-        return result, format_result(result, fmt)
-
-    result, output = run(answer)
-    click.echo(output, nl=False)
-    if result.type == "ASK" and not result.askAnswer:
+    written = run(
+        written_answer,
+        query,
+        fmt,
+        text=text,
+        params=parse_params(params),
+        lang=lang,
+        data_dir=data_dir,
+        graph_file=graph_file,
+        engine=engine,
+        store_dir=store_dir,
+        endpoint=endpoint,
+        limit=limit,
+        offset=offset,
+    )
+    click.echo(written.data, nl=False)
+    if written.ask is False:
         sys.exit(1)
 
 

@@ -176,11 +176,12 @@ class OxigraphEngine:
     def run(self, store, text: str):
         """Oxigraph's own answer to ``text`` (solutions, a boolean or triples), read by
         Oxigraph alone; SyntaxError when it cannot be read. A kept store answers from
-        the union of its named graphs."""
+        the union of its named graphs, or from the answers it keeps (see
+        :meth:`.kept_store.DiskStore.query`)."""
         if self._prefixes is None:
             self._prefixes = vocab.prefixes()
         if getattr(store, "union", False):
-            return store.store.query(text, use_default_graph_as_union=True, prefixes=self._prefixes)
+            return store.query(text, self._prefixes)
         return store.query(text, default_graph=self.graph_name, prefixes=self._prefixes)
 
     def query(self, store, text: str, parsed=None) -> Result:
@@ -191,9 +192,10 @@ class OxigraphEngine:
             raise QueryError(f"SPARQL syntax error: {error}") from None
         if isinstance(answer, self.ox.QuerySolutions):
             return OxigraphSelect(self, answer, lambda: self.run(store, text))
-        return self._result(answer)
+        return self.result_of(answer)
 
-    def _result(self, answer) -> Result:
+    def result_of(self, answer) -> Result:
+        """Oxigraph's answer to an ASK, a CONSTRUCT or a DESCRIBE as an rdflib Result."""
         ox = self.ox
         if isinstance(answer, ox.QueryBoolean):
             result = Result("ASK")

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from .. import paths
 from ..errors import UsageError
-from ..records.iris import PGID
+from .prefixes import PGID
 
 SHARED_GRAPH = f"{PGID}graph/shared"
 CURRENT = "current.json"
@@ -92,6 +92,81 @@ class Generation:
     def triples(self) -> int:
         return sum(self.counts.values())
 
+    @property
+    def digest(self) -> str:
+        """A digest of the build this generation holds, as ``current.json`` names it."""
+        held = {"generation": self.number, "origin": self.origin, "graphs": self.graphs}
+        return hashlib.sha256(json.dumps(held, sort_keys=True).encode()).hexdigest()
+
+
+# Answers kept per generation (see KeptAnswers): a saved query's that took KEEP_AFTER
+# seconds or more, up to KEEP_UP_TO bytes each, while the generation's kept answers
+# take less than KEEP_IN_ALL.
+ANSWERS = "answers"
+KEEP_AFTER = 0.1
+KEEP_UP_TO = 256 * 2**20
+KEEP_IN_ALL = 2 * 2**30
+# The saved queries' answers are found after a build on stores of WARM_FROM triples
+# or more (see policy_graph.query.warming), and WARMED marks them found.
+WARM_FROM = 100_000
+WARMED = ".warmed"
+
+
+class KeptAnswers:
+    """Answers kept beside one generation, in its folder (``answers/``), each under a
+    key of the build it holds (:attr:`Generation.digest`), Oxigraph's version and the
+    query's whole text: a generation is never changed once published, and every build
+    makes a new one, so a kept answer is the answer of the graph it was found in, and
+    goes with that graph (the folder is removed with its generation). A folder left by
+    a killed run is removed before its number is used again (see
+    :meth:`KeptStore.update`); and the build's digest in the key makes sure regardless.
+
+    Files are written whole or not at all (a temporary file renamed); nothing is kept
+    where nothing can be written (a cache folder of another user's, a generation
+    removed meanwhile)."""
+
+    def __init__(self, generation: Generation) -> None:
+        self.folder = generation.folder / ANSWERS
+        self._build = generation.digest
+
+    def key(self, text: str, prefixes: dict[str, str] | None = None) -> str:
+        """The key of the answer to ``text`` with ``prefixes`` declared."""
+        import pyoxigraph
+
+        declared = json.dumps(prefixes or {}, sort_keys=True)
+        what = f"{self._build}\n{pyoxigraph.__version__}\n{declared}\n{text}"
+        return hashlib.sha256(what.encode()).hexdigest()
+
+    def read(self, key: str, kind: str) -> bytes | None:
+        """The answer kept under ``key`` as ``kind`` (a format's name), or None."""
+        try:
+            return (self.folder / f"{key}.{kind}").read_bytes()
+        except OSError:
+            return None
+
+    def keep(self, key: str, kind: str, data: bytes) -> bool:
+        """Keep ``data`` as the answer under ``key`` as ``kind``; whether it was kept."""
+        if len(data) > KEEP_UP_TO:
+            return False
+        temporary = None
+        try:
+            self.folder.mkdir(exist_ok=True)  # not parents: a generation removed stays so
+            kept = sum(entry.stat().st_size for entry in os.scandir(self.folder))
+            if kept + len(data) > KEEP_IN_ALL:
+                return False
+            handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".", suffix=".tmp")
+            with os.fdopen(handle, "wb") as file:
+                file.write(data)
+                file.flush()
+                os.fsync(file.fileno())  # never a part of an answer after a crash
+            os.replace(temporary, self.folder / f"{key}.{kind}")
+            return True
+        except OSError:
+            if temporary is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(temporary)
+            return False
+
 
 class DiskStore:
     """An Oxigraph store on disk whose queries read the union of its named graphs
@@ -104,6 +179,17 @@ class DiskStore:
 
     def __len__(self) -> int:
         return self.generation.triples
+
+    def query(self, text: str, prefixes: dict[str, str] | None = None):
+        """Oxigraph's answer to ``text`` (with ``prefixes`` declared) over the union of
+        the named graphs: solutions, a boolean or triples; SyntaxError when Oxigraph
+        cannot read it."""
+        return self.store.query(text, use_default_graph_as_union=True, prefixes=prefixes)
+
+    @property
+    def answers(self) -> KeptAnswers:
+        """The answers kept for this generation."""
+        return KeptAnswers(self.generation)
 
 
 class KeptStore:

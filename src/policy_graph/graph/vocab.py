@@ -5,9 +5,9 @@ The IRIs of our resources are made in :mod:`policy_graph.records.iris`."""
 from __future__ import annotations
 
 from rdflib import Graph, Namespace, URIRef
-from rdflib.namespace import DCTERMS, ORG, OWL, PROV, RDF, RDFS, SDO, SKOS, XSD, DefinedNamespace
+from rdflib.namespace import DefinedNamespace
 
-from ..records.iris import KIND_PREFIXES, PGID
+from .prefixes import PREFIXES
 
 # The name of the built graph: its named graph in TriG, and where `publish` puts it.
 GRAPH_IRI = URIRef("https://w3id.org/policy-graph/id/graph/policy-graph")
@@ -16,7 +16,7 @@ GRAPH_IRI = URIRef("https://w3id.org/policy-graph/id/graph/policy-graph")
 class PG(DefinedNamespace):
     """policy-graph's own classes and properties (``ontology/policy-graph.ttl``)."""
 
-    _NS = Namespace("https://w3id.org/policy-graph/ontology#")
+    _NS = Namespace(PREFIXES["pg"])
     _fail = True
 
     Policy: URIRef
@@ -44,12 +44,9 @@ class PG(DefinedNamespace):
 
 
 def prefixes() -> dict[str, str]:
-    """The prefixes that our Turtle, TriG and SPARQL use, and their namespaces."""
-    ours = {"pg": str(PG._NS), "pgid": str(PGID)}
-    ours |= {prefix: str(PGID[f"{kind}/"]) for kind, prefix in KIND_PREFIXES.items()}
-    reused = {"org": ORG, "skos": SKOS, "dcterms": DCTERMS, "prov": PROV, "schema": SDO}
-    reused |= {"owl": OWL, "rdf": RDF, "rdfs": RDFS, "xsd": XSD}
-    return ours | {prefix: str(namespace) for prefix, namespace in reused.items()}
+    """The prefixes that our Turtle, TriG and SPARQL use, and their namespaces (the
+    table of :mod:`.prefixes`, which needs no rdflib)."""
+    return dict(PREFIXES)
 
 
 def bind_prefixes(graph: Graph) -> Graph:

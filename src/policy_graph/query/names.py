@@ -1,6 +1,8 @@
 """Parameters that name a resource: a government, department, technology, target group
 or policy may be given by its IRI, its id, or any of its labels or alternative labels
 (either language), and is found in the graph the query runs on.
+Values and answers are terms of rdflib's or of Oxigraph's (see :mod:`.sparql`):
+the lookups are text, and what is found comes back as a term of the value's library.
 
 A name that several resources have is refused with the list to choose from (each with
 its government), one that none has with the nearest names: an empty answer would
@@ -14,10 +16,9 @@ import difflib
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from rdflib import Literal, URIRef
-
 from ..errors import UsageError
-from ..records.iris import PGID
+from ..graph.prefixes import PGID
+from .sparql import iri_like, is_iri, term_text, term_value
 
 
 @dataclass(frozen=True)
@@ -94,22 +95,20 @@ def resolve_names(saved, bindings: dict, run: Run, given, named: str = "--param 
     return resolved
 
 
-def _resolve(parameter: str, kind: ResourceKind, value, run: Run) -> URIRef:
-    text = str(value)
-    iris = [value] if isinstance(value, URIRef) else _iris_of_id(kind, text, run)
-    names = [] if isinstance(value, URIRef) else [Literal(text, lang=lang) for lang in ("ko", "en")]
-    names += [] if isinstance(value, URIRef) else [Literal(text)]
-    ways = [_BY_IRI.format(iris=" ".join(i.n3() for i in iris))] if iris else []
-    if names:
-        ways.append(_BY_NAME.format(names=" ".join(n.n3() for n in names)))
+def _resolve(parameter: str, kind: ResourceKind, value, run: Run):
+    text, given_iri = term_value(value), is_iri(value)
+    iris = [term_text(value)] if given_iri else _iris_of_id(kind, text, run)
+    ways = [_BY_IRI.format(iris=" ".join(iris))] if iris else []
+    if not given_iri:
+        ways.append(_BY_NAME.format(names=" ".join(_literals(text))))
     query = _FIND.format(match=" } UNION { ".join(ways), classes=" ".join(kind.classes))
     found: dict[str, tuple[str, str]] = {}
     for row in run(query):
-        resource, label, government = (str(term) if term is not None else "" for term in row)
+        resource, label, government = (term_value(t) if t is not None else "" for t in row)
         found.setdefault(resource, (label, government))
     if len(found) == 1:
-        return URIRef(next(iter(found)))
-    shown = f"<{text}>" if isinstance(value, URIRef) else repr(text)
+        return iri_like(value, next(iter(found)))
+    shown = f"<{text}>" if given_iri else repr(text)
     if not found:
         raise UsageError(
             f"{parameter}: no {kind.word} is called {shown} in this graph"
@@ -127,28 +126,39 @@ def _resolve(parameter: str, kind: ResourceKind, value, run: Run) -> URIRef:
     )
 
 
-def _iris_of_id(kind: ResourceKind, text: str, run: Run) -> list[URIRef]:
-    """The IRIs that ``text`` may be the id of: its own, and for a department or a
-    policy the one within each government (``planning-coordination`` of every city)."""
+def _literals(text: str) -> list[str]:
+    """``text`` as a name in either language or none, in SPARQL's syntax (Oxigraph's
+    N-Triples writer escapes it)."""
+    import pyoxigraph
+
+    return [str(pyoxigraph.Literal(text, language=lang)) for lang in ("ko", "en")] + [
+        str(pyoxigraph.Literal(text))
+    ]
+
+
+def _iris_of_id(kind: ResourceKind, text: str, run: Run) -> list[str]:
+    """The IRIs that ``text`` may be the id of, in SPARQL's syntax: its own, and for a
+    department or a policy the one within each government (``planning-coordination``
+    of every city)."""
     if not text or any(c.isspace() or c in '<>"{}|^`\\' for c in text):
         return []
-    iris = [PGID[f"{kind.iri_kind}/{text}"]]
+    iris = [f"<{PGID}{kind.iri_kind}/{text}>"]
     if kind.per_government:
         for (government,) in run(_GOVERNMENTS):
-            slug = str(government).rsplit("/", 1)[-1]
-            iris.append(PGID[f"{kind.iri_kind}/{slug}-{text}"])
+            slug = term_value(government).rsplit("/", 1)[-1]
+            iris.append(f"<{PGID}{kind.iri_kind}/{slug}-{text}>")
     return iris
 
 
 def _id_of(iri: str) -> str:
-    return iri.removeprefix(str(PGID)).split("/", 1)[-1]
+    return iri.removeprefix(PGID).split("/", 1)[-1]
 
 
 def _nearest(kind: ResourceKind, text: str, run: Run) -> str:
     names: dict[str, str] = {}  # a name or id → the resource it names
     for resource, name in run(_NAMES.format(classes=" ".join(kind.classes))):
-        names.setdefault(_id_of(str(resource)), str(resource))
-        names.setdefault(str(name), str(resource))
+        names.setdefault(_id_of(term_value(resource)), term_value(resource))
+        names.setdefault(term_value(name), term_value(resource))
     close = difflib.get_close_matches(text, list(names), n=5, cutoff=0.5)
     if close:
         return f" (nearest: {', '.join(close)})"

@@ -1,21 +1,23 @@
 """Query results in the formats researchers read: a table, Markdown, and the four
 SPARQL 1.1 result formats (JSON, XML, CSV, TSV) as their specifications write them;
-and SELECT rows as Python values, for notebooks."""
+and SELECT rows as Python values, for notebooks.
+
+:func:`format_result` writes an rdflib Result (what :func:`policy_graph.api.run_query`
+answers); :func:`format_answer` writes Oxigraph's own answer, the same bytes, without
+rdflib (what ``policy-graph query`` prints from a kept store)."""
 
 from __future__ import annotations
 
 import io
 import re
-import unicodedata
 from decimal import Decimal
-from xml.sax.saxutils import escape, quoteattr
-
-from rdflib import BNode, Literal, URIRef
-from rdflib.namespace import XSD, NamespaceManager
-from rdflib.query import Result
+from typing import TYPE_CHECKING
 
 from ..errors import UsageError
-from ..outputs import serialise
+from .tables import XSD, display_width, markdown, table
+
+if TYPE_CHECKING:
+    from rdflib.query import Result
 
 SELECT_FORMATS = ("table", "csv", "tsv", "json", "xml", "md")
 STANDARD_FORMATS = ("csv", "tsv", "json", "xml")  # the SPARQL 1.1 results formats
@@ -31,33 +33,14 @@ MEDIA_TYPES = {
 }
 
 
-def format_result(result: Result, fmt: str | None, names: NamespaceManager | None = None) -> bytes:
+def format_result(result: Result, fmt: str | None) -> bytes:
     """``result`` as bytes in ``fmt`` (the default suits its query form); IRIs in tables
-    are shortened with ``names`` (default: our prefixes)."""
-    if names is None:
-        from rdflib import Graph
-
-        from ..graph.vocab import bind_prefixes
-
-        names = bind_prefixes(Graph()).namespace_manager
+    are shortened with our prefixes (see :mod:`.tables`)."""
     if result.type in ("CONSTRUCT", "DESCRIBE"):
-        fmt = fmt or "ttl"
-        if fmt not in GRAPH_FORMATS:
-            raise UsageError(
-                f"a {result.type} answer is a graph: use --format {'|'.join(GRAPH_FORMATS)}"
-            )
-        graph = result.graph
-        if names is not None:
-            for prefix, namespace in names.namespaces():
-                graph.bind(prefix, namespace, override=False)
-        return serialise(graph, fmt)
+        return _graph_bytes(result, fmt)
     if result.type == "ASK":
-        if fmt in ("json", "xml"):
-            return result.serialize(format=fmt)
-        return b"true\n" if result.askAnswer else b"false\n"
-    fmt = fmt or "table"
-    if fmt not in SELECT_FORMATS:
-        raise UsageError(f"a SELECT answer is a table: use --format {'|'.join(SELECT_FORMATS)}")
+        return ask_bytes(result.askAnswer, fmt)
+    fmt = _select_format(fmt)
     if fmt in STANDARD_FORMATS:
         # Oxigraph's answer, written by Oxigraph while none of its rows were read: no
         # rdflib term is made (see engines.OxigraphSelect).
@@ -73,10 +56,60 @@ def format_result(result: Result, fmt: str | None, names: NamespaceManager | Non
         return _tsv(variables, rows).encode("utf-8")
     if fmt == "xml":
         return _xml(variables, rows).encode("utf-8")
-    cells = [[_short(term, names) for term in row] for row in rows]
-    if fmt == "md":
-        return _markdown(variables, cells).encode("utf-8")
-    return _table(variables, cells).encode("utf-8")
+    return markdown(variables, rows) if fmt == "md" else table(variables, rows)
+
+
+def format_answer(answer, fmt: str | None) -> bytes:
+    """Oxigraph's answer to a SELECT or an ASK (QuerySolutions, QueryBoolean) as bytes
+    in ``fmt``, as :func:`format_result` writes the same answer: the standard formats
+    by Oxigraph's writers, the table and Markdown from Oxigraph's terms."""
+    import pyoxigraph
+
+    if isinstance(answer, pyoxigraph.QueryBoolean):
+        return ask_bytes(bool(answer), fmt)
+    fmt = _select_format(fmt)
+    if fmt in STANDARD_FORMATS:
+        return answer.serialize(format=getattr(pyoxigraph.QueryResultsFormat, fmt.upper()))
+    variables = [variable.value for variable in answer.variables]
+    rows = [list(solution) for solution in answer]
+    return markdown(variables, rows) if fmt == "md" else table(variables, rows)
+
+
+def ask_bytes(answer: bool, fmt: str | None) -> bytes:
+    """A yes/no answer: ``true`` or ``false`` on a line; in JSON and XML, the bytes
+    that rdflib's writers write."""
+    word = "true" if answer else "false"
+    if fmt == "json":
+        return f'{{"head": {{}}, "boolean": {word}}}'.encode()
+    if fmt == "xml":
+        return (
+            '<?xml version="1.0" encoding="utf-8"?>\n<sparql xmlns="http://www.w3.org/2005/'
+            'sparql-results#" xmlns:xml="http://www.w3.org/XML/1998/namespace"><head></head>'
+            f"<boolean>{word}</boolean></sparql>"
+        ).encode()
+    return f"{word}\n".encode()
+
+
+def _select_format(fmt: str | None) -> str:
+    fmt = fmt or "table"
+    if fmt not in SELECT_FORMATS:
+        raise UsageError(f"a SELECT answer is a table: use --format {'|'.join(SELECT_FORMATS)}")
+    return fmt
+
+
+def _graph_bytes(result: Result, fmt: str | None) -> bytes:
+    from ..graph.vocab import prefixes
+    from ..outputs import serialise
+
+    fmt = fmt or "ttl"
+    if fmt not in GRAPH_FORMATS:
+        raise UsageError(
+            f"a {result.type} answer is a graph: use --format {'|'.join(GRAPH_FORMATS)}"
+        )
+    graph = result.graph
+    for prefix, namespace in prefixes().items():
+        graph.bind(prefix, namespace, override=False)
+    return serialise(graph, fmt)
 
 
 def _tsv(variables: list[str], rows: list[list]) -> str:
@@ -90,14 +123,16 @@ def _tsv(variables: list[str], rows: list[list]) -> str:
 # Numbers and booleans that Turtle writes bare, as Oxigraph's TSV writes them (so that
 # both engines write the same bytes): the lexical form must match Turtle's own token.
 _BARE = {
-    str(XSD.integer): re.compile(r"[+-]?[0-9]+"),
-    str(XSD.decimal): re.compile(r"[+-]?[0-9]*\.[0-9]+"),
-    str(XSD.double): re.compile(r"[+-]?(?:[0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)[eE][+-]?[0-9]+"),
-    str(XSD.boolean): re.compile(r"true|false"),
+    f"{XSD}integer": re.compile(r"[+-]?[0-9]+"),
+    f"{XSD}decimal": re.compile(r"[+-]?[0-9]*\.[0-9]+"),
+    f"{XSD}double": re.compile(r"[+-]?(?:[0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)[eE][+-]?[0-9]+"),
+    f"{XSD}boolean": re.compile(r"true|false"),
 }
 
 
 def _tsv_term(term) -> str:
+    from rdflib import BNode, Literal
+
     if isinstance(term, Literal):
         bare = _BARE.get(str(term.datatype)) if term.datatype else None
         if bare is not None and bare.fullmatch(term):
@@ -127,6 +162,10 @@ def _xml(variables: list[str], rows: list[list]) -> str:
 
 
 def _xml_term(term) -> str:
+    from xml.sax.saxutils import escape, quoteattr  # urllib.request: not at start
+
+    from rdflib import BNode, URIRef
+
     if isinstance(term, URIRef):
         return f"<uri>{escape(str(term))}</uri>"
     if isinstance(term, BNode):
@@ -138,53 +177,6 @@ def _xml_term(term) -> str:
     else:
         attribute = ""
     return f"<literal{attribute}>{escape(str(term))}</literal>"
-
-
-def _short(term, names: NamespaceManager | None) -> str:
-    if term is None:
-        return ""
-    if isinstance(term, URIRef) and names is not None:
-        try:
-            prefix, _namespace, local = names.compute_qname(term, generate=False)
-            return f"{prefix}:{local}" if prefix else str(term)
-        except (KeyError, ValueError):
-            return str(term)
-    return str(term)
-
-
-def display_width(text: str) -> int:
-    """Columns that ``text`` takes in a terminal: Korean and other wide characters take two."""
-    return sum(
-        0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1
-        for c in text
-    )
-
-
-def _pad(text: str, width: int) -> str:
-    return text + " " * (width - display_width(text))
-
-
-def _table(variables: list[str], cells: list[list[str]]) -> str:
-    flat = [[c.replace("\n", " ") for c in row] for row in cells]
-    widths = [display_width(v) for v in variables]
-    for row in flat:
-        widths = [max(w, display_width(c)) for w, c in zip(widths, row, strict=True)]
-    out = io.StringIO()
-    out.write("  ".join(_pad(v, w) for v, w in zip(variables, widths, strict=True)).rstrip() + "\n")
-    out.write("  ".join("─" * w for w in widths) + "\n")
-    for row in flat:
-        out.write("  ".join(_pad(c, w) for c, w in zip(row, widths, strict=True)).rstrip() + "\n")
-    out.write(f"({len(flat)} row{'s' if len(flat) != 1 else ''})\n")
-    return out.getvalue()
-
-
-def _markdown(variables: list[str], cells: list[list[str]]) -> str:
-    def cell(text: str) -> str:
-        return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
-
-    lines = ["| " + " | ".join(variables) + " |", "|" + "---|" * len(variables)]
-    lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in cells]
-    return "\n".join(lines) + "\n"
 
 
 __all__ = ["format_result", "display_width"]

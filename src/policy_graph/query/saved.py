@@ -124,10 +124,12 @@ def resolve_query(query: str | None = None, text: str | None = None):
     return saved.text, saved
 
 
-def query_bindings(saved, params: dict[str, str], lang: str | None = None) -> dict:
+def query_bindings(saved, params: dict[str, str], lang: str | None = None, make=None) -> dict:
     """Bindings for a query from ``name=value`` parameters (and ``--lang``): a saved
-    query's defaults apply, and only its declared parameters are accepted."""
-    from .sparql import parse_value  # rdflib: `policy-graph queries` goes without it
+    query's defaults apply, and only its declared parameters are accepted. ``make``
+    makes each value's term (default: :func:`.sparql.parse_value`, rdflib's)."""
+    if make is None:
+        from .sparql import parse_value as make  # rdflib: `policy-graph queries` goes without
 
     values = dict(params)
     if lang is not None:
@@ -144,4 +146,4 @@ def query_bindings(saved, params: dict[str, str], lang: str | None = None) -> di
         for name, parameter in declared.items():
             if name not in values and parameter.default is not None:
                 values[name] = parameter.default
-    return {name: parse_value(value) for name, value in values.items()}
+    return {name: make(value) for name, value in values.items()}

@@ -2,21 +2,24 @@
 
 Parameters are bound by a ``VALUES`` block placed first in the query's WHERE
 group, so that the same text means the same on rdflib, Virtuoso or Fuseki, and
-every FILTER of that group sees the bound values. Each value is an RDF term
-written by rdflib: a value with quotes or braces stays one literal and can never
-change the query.
+every FILTER of that group sees the bound values. Each value is an RDF term of
+rdflib's or Oxigraph's, written in SPARQL's syntax by its library: a value with
+quotes or braces stays one literal and can never change the query. Binding and
+paging read and write text only: what answers from a kept store imports no rdflib.
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
 from collections.abc import Mapping
-
-from rdflib import Graph, Literal, URIRef
-from rdflib.query import Result
+from typing import TYPE_CHECKING
 
 from ..errors import QueryError, UsageError
+
+if TYPE_CHECKING:
+    from rdflib.query import Result
 
 QUERY_FORMS = {
     "SelectQuery": "SELECT",
@@ -26,11 +29,61 @@ QUERY_FORMS = {
 }
 
 
-def parse_value(text: str) -> URIRef | Literal:
-    """A parameter value from the command line: ``<iri>`` is an IRI, anything else a literal."""
-    if text.startswith("<") and text.endswith(">") and len(text) > 2:
+def parse_value(text: str):
+    """A parameter value from the command line, as rdflib's term: ``<iri>`` is an IRI
+    (URIRef), anything else a literal."""
+    from rdflib import Literal, URIRef
+
+    if _names_iri(text):
         return URIRef(text[1:-1])
     return Literal(text)
+
+
+def oxigraph_value(text: str):
+    """:func:`parse_value` as Oxigraph's term; ValueError for an IRI that Oxigraph
+    refuses (not absolute, or with spaces: :func:`bind` says why, in rdflib's terms)."""
+    import pyoxigraph
+
+    if _names_iri(text):
+        return pyoxigraph.NamedNode(text[1:-1])
+    return pyoxigraph.Literal(text)
+
+
+def _names_iri(text: str) -> bool:
+    return text.startswith("<") and text.endswith(">") and len(text) > 2
+
+
+def term_text(term) -> str:
+    """A term of rdflib's or Oxigraph's in SPARQL's syntax (``<iri>``, ``"text"@ko`` …)."""
+    n3 = getattr(term, "n3", None)  # rdflib's; Oxigraph's str() is N-Triples
+    return n3() if n3 is not None else str(term)
+
+
+def term_value(term) -> str:
+    """An IRI's text or a literal's lexical form, of a term of either library."""
+    return str(term) if hasattr(term, "n3") else term.value
+
+
+def is_iri(term) -> bool:
+    """Whether a term of either library is an IRI."""
+    if hasattr(term, "n3"):
+        from rdflib import URIRef
+
+        return isinstance(term, URIRef)
+    import pyoxigraph
+
+    return isinstance(term, pyoxigraph.NamedNode)
+
+
+def iri_like(term, iri: str):
+    """The IRI ``iri`` as a term of ``term``'s library."""
+    if hasattr(term, "n3"):
+        from rdflib import URIRef
+
+        return URIRef(iri)
+    import pyoxigraph
+
+    return pyoxigraph.NamedNode(iri)
 
 
 def query_form(text: str) -> str:
@@ -38,7 +91,7 @@ def query_form(text: str) -> str:
     return QUERY_FORMS[_parse(text)[1].name]
 
 
-def bind(text: str, bindings: Mapping[str, URIRef | Literal] | None) -> str:
+def bind(text: str, bindings: Mapping | None) -> str:
     """``text`` with a VALUES block, first in its WHERE group, binding ``bindings``.
 
     The text is not parsed here: :func:`execute` parses the bound text once."""
@@ -48,7 +101,7 @@ def bind(text: str, bindings: Mapping[str, URIRef | Literal] | None) -> str:
     for name in names:
         _check_value(name, bindings[name])
     variables = " ".join(f"?{name}" for name in names)
-    terms = " ".join(bindings[name].n3() for name in names)
+    terms = " ".join(term_text(bindings[name]) for name in names)
     at = _where_brace(text)
     return f"{text[: at + 1]}\n  VALUES ({variables}) {{ ({terms}) }}\n{text[at + 1 :]}"
 
@@ -56,10 +109,10 @@ def bind(text: str, bindings: Mapping[str, URIRef | Literal] | None) -> str:
 _IRI = re.compile(r'[^<>"{}|^`\\\x00-\x20]*')
 
 
-def _check_value(name: str, value: URIRef | Literal) -> None:
+def _check_value(name: str, value) -> None:
     if not re.fullmatch(r"\w+", name):
         raise QueryError(f"{name!r} is not a SPARQL variable name")
-    if isinstance(value, URIRef) and not _IRI.fullmatch(str(value)):
+    if is_iri(value) and not _IRI.fullmatch(term_value(value)):
         raise QueryError(f"parameter {name}: <{value}> is not an IRI (no spaces, <, >, quotes)")
 
 
@@ -263,23 +316,40 @@ def execute(
         from ..graph.engines import get_engine
 
         engine = get_engine("rdflib")
-    try:
-        if engine.name == "oxigraph":
-            return _run_oxigraph(engine, graph, text, bindings, limit, offset)
+    if engine.name == "oxigraph":
+        run = lambda bound: engine.query(graph, bound)  # noqa: E731
+        return run_oxigraph(run, text, bindings, limit, offset)
+    with failures_as_query_errors():
         bound, parsed = prepare(text, bindings, limit, offset)
         return engine.query(graph, bound, parsed)
+
+
+def run_oxigraph(run, text: str, bindings=None, limit: int | None = None, offset: int = 0):
+    """``run(bound)``: Oxigraph's answer to ``text`` bound and paged (see
+    :func:`execute`), which Oxigraph reads itself. Where it cannot (a SyntaxError, or a
+    QueryError from ``run``), rdflib parses the text as the user wrote it and says where
+    it breaks."""
+    with failures_as_query_errors():
+        try:
+            bound = page(bind(text, bindings), limit, offset)
+            try:
+                return run(bound)
+            except SyntaxError as error:
+                raise QueryError(f"SPARQL syntax error: {error}") from None
+        except QueryError:
+            prepare(text, bindings, limit, offset)  # raises rdflib's error, where it finds one
+            raise
+
+
+@contextlib.contextmanager
+def failures_as_query_errors():
+    """The stores raise many kinds of errors at evaluation: each is a QueryError."""
+    try:
+        yield
     except (QueryError, UsageError):
         raise
-    except Exception as error:  # the stores raise many kinds at evaluation
+    except Exception as error:
         raise QueryError(f"the query failed: {error}") from error
-
-
-def _run_oxigraph(engine, store, text: str, bindings, limit, offset) -> Result:
-    try:
-        return engine.query(store, page(bind(text, bindings), limit, offset))
-    except QueryError:
-        prepare(text, bindings, limit, offset)  # raises rdflib's error, where it finds one
-        raise
 
 
 ACCEPT = {
@@ -334,6 +404,9 @@ def run_remote(
 def _parse_response(form: str, body: bytes, content_type: str) -> Result:
     import io
 
+    from rdflib import Graph
+    from rdflib.query import Result
+
     if form in ("CONSTRUCT", "DESCRIBE"):
         rdf_format = {"application/n-triples": "nt", "text/plain": "nt"}.get(content_type, "turtle")
         result = Result(form)
@@ -348,6 +421,8 @@ def _parse_response(form: str, body: bytes, content_type: str) -> Result:
 
 def _virtuoso_ask(result: Result) -> Result:
     """Virtuoso 7.2 answers an ASK as a one-row SELECT of ``?__ASK_RETVAL`` (1 or 0)."""
+    from rdflib.query import Result
+
     if [str(v) for v in result.vars] != ["__ASK_RETVAL"]:
         raise QueryError("the endpoint answered an ASK query with a table")
     ask = Result("ASK")
