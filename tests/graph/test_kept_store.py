@@ -241,3 +241,34 @@ def _without_header(data: bytes) -> bytes:
     return b"\n".join(line for line in lines[:3] if not line.startswith((b"# ", b"<!-- "))) + (
         b"\n".join([b"", *lines[3:]])
     )
+
+
+def _edit_garam(records: Path, words: str) -> None:
+    garam = records / "garam.yaml"
+    text = garam.read_text(encoding="utf-8")
+    garam.write_text(text.replace("스마트팜 관제 시스템을 구축한다", words), encoding="utf-8")
+
+
+def test_a_generation_a_reader_holds_is_kept_until_it_lets_go(records, tmp_path):
+    """A serve that has not yet switched to a newer build reads the generation it
+    opened: an update removes a generation only when no reader holds its lease."""
+    folder = tmp_path / "store"
+    held = _update(records, folder)  # generation 1, held by this reader from here
+    held_number = held.generation.number
+    reader = KeptStore(folder).open()
+    assert reader.generation.number == held_number
+    del held  # only the reader holds it now
+    for words in ("관제를 한다", "관제를 또 한다", "관제를 다시 한다"):
+        _edit_garam(records, words)
+        newest = _update(records, folder)
+    assert newest.generation.number == held_number + 3
+    assert (folder / f"gen-{held_number}").is_dir()  # held: still there
+    assert _ask(reader, ASK_FLOOD)  # and still read whole
+    assert not (folder / f"gen-{held_number + 1}").exists()  # nobody held this one
+
+    reader.lease.close()
+    del reader
+    _edit_garam(records, "관제를 끝낸다")
+    _update(records, folder)
+    assert not (folder / f"gen-{held_number}").exists()
+    assert not (folder / "leases" / f"gen-{held_number}").exists()

@@ -34,6 +34,7 @@ from .prefixes import PGID
 
 SHARED_GRAPH = f"{PGID}graph/shared"
 CURRENT = "current.json"
+LEASES = "leases"  # a lock file per generation that readers hold shared
 
 
 def graph_of_file(relative_path: str) -> str:
@@ -174,8 +175,9 @@ class DiskStore:
 
     union = True
 
-    def __init__(self, store, generation: Generation) -> None:
+    def __init__(self, store, generation: Generation, lease=None) -> None:
         self.store, self.generation = store, generation
+        self.lease = lease  # the open lease file that keeps the generation from removal
 
     def __len__(self) -> int:
         return self.generation.triples
@@ -233,16 +235,33 @@ class KeptStore:
     def open(self, origin: dict | None = None) -> DiskStore | None:
         """The current generation, read-only; None when there is none or when ``origin``
         is given and the generation holds another build."""
-        generation = self.current()
-        if generation is None or (origin is not None and generation.origin != origin):
-            return None
         import pyoxigraph
 
-        try:
-            store = pyoxigraph.Store.read_only(str(generation.folder))
-        except OSError:
-            return None
-        return DiskStore(store, generation)
+        for _attempt in range(3):  # an update may remove a generation as it is opened
+            generation = self.current()
+            if generation is None or (origin is not None and generation.origin != origin):
+                return None
+            lease = self._lease(generation.number)
+            if not generation.folder.is_dir():
+                lease.close()
+                continue
+            try:
+                store = pyoxigraph.Store.read_only(str(generation.folder))
+            except OSError:
+                lease.close()
+                return None
+            return DiskStore(store, generation, lease)
+        return None
+
+    def _lease(self, number: int):
+        """A shared lock on generation ``number``'s lease, held while the file returned
+        is open (by this process and the workers it forks): no update removes a
+        generation that a reader holds."""
+        folder = self.folder / LEASES
+        folder.mkdir(exist_ok=True)
+        lease = open(folder / f"gen-{number}", "a+b")  # noqa: SIM115 - held by the store
+        fcntl.flock(lease, fcntl.LOCK_SH)
+        return lease
 
     def update(
         self,
@@ -320,9 +339,26 @@ class KeptStore:
         for entry in self.folder.iterdir():
             name = entry.name
             if name.startswith("gen-") and name[4:].isdigit() and int(name[4:]) not in keep:
-                shutil.rmtree(entry, ignore_errors=True)
+                self._remove_unless_held(entry)
             elif name.startswith(".current.") and name.endswith(".tmp"):
                 entry.unlink(missing_ok=True)
+
+    def _remove_unless_held(self, generation: Path) -> None:
+        """Remove a generation's folder unless a reader holds its lease (then a later
+        update removes it)."""
+        lease_path = self.folder / LEASES / generation.name
+        try:
+            lease = open(lease_path, "a+b")  # noqa: SIM115 - closed below
+        except FileNotFoundError:  # no reader ever opened it
+            shutil.rmtree(generation, ignore_errors=True)
+            return
+        with lease:
+            try:
+                fcntl.flock(lease, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return  # a reader has it open
+            shutil.rmtree(generation, ignore_errors=True)
+            lease_path.unlink(missing_ok=True)
 
     @contextlib.contextmanager
     def _turn(self) -> Iterator[None]:
