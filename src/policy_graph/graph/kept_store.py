@@ -10,8 +10,9 @@ A reader never sees an update half done: every update is written into a new
 *generation*, a folder made from the last one by Oxigraph's backup (hard links, no
 copy), and published by renaming ``current.json``, which names the generation and the
 build it holds (the records folder's digests, as a graph file's header gives them).
-Readers open the generation ``current.json`` names, read-only; a generation is
-removed only two updates later. Updates of one folder take turns (a lock file).
+Readers open the generation ``current.json`` names, read-only, and hold a shared lease
+on it (``leases/gen-N``); a generation is removed two updates later at the earliest,
+and only when no reader holds it. Updates of one folder take turns (a lock file).
 """
 
 from __future__ import annotations
