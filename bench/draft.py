@@ -52,6 +52,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
+from sections import write_section  # noqa: E402
+
 from policy_graph.draft import learned  # noqa: E402
 from policy_graph.draft.policies import draft_records  # noqa: E402
 from policy_graph.records.quotes import fold_space, source_text_file  # noqa: E402
@@ -540,17 +542,6 @@ def report(rows, totals, missing, details, listing, with_model, used="") -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_into(path: Path, section: str) -> None:
-    text = path.read_text(encoding="utf-8") if path.is_file() else ""
-    if START in text and END in text:
-        before, rest = text.split(START, 1)
-        after = rest.split(END, 1)[1].lstrip("\n")
-        text = before + section + ("\n" + after if after else "")
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    path.write_text(text, encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -568,7 +559,7 @@ def main() -> None:
     section = run(source_dirs(args.sources), args.list)
     print(section)
     if args.out:
-        write_into(args.out, section)
+        write_section(args.out, section, START, END)
 
 
 if __name__ == "__main__":

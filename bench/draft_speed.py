@@ -44,6 +44,7 @@ import time
 from pathlib import Path
 
 from machine import describe
+from sections import write_section
 
 ROOT = Path(__file__).resolve().parent.parent
 START, END = "<!-- draft-speed: start -->", "<!-- draft-speed: end -->"
@@ -280,17 +281,6 @@ def kiwi_version() -> str:
         return "?"
 
 
-def write_into(path: Path, section: str) -> None:
-    text = path.read_text(encoding="utf-8") if path.is_file() else ""
-    if START in text and END in text:
-        before, rest = text.split(START, 1)
-        after = rest.split(END, 1)[1].lstrip("\n")
-        text = before + section + ("\n" + after if after else "")
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    path.write_text(text, encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -314,7 +304,7 @@ def main() -> None:
     section = report(rows, args.runs, len(texts), args.government, (before, after))
     print(section)
     if args.out:
-        write_into(args.out, section)
+        write_section(args.out, section, START, END)
 
 
 if __name__ == "__main__":

@@ -35,6 +35,7 @@ from pathlib import Path
 
 from machine import describe
 from pipeline import median_run, run
+from sections import write_section
 
 ROOT = Path(__file__).resolve().parent.parent
 CLI = [sys.executable, "-m", "policy_graph"]
@@ -138,17 +139,6 @@ def report(figures: dict, queries: list[str], startup: list[str], one_file: list
     return "\n".join(lines) + "\n"
 
 
-def write_into(path: Path, section: str) -> None:
-    text = path.read_text(encoding="utf-8") if path.is_file() else ""
-    if START in text and END in text:
-        before, rest = text.split(START, 1)
-        after = rest.split(END, 1)[1].lstrip("\n")
-        text = before + section + ("\n" + after if after else "")
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    path.write_text(text, encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, help="A records folder to copy (else generated).")
@@ -176,7 +166,7 @@ def main() -> None:
     section = report(figures, queries, startup, one_file)
     print(section)
     if args.out:
-        write_into(args.out, section)
+        write_section(args.out, section, START, END)
 
 
 if __name__ == "__main__":
