@@ -103,7 +103,7 @@ def _load(engine_name: str, path: Path, wall: str | None):
         # the digest names exactly the graph that is loaded.
         opened = Path(f"/proc/self/fd/{file.fileno()}")
         store = load_graph_file(engine, path, read_header(opened), read_from=opened)
-    built = datetime.fromtimestamp(modified, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    built = _utc(modified)
     build = Build(path.name, f"sha256:{digest.hexdigest()}", built, engine.size(store), wall)
     return engine, store, build
 
@@ -124,10 +124,15 @@ def _open_kept(folder: Path, wall: str | None):
     store = KeptStore(folder).open(json.loads(text).get("origin"))
     if store is None:
         raise FileError(f"the kept store {folder} changed or cannot be opened: build again")
-    built = datetime.fromtimestamp(modified, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    built = _utc(modified)
     digest = f"sha256:{hashlib.sha256(text).hexdigest()}"
     build = Build(f"{folder.name}/gen-{store.generation.number}", digest, built, len(store), wall)
     return get_engine("oxigraph"), store, build
+
+
+def _utc(timestamp: float) -> str:
+    """When a build was made, as the Build names it: UTC, ISO 8601 to the second."""
+    return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _fork_worker(control: Connection, engine, store, build: Build) -> None:
