@@ -67,8 +67,9 @@ def graph_file_to_serve(
     """What :func:`open_store` would read, brought up to date first when it must be
     (the endpoint opens it, and watches it for rebuilds): the graph file, or on
     Oxigraph without one, the folder of the store kept for ``data_dir``."""
-    check_store_dir(store_dir, get_engine(engine).name, graph_file)
-    if graph_file is None and get_engine(engine).name == "oxigraph":
+    engine_name = get_engine(engine).name
+    check_store_dir(store_dir, engine_name, graph_file)
+    if graph_file is None and engine_name == "oxigraph":
         data_dir = Path(data_dir) if data_dir else default_data_dir()
         open_kept_store(data_dir, store_dir)
         return folder_for(data_dir, store_dir)
