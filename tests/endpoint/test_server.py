@@ -524,3 +524,22 @@ def _values(answer) -> list[str]:
     assert status == 200, body
     bindings = json.loads(body)["results"]["bindings"]
     return [value["value"] for row in bindings for value in row.values()]
+
+
+def test_the_endpoint_answers_a_repeated_query_from_what_it_kept(server):
+    base = server[0]
+    query = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o } # kept-answers test"
+    url = base + "/sparql?" + urllib.parse.urlencode({"query": query})
+    first = request(url, headers={"Accept": "application/sparql-results+json"})
+    again = request(url, headers={"Accept": "application/sparql-results+json"})
+    fresh = request(
+        url, headers={"Accept": "application/sparql-results+json", "Cache-Control": "no-cache"}
+    )
+    as_csv = request(url, headers={"Accept": "text/csv"})
+    assert [answer[0] for answer in (first, again, fresh, as_csv)] == [200] * 4
+    assert first[1]["Age"] is None and fresh[1]["Age"] is None and as_csv[1]["Age"] is None
+    assert again[1]["Age"] in ("0", "1", "2")
+    assert again[2] == first[2] == fresh[2]
+    assert int(json.loads(again[2])["results"]["bindings"][0]["n"]["value"]) > 100
+    assert again[1]["Policy-Graph-Build"] == first[1]["Policy-Graph-Build"]
+    assert as_csv[2].startswith(b"n\r\n")

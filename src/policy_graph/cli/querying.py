@@ -137,7 +137,7 @@ def queries() -> None:
 @click.option(
     "--queue",
     type=click.IntRange(0, 1000),
-    default=16,
+    default=64,
     show_default=True,
     help="Queries that may wait for a worker; past them, 503 with Retry-After.",
 )
@@ -165,6 +165,23 @@ def queries() -> None:
     help="Connections open at once from one address; more are closed at once.",
 )
 @click.option(
+    "--processes",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="HTTP processes accepting on the port, each with its share of the workers, "
+    "queue and connections. [default: the number of CPUs, at most 4, when serving the "
+    "kept store; 1 when loading a graph file, which each process would hold]",
+)
+@click.option(
+    "--kept-answers",
+    type=click.IntRange(min=0),
+    default=64,
+    show_default=True,
+    metavar="MB",
+    help="Answers kept for the same request of the same build, in each HTTP process "
+    "(0: none; a request with Cache-Control: no-cache is always answered anew).",
+)
+@click.option(
     "--watch-interval",
     type=click.FloatRange(min=0),
     default=2.0,
@@ -185,7 +202,8 @@ def queries() -> None:
 @store_option
 def serve(
     host, port, time_limit, max_rows, max_triples, memory_limit, workers, queue,
-    client_timeout, connection_limit, client_connection_limit, watch_interval, no_sandbox,
+    client_timeout, connection_limit, client_connection_limit, processes, kept_answers,
+    watch_interval, no_sandbox,
     data_dir, graph_file, engine, store_dir,
 ) -> None:  # fmt: skip
     """Serve the graph as a read-only SPARQL 1.1 endpoint: a query editor at /, a page
@@ -197,16 +215,19 @@ def serve(
 
     served = run(api.graph_file_to_serve, data_dir, graph_file, engine, store_dir)
     workers = workers or max(2, os.cpu_count() or 2)
+    processes = processes or (min(4, os.cpu_count() or 1) if served.is_dir() else 1)
     limits = Limits(
         time_limit=time_limit, max_rows=max_rows, max_triples=max_triples,
         memory_limit=memory_limit, workers=workers, queue=queue, client_timeout=client_timeout,
         connection_limit=connection_limit, client_connections=client_connection_limit,
+        kept_answers=kept_answers,
     )  # fmt: skip
 
     def ready(url: str) -> None:
         said = (
             f"SPARQL endpoint: {url}  (query editor: {url[: -len('sparql')]}); read-only; "
-            f"{workers} query workers and {queue} waiting; per query {time_limit:g} s, "
+            f"{_http_processes(processes)}{workers} query workers and {queue} waiting; "
+            f"per query {time_limit:g} s, "
             f"{memory_limit} MB, at most {max_rows} rows or {max_triples} triples. Ctrl+C stops."
         )
         click.echo(message_line(said), err=True)
@@ -214,12 +235,16 @@ def serve(
     try:
         run(
             serve_forever, engine, served, host, port, limits,
-            api.list_queries(), ready, watch_interval, not no_sandbox,
+            api.list_queries(), ready, watch_interval, not no_sandbox, processes,
         )  # fmt: skip
     except KeyboardInterrupt:
         click.echo("stopped", err=True)
     except OSError as error:
         raise click.ClickException(f"cannot listen on {host}:{port}: {error.strerror}") from None
+
+
+def _http_processes(count: int) -> str:
+    return f"{count} HTTP processes sharing " if count > 1 else ""
 
 
 @click.command()

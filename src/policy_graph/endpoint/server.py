@@ -28,6 +28,7 @@ from pathlib import Path
 from urllib.parse import parse_qs
 
 from ..errors import FileError, UsageError
+from .kept_answers import KeptAnswers
 from .logs import message_line, request_line
 from .protocol import TRUNCATED_HEADER, Answer, plain
 from .workers import BUILD_HEADER, Limits, Pool, PoolRetiredError
@@ -49,6 +50,7 @@ class Endpoint:
         self.sandbox = sandbox  # refuse to serve where the workers can reach the network
         self.saved_queries, self.log = saved_queries, log or sys.stderr
         self.pool: Pool | None = None
+        self.kept = KeptAnswers(limits.kept_answers * 1024 * 1024)
         self._page: bytes | None = None
         self._stopped = threading.Event()
 
@@ -109,6 +111,7 @@ class Endpoint:
             return
         self.pool = fresh
         old.retire()
+        self.kept.clear()
         self._say(f"now serving the new build {build.digest[:19]}… ({build.triples:,} triples)")
 
     def stop(self) -> None:
@@ -186,7 +189,7 @@ class Endpoint:
                 "lang": _language(environ, params),
                 "format": _first(params, "format"),
             }
-            return self._ask(request)
+            return self._ask(request, environ)
         if path in ("/.well-known/void", "/void"):
             request = {
                 "kind": "void",
@@ -195,9 +198,9 @@ class Endpoint:
                 "lang": _language(environ, params),
                 "format": _first(params, "format"),
             }
-            return self._ask(request)
+            return self._ask(request, environ)
         if path == "/dump.nt":
-            return self._ask({"kind": "dump"})
+            return self._ask({"kind": "dump"}, environ)
         if path.startswith("/queries/"):
             request = {
                 "kind": "saved",
@@ -209,7 +212,7 @@ class Endpoint:
                 "max_triples": self.limits.max_triples,
                 "memory_limit": self.limits.memory_limit,
             }
-            return self._ask(request)
+            return self._ask(request, environ)
         return plain(404, f"no such page: {path[:80]}; the SPARQL endpoint is /sparql")
 
     def _sparql(self, environ) -> Answer:
@@ -228,7 +231,7 @@ class Endpoint:
         if not queries:
             return self._ask({"kind": "service", "endpoint": _base(environ) + "/sparql",
                               "accept": accept, "lang": _language(environ, params),
-                              "format": _first(params, "format")})  # fmt: skip
+                              "format": _first(params, "format")}, environ)  # fmt: skip
         if len(queries) != 1 or not queries[0].strip():
             return plain(400, "give one query: ?query=… or a POST body")
         request = {
@@ -240,15 +243,26 @@ class Endpoint:
             "max_triples": self.limits.max_triples,
             "memory_limit": self.limits.memory_limit,
         }
-        return self._ask(request)
+        return self._ask(request, environ)
 
-    def _ask(self, request: dict) -> Answer:
-        """The current pool's answer; the next pool's when a new build takes over
-        while the request waits for a worker."""
+    def _ask(self, request: dict, environ) -> Answer:
+        """The answer kept for ``request`` of the build being served, else the current
+        pool's (the next pool's when a new build takes over while the request waits
+        for a worker), kept for the next time."""
+        pool = self.pool
+        key = self.kept.key(pool.build.digest, request)
+        if not _no_cache(environ):
+            kept = self.kept.get(key)
+            if kept is not None:
+                return kept
         try:
-            return self.pool.ask(request)
+            answer = pool.ask(request)
         except PoolRetiredError:
-            return self.pool.ask(request)
+            pool = self.pool
+            key = self.kept.key(pool.build.digest, request)
+            answer = pool.ask(request)
+        self.kept.put(key, answer)
+        return answer
 
     def _editor_page(self) -> bytes:
         if self._page is None:
@@ -283,6 +297,16 @@ def _read_post(environ, params: dict) -> Answer | None:
     else:
         return plain(415, f"unsupported Content-Type {media[:60] or '(none)'!r}")
     return None
+
+
+def _no_cache(environ) -> bool:
+    """Whether the client asks for an answer not taken from a cache."""
+    control = (environ.get("HTTP_CACHE_CONTROL") or "").lower()
+    return (
+        "no-cache" in control
+        or "no-store" in control
+        or ((environ.get("HTTP_PRAGMA") or "").lower() == "no-cache")
+    )
 
 
 def _first(params: dict, name: str) -> str | None:
@@ -330,13 +354,43 @@ def serve(
     ready=None,
     watch_interval: float = 2.0,
     sandbox: bool = True,
+    processes: int = 1,
 ) -> None:
-    """Serve until interrupted; ``ready(url)`` is called once the port is open. Where
-    the query workers cannot be cut off the network, UsageError unless ``sandbox`` is
-    False (``--no-sandbox``)."""
-    import logging
+    """Serve until interrupted, in ``processes`` HTTP processes (sharing out
+    ``limits``' workers, queue and connections); ``ready(url)`` is called once the
+    port is open and every process answers. Where the query workers cannot be cut off
+    the network, UsageError unless ``sandbox`` is False (``--no-sandbox``)."""
+    import functools
 
-    from .logs import JsonLines
+    _quiet_waitress()
+    if processes == 1:
+        serve_one(engine, graph_file, limits, saved_queries, watch_interval, sandbox,
+                  ready, host=host, port=port)  # fmt: skip
+        return
+    from .processes import Forked, listen
+
+    listeners = listen(host, port)
+    bound_host, bound_port = listeners[0].getsockname()[:2]
+    one = functools.partial(_serve_on, engine, graph_file, limits.shared_by(processes),
+                            saved_queries, watch_interval, sandbox)  # fmt: skip
+    forked = Forked(processes, listeners, one, lambda message: print(message_line(message),
+                    file=sys.stderr, flush=True))  # fmt: skip
+    forked.run(ready, f"http://{_shown_host(bound_host)}:{bound_port}/sparql")
+
+
+def _serve_on(engine, graph_file, limits, saved_queries, watch_interval, sandbox,
+              listeners, share, ready) -> None:  # fmt: skip
+    serve_one(engine, graph_file, limits, saved_queries, watch_interval, sandbox, ready,
+              sockets=listeners, share=share)  # fmt: skip
+
+
+def serve_one(
+    engine: str, graph_file: Path, limits: Limits, saved_queries, watch_interval: float,
+    sandbox: bool, ready=None, host: str | None = None, port: int | None = None, sockets=None,
+    share=None,
+) -> None:  # fmt: skip
+    """Serve in this process, on ``host``:``port`` or the listening ``sockets`` (taking
+    connections while ``share`` allows: see :mod:`.processes`), until interrupted."""
     from .transport import make_server
 
     # Waitress's loop reads and writes every socket in one thread while the request
@@ -345,14 +399,10 @@ def serve(
     # long for one that has the lock; 0.5 ms made 30% more SELECTs a second at 4 clients
     # (bench/endpoint.py, two runs each way, 2 cores). This process does nothing else.
     sys.setswitchinterval(0.0005)
-    waitress_log = logging.getLogger("waitress")
-    waitress_log.addHandler(JsonLines(sys.stderr))
-    waitress_log.propagate = False
-
     endpoint = Endpoint(engine, graph_file, limits, saved_queries, sandbox=sandbox)
     endpoint.start()
     try:
-        server = make_server(endpoint, host, port, limits)
+        server = make_server(endpoint, limits, host=host, port=port, sockets=sockets, share=share)
         if watch_interval > 0:
             threading.Thread(target=endpoint.watch, args=(watch_interval,), daemon=True).start()
         if ready:
@@ -360,6 +410,17 @@ def serve(
         server.run()
     finally:
         endpoint.stop()
+
+
+def _quiet_waitress() -> None:
+    """Waitress's own log as our JSON lines."""
+    import logging
+
+    from .logs import JsonLines
+
+    waitress_log = logging.getLogger("waitress")
+    waitress_log.addHandler(JsonLines(sys.stderr))
+    waitress_log.propagate = False
 
 
 def _shown_host(host: str) -> str:

@@ -108,18 +108,25 @@ def _accept(self, per_client: int):
             channel.handle_close()
 
 
-def make_server(app, host: str, port: int, limits):
-    """A waitress server of ``app`` on ``host``:``port`` with ``limits``' deadlines
-    and connection limits (see the module's docstring)."""
+def _readable_in_turn(self, share) -> bool:
+    """Waitress's readiness to accept, while no other process holds fewer connections."""
+    return BaseWSGIServer.readable(self) and share.may_accept(len(self.active_channels))
+
+
+def make_server(app, limits, host=None, port=None, sockets=None, share=None):
+    """A waitress server of ``app`` on ``host``:``port`` (or on listening ``sockets``,
+    shared with other processes: it takes connections while ``share.may_accept``
+    allows) with ``limits``' deadlines and connection limits (see the module's
+    docstring)."""
     # Waitress warns at every request that waits for a thread ("Task queue depth is
     # 1"): under load that is every request, and it says nothing a client limit does not.
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
-    sockets: dict = {}
+    channels: dict = {}
+    where = {"sockets": sockets} if sockets else {"host": host, "port": port}
     server = create_server(
         app,
-        map=sockets,
-        host=host,
-        port=port,
+        map=channels,
+        **where,
         threads=limits.threads,
         backlog=2048,
         connection_limit=limits.connection_limit,
@@ -137,7 +144,7 @@ def make_server(app, host: str, port: int, limits):
         clear_untrusted_proxy_headers=False,
         expose_tracebacks=False,
     )
-    for listener in list(sockets.values()):
+    for listener in list(channels.values()):
         if isinstance(listener, BaseWSGIServer):
             listener.channel_class = GuardedChannel
             listener.maintenance = types.MethodType(_maintenance, listener)
@@ -145,4 +152,8 @@ def make_server(app, host: str, port: int, limits):
             listener.handle_accept = types.MethodType(
                 lambda self, per_client=per_client: _accept(self, per_client), listener
             )
+            if share is not None:
+                listener.readable = types.MethodType(
+                    lambda self: _readable_in_turn(self, share), listener
+                )
     return server

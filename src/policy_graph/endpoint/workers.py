@@ -56,9 +56,20 @@ class Limits:
     max_body: int = 1_000_000  # bytes of a request body
     client_timeout: float = 10.0  # seconds a request may take to arrive, headers and body
     workers: int = 4  # queries answered at once
-    queue: int = 16  # queries that may wait for a worker; past them, 503 and Retry-After
+    queue: int = 64  # queries that may wait for a worker; past them, 503 and Retry-After
     connection_limit: int = 1000  # connections open at once; past them, new ones wait
     client_connections: int = 100  # connections open at once from one address
+    kept_answers: int = 64  # MB of answers each HTTP process keeps for the same requests
+
+    def shared_by(self, processes: int) -> Limits:
+        """Each of ``processes`` HTTP processes' share of the workers, the queue and
+        the connections (each keeps ``kept_answers`` and ``client_connections`` whole)."""
+        return replace(
+            self,
+            workers=math.ceil(self.workers / processes),
+            queue=math.ceil(self.queue / processes),
+            connection_limit=math.ceil(self.connection_limit / processes),
+        )
 
     @property
     def threads(self) -> int:
