@@ -65,22 +65,27 @@ class BuildResult:
 # is a unit (a government whose policies name none is not one); a source is what a
 # policy or programme is derived from; technologies, target groups and partners are
 # those that policies name (as tagged: a broader concept is not added).
+# Each count is a subquery of its own, and the sources' join of two subqueries: Oxigraph
+# then scans each pattern once (0.3 s at 1M triples on the kept store) where one UNION
+# of them all, or a pattern joined to each derived resource's type, took 2.5 s.
 COUNT_QUERY = """
 PREFIX pg: <https://w3id.org/policy-graph/ontology#>
 PREFIX org: <http://www.w3.org/ns/org#>
 PREFIX prov: <http://www.w3.org/ns/prov#>
-SELECT
-  (COUNT(DISTINCT ?government) AS ?governments) (COUNT(DISTINCT ?unit) AS ?departments)
-  (COUNT(DISTINCT ?policy) AS ?policies) (COUNT(DISTINCT ?source) AS ?sources)
-  (COUNT(DISTINCT ?technology) AS ?technologies) (COUNT(DISTINCT ?group) AS ?groups)
-  (COUNT(DISTINCT ?partner) AS ?partners)
+SELECT ?governments ?departments ?policies ?sources ?technologies ?groups ?partners
 WHERE {
-  { ?government a org:FormalOrganization } UNION { ?unit a org:OrganizationalUnit }
-  UNION { ?policy a pg:Policy }
-  UNION { ?derived prov:wasDerivedFrom ?source
-          FILTER EXISTS { { ?derived a pg:Policy } UNION { ?derived a pg:Programme } } }
-  UNION { ?any pg:usesTechnology ?technology } UNION { ?any pg:targetGroup ?group }
-  UNION { ?any pg:partnerInstitution ?partner }
+  { SELECT (COUNT(DISTINCT ?government) AS ?governments)
+    WHERE { ?government a org:FormalOrganization } }
+  { SELECT (COUNT(DISTINCT ?unit) AS ?departments) WHERE { ?unit a org:OrganizationalUnit } }
+  { SELECT (COUNT(DISTINCT ?policy) AS ?policies) WHERE { ?policy a pg:Policy } }
+  { SELECT (COUNT(DISTINCT ?source) AS ?sources) WHERE {
+      { SELECT ?derived ?source WHERE { ?derived prov:wasDerivedFrom ?source } }
+      { SELECT ?derived WHERE { { ?derived a pg:Policy } UNION { ?derived a pg:Programme } } }
+  } }
+  { SELECT (COUNT(DISTINCT ?technology) AS ?technologies)
+    WHERE { ?any pg:usesTechnology ?technology } }
+  { SELECT (COUNT(DISTINCT ?group) AS ?groups) WHERE { ?any pg:targetGroup ?group } }
+  { SELECT (COUNT(DISTINCT ?partner) AS ?partners) WHERE { ?any pg:partnerInstitution ?partner } }
 }"""
 COUNTED = (
     "governments",
