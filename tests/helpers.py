@@ -61,6 +61,25 @@ def copy_with_edits(case: str, target: Path) -> Path:
     return target
 
 
+def wait_for(check, seconds: float = 20.0) -> bool:
+    """Whether ``check()`` came true within ``seconds`` (asked every 0.1 s)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def child_processes(pid: int) -> list[int]:
+    """The processes that ``pid`` started and that still run (Linux's /proc)."""
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        return []
+    return [int(child) for child in text.split()]
+
+
 def free_port() -> int:
     """A TCP port on loopback that nothing listens on now."""
     with socket.socket() as sock:

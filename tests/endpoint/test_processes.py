@@ -9,7 +9,6 @@ import os
 import re
 import shutil
 import signal
-import time
 import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 from multiprocessing.sharedctypes import RawArray
@@ -20,16 +19,9 @@ import pytest
 from policy_graph.endpoint.processes import Share
 from policy_graph.endpoint.sandbox import REFUSE_FOR_TESTS
 from policy_graph.endpoint.workers import Limits
-from tests.helpers import MANY, run_cli, serving
+from tests.helpers import MANY, child_processes, run_cli, serving, wait_for
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
-
-
-def _children(pid: int) -> list[int]:
-    try:
-        return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-    except OSError:
-        return []
 
 
 def _alive(pid: int) -> bool:
@@ -38,15 +30,6 @@ def _alive(pid: int) -> bool:
     except OSError:
         return False
     return state != "Z"
-
-
-def _wait_for(check, seconds: float = 30.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def _ask(base: str, query: str = COUNT, headers: dict | None = None):
@@ -92,18 +75,18 @@ def two_processes(tmp_path):
                "--processes", "2", "--workers", "2", "--watch-interval", "0.3")  # fmt: skip
     with serving(tmp_path, *options) as running:
         base, process, log = running
-        assert _wait_for(lambda: "2 HTTP processes sharing" in log.read_text()), log.read_text()
+        assert wait_for(lambda: "2 HTTP processes sharing" in log.read_text()), log.read_text()
         yield data, tmp_path / "graph.nt", running
 
 
 def test_two_http_processes_each_with_its_keeper_answer_on_one_port(two_processes):
     _data, _graph, (base, process, log) = two_processes
-    http_processes = _children(process.pid)
+    http_processes = child_processes(process.pid)
     assert len(http_processes) == 2
     for pid in http_processes:  # each its own keeper, with its lanes' workers under it
-        keepers = _children(pid)
+        keepers = child_processes(pid)
         assert len(keepers) == 1
-        assert len(_children(keepers[0])) == 1 + 2  # a query worker, the pages', the spare
+        assert len(child_processes(keepers[0])) == 1 + 2  # a query worker, the pages', the spare
     with ThreadPoolExecutor(8) as pool:
         answers = list(pool.map(lambda i: _ask(base, f"{COUNT} # {i}"), range(64)))
     assert {status for status, _, _ in answers} == {200}
@@ -122,7 +105,7 @@ def test_connections_are_shared_out_between_the_processes(two_processes):
         connection.getresponse().read()
         held.append(connection)
     try:
-        per_process = sorted(_established(pid, port) for pid in _children(process.pid))
+        per_process = sorted(_established(pid, port) for pid in child_processes(process.pid))
         assert sum(per_process) == 6
         assert per_process[1] - per_process[0] <= 2, per_process
     finally:
@@ -132,15 +115,15 @@ def test_connections_are_shared_out_between_the_processes(two_processes):
 
 def test_an_http_process_that_ends_is_replaced(two_processes):
     _data, _graph, (base, process, log) = two_processes
-    first, second = _children(process.pid)
+    first, second = child_processes(process.pid)
     os.kill(first, signal.SIGKILL)
-    assert _wait_for(
-        lambda: len(_children(process.pid)) == 2 and first not in _children(process.pid)
+    assert wait_for(
+        lambda: len(child_processes(process.pid)) == 2 and first not in child_processes(process.pid)
     )
     assert f"HTTP process {first} ended (signal SIGKILL); starting another" in log.read_text()
-    assert _wait_for(lambda: log.read_text().count('"serving graph.nt: ') == 3)
+    assert wait_for(lambda: log.read_text().count('"serving graph.nt: ') == 3)
     assert {_ask(base, f"{COUNT} # after {i}")[0] for i in range(10)} == {200}
-    assert second in _children(process.pid)
+    assert second in child_processes(process.pid)
 
 
 def test_a_rebuild_reaches_every_process_and_a_stop_leaves_none(two_processes):
@@ -157,17 +140,17 @@ def test_a_rebuild_reaches_every_process_and_a_stop_leaves_none(two_processes):
         builds = {_ask(base, f"{COUNT} # {i}")[1]["Policy-Graph-Build"] for i in range(8)}
         return builds != {before} and len(builds) == 1
 
-    assert _wait_for(every_connection_sees_the_new_build), log.read_text()[-2000:]
+    assert wait_for(every_connection_sees_the_new_build, 60), log.read_text()[-2000:]
     assert log.read_text().count("now serving the new build sha256:") == 2
 
-    everyone = [pid for child in _children(process.pid) for pid in _tree(child)]
+    everyone = [pid for child in child_processes(process.pid) for pid in _tree(child)]
     process.send_signal(signal.SIGTERM)
     process.wait(timeout=20)
-    assert _wait_for(lambda: not any(_alive(pid) for pid in everyone), 10)
+    assert wait_for(lambda: not any(_alive(pid) for pid in everyone), 10)
 
 
 def _tree(pid: int) -> list[int]:
-    return [pid, *(grand for child in _children(pid) for grand in _tree(child))]
+    return [pid, *(grand for child in child_processes(pid) for grand in _tree(child))]
 
 
 def test_a_process_that_cannot_start_fails_the_serve_with_its_reason(tmp_path):

@@ -20,7 +20,7 @@ import pytest
 from rdflib import Graph, Literal
 from rdflib.query import Result
 
-from tests.helpers import DATA, MANY, run_cli, serving
+from tests.helpers import DATA, MANY, child_processes, run_cli, serving, wait_for
 
 LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -207,18 +207,14 @@ def test_a_slow_query_is_stopped_while_others_are_answered(server):
 
 
 def _workers_settle_at(server_pid: int, count: int) -> bool:
-    keepers = _children(server_pid)
+    keepers = child_processes(server_pid)
     deadline = time.monotonic() + 5
     while time.monotonic() < deadline:
-        if len(keepers) == 1 and len(_children(keepers[0])) == count:
+        if len(keepers) == 1 and len(child_processes(keepers[0])) == count:
             return True
         time.sleep(0.1)
-        keepers = _children(server_pid)
+        keepers = child_processes(server_pid)
     return False
-
-
-def _children(pid: int) -> list[str]:
-    return Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
 
 
 def test_oversized_request_is_refused(server, tmp_path):
@@ -384,15 +380,6 @@ def _build_header(base: str) -> str:
     return post_query(base, "ASK {}")[1]["Policy-Graph-Build"]
 
 
-def _wait_for(check, seconds: float = 20):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        time.sleep(0.2)
-    return False
-
-
 def test_a_rebuilt_graph_is_served_and_a_broken_one_is_not(tmp_path):
     served, fresh = tmp_path / "graph.ttl", tmp_path / "staging" / "graph.ttl"
     _build(DATA, served)
@@ -401,7 +388,7 @@ def test_a_rebuilt_graph_is_served_and_a_broken_one_is_not(tmp_path):
         first = _build_header(base)
         _build(MANY, fresh)
         fresh.replace(served)  # as build itself writes: a whole file, renamed
-        assert _wait_for(lambda: _build_header(base) != first), log_path.read_text()
+        assert wait_for(lambda: _build_header(base) != first), log_path.read_text()
         second = _build_header(base)
         count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
         rows = json.loads(post_query(base, count)[2])["results"]["bindings"]
@@ -409,10 +396,10 @@ def test_a_rebuilt_graph_is_served_and_a_broken_one_is_not(tmp_path):
         assert second != first and int(rows[0]["n"]["value"]) > 0
 
         served.write_text("this is no Turtle <", encoding="utf-8")
-        assert _wait_for(lambda: "the new graph file fails" in log_path.read_text())
+        assert wait_for(lambda: "the new graph file fails" in log_path.read_text())
         assert _build_header(base) == second
         served.unlink()
-        assert _wait_for(lambda: "graph.ttl is gone; still serving" in log_path.read_text())
+        assert wait_for(lambda: "graph.ttl is gone; still serving" in log_path.read_text())
         assert _build_header(base) == second
     line = next(x for x in log_path.read_text().splitlines() if "the new graph file fails" in x)
     assert (
@@ -510,7 +497,7 @@ def test_the_kept_store_is_served_and_each_build_of_it_switched_in(tmp_path):
         )
         built = run_cli("build", "--data", str(data), "--store", str(store), cwd=tmp_path)
         assert built.returncode == 0, built.stderr
-        assert _wait_for(lambda: _build_header(base) != first), log_path.read_text()
+        assert wait_for(lambda: _build_header(base) != first), log_path.read_text()
         assert _values(post_query(base, title)) == ["IoT flood sensors on the river"]
     assert "now serving the new build sha256:" in log_path.read_text()
     assert sorted(p.name for p in store.iterdir() if p.name.startswith("gen-")) == [
