@@ -306,6 +306,12 @@ class KeptStore:
             for load in _in_loads(_quads_of(changed, graphs, counts, report), LOAD_LINES):
                 store.bulk_load(_Chunks(load), format=pyoxigraph.RdfFormat.N_QUADS)
             store.flush()
+            if last is None:
+                # A store filled in several loads holds files whose keys overlap, and
+                # every lookup reads each: the README's query of one government took
+                # 5.2 ms at 1M triples, 2.1 ms once compacted (2.4 s, once per filling).
+                # A rebuild's few changed graphs, added to a compacted store, keep it so.
+                store.optimize()
             del store
             self._publish(Generation(number, folder, origin, keys, counts))
             self._tidy({number, published.number if published else number})
