@@ -194,7 +194,7 @@ def _kept_or_found(store, run, query_text, bindings, fmt, limit, offset) -> Writ
     from ..graph.prefixes import PREFIXES
 
     answers = store.answers
-    key = answers.key(sparql.page(sparql.bind(query_text, bindings), limit, offset), PREFIXES)
+    key = answers.key(sparql.oxigraph_text(query_text, bindings, limit, offset), PREFIXES)
     data = answers.read(key, fmt)
     if data is not None:
         return Written(data)
