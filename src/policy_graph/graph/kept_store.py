@@ -26,7 +26,6 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import paths
@@ -78,27 +77,58 @@ def folder_for(data_dir: Path, store_dir: Path | None = None) -> Path:
     return paths.cache_dir() / "stores" / name
 
 
-@dataclass
+HELD = "graphs.json"  # in a generation's folder: each named graph's key and triples
+
+
 class Generation:
     """What ``current.json`` says: a generation's number and folder, the build it holds
-    (``origin``: a graph file header's record digests) and each named graph's key (the
-    digest of what its triples were made from)."""
+    (``origin``: a graph file header's record digests), a digest of that build and its
+    triples; and what only an update needs, read from the generation's folder when
+    asked for (``graphs.json``: a few thousand lines that a query need not read): each
+    named graph's key (the digest of what its triples were made from) and triples."""
 
-    number: int
-    folder: Path
-    origin: dict = field(default_factory=dict)
-    graphs: dict[str, str] = field(default_factory=dict)
-    counts: dict[str, int] = field(default_factory=dict)  # each named graph's triples
+    def __init__(
+        self,
+        number: int,
+        folder: Path,
+        origin: dict | None = None,
+        graphs: dict | None = None,
+        counts: dict | None = None,
+        build: str | None = None,
+        triples: int | None = None,
+    ) -> None:
+        self.number, self.folder, self.origin = number, Path(folder), origin or {}
+        self._held = None if graphs is None else (graphs, counts or {})
+        self._build, self._triples = build, triples
+
+    @property
+    def graphs(self) -> dict[str, str]:
+        return self._read_held()[0]
+
+    @property
+    def counts(self) -> dict[str, int]:  # each named graph's triples
+        return self._read_held()[1]
 
     @property
     def triples(self) -> int:
-        return sum(self.counts.values())
+        return self._triples if self._triples is not None else sum(self.counts.values())
 
     @property
     def digest(self) -> str:
         """A digest of the build this generation holds, as ``current.json`` names it."""
-        held = {"generation": self.number, "origin": self.origin, "graphs": self.graphs}
-        return hashlib.sha256(json.dumps(held, sort_keys=True).encode()).hexdigest()
+        if self._build is None:
+            held = {"generation": self.number, "origin": self.origin, "graphs": self.graphs}
+            self._build = hashlib.sha256(json.dumps(held, sort_keys=True).encode()).hexdigest()
+        return self._build
+
+    def _read_held(self) -> tuple[dict, dict]:
+        if self._held is None:
+            try:
+                data = json.loads((self.folder / HELD).read_text(encoding="utf-8"))
+                self._held = (data["graphs"], data["counts"])
+            except (OSError, ValueError, KeyError, TypeError):
+                self._held = ({}, {})  # an update then stores every graph again
+        return self._held
 
 
 # Answers kept per generation (see KeptAnswers): a saved query's that took KEEP_AFTER
@@ -212,7 +242,13 @@ class KeptStore:
         if not folder.is_dir():
             return None
         return Generation(
-            number, folder, data.get("origin", {}), data.get("graphs", {}), data.get("counts", {})
+            number,
+            folder,
+            data.get("origin", {}),
+            data.get("graphs"),  # inline in the current.json of older versions
+            data.get("counts"),
+            data.get("build"),
+            data.get("triples"),
         )
 
     def open_if_current(self, data_dir: Path) -> DiskStore | None:
@@ -321,18 +357,17 @@ class KeptStore:
         return max(numbers, default=0) + 1
 
     def _publish(self, generation: Generation) -> None:
-        data = {
+        """Write what the generation holds into its folder, then name it in
+        ``current.json`` (each file whole: written aside, then renamed)."""
+        held = {"graphs": generation.graphs, "counts": generation.counts}
+        _write_whole(generation.folder / HELD, held)
+        current = {
             "generation": generation.number,
             "origin": generation.origin,
-            "graphs": generation.graphs,
-            "counts": generation.counts,
+            "build": generation.digest,
+            "triples": generation.triples,
         }
-        handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".current.", suffix=".tmp")
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            json.dump(data, file)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, self.folder / CURRENT)
+        _write_whole(self.folder / CURRENT, current)
 
     def _tidy(self, keep: set[int]) -> None:
         """Remove every generation but those of ``keep`` (the new one and the one before,
@@ -370,6 +405,16 @@ class KeptStore:
                 yield
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _write_whole(path: Path, data: dict) -> None:
+    """``data`` as JSON in ``path``, whole or not at all, on disk before it is renamed."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".tmp")
+    with os.fdopen(handle, "w", encoding="utf-8") as file:
+        json.dump(data, file)
+        file.flush()
+        os.fsync(file.fileno())
+    os.replace(temporary, path)
 
 
 def _quads_of(names: list[str], graphs: dict, counts: dict, report=None) -> Iterator[bytes]:
