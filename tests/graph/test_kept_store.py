@@ -13,6 +13,7 @@ import textwrap
 import time
 from pathlib import Path
 
+import pyoxigraph
 import pytest
 
 from policy_graph import api
@@ -302,3 +303,17 @@ def test_a_current_json_of_an_older_version_is_read_as_it_was(records, tmp_path)
     assert (read.graphs, read.counts, read.triples) == (held.graphs, held.counts, held.triples)
     assert read.digest == held.digest  # the answers kept for it are still its own
     assert _update(records, store).generation.number == held.number  # nothing to store again
+
+
+def test_a_store_opened_lazily_opens_oxigraphs_store_when_first_queried(
+    records, tmp_path, monkeypatch
+):
+    _update(records, tmp_path / "store")
+    opened = []
+    read_only = pyoxigraph.Store.read_only
+    monkeypatch.setattr(
+        pyoxigraph.Store, "read_only", lambda path: opened.append(path) or read_only(path)
+    )
+    store = KeptStore(tmp_path / "store").open(lazily=True)
+    assert opened == []
+    assert _ask(store, ASK_FLOOD) and opened == [str(store.generation.folder)]

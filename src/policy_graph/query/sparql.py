@@ -18,7 +18,7 @@ import threading
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from ..errors import QueryError, UsageError
+from ..errors import FileError, QueryError, UsageError
 
 if TYPE_CHECKING:
     from rdflib.query import Result
@@ -366,10 +366,11 @@ def run_oxigraph(run, text: str, bindings=None, limit: int | None = None, offset
 
 @contextlib.contextmanager
 def failures_as_query_errors():
-    """The stores raise many kinds of errors at evaluation: each is a QueryError."""
+    """The stores raise many kinds of errors at evaluation: each is a QueryError (a kept
+    store that cannot be opened is a FileError, see kept_store.DiskStore)."""
     try:
         yield
-    except (QueryError, UsageError):
+    except (QueryError, UsageError, FileError):
         raise
     except Exception as error:
         raise QueryError(f"the query failed: {error}") from error
