@@ -23,8 +23,6 @@ import hashlib
 import io
 import json
 import os
-import shutil
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
@@ -178,6 +176,8 @@ class KeptAnswers:
 
     def keep(self, key: str, kind: str, data: bytes) -> bool:
         """Keep ``data`` as the answer under ``key`` as ``kind``; whether it was kept."""
+        import tempfile  # (a kept answer is read without it: start-up time)
+
         if len(data) > KEEP_UP_TO:
             return False
         temporary = None
@@ -329,6 +329,8 @@ class KeptStore:
         is unchanged are kept as they are, the others replaced or removed (all of them
         made again when ``fresh``); then the new generation is published whole.
         ``report(step, done, total)`` hears of each graph stored."""
+        import shutil
+
         import pyoxigraph
 
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -399,6 +401,8 @@ class KeptStore:
     def _remove_unless_held(self, generation: Path) -> None:
         """Remove a generation's folder unless a reader holds its lease (then a later
         update removes it)."""
+        import shutil
+
         lease_path = self.folder / LEASES / generation.name
         try:
             lease = open(lease_path, "a+b")  # noqa: SIM115 - closed below
@@ -426,6 +430,8 @@ class KeptStore:
 
 def _write_whole(path: Path, data: dict) -> None:
     """``data`` as JSON in ``path``, whole or not at all, on disk before it is renamed."""
+    import tempfile
+
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".tmp")
     with os.fdopen(handle, "w", encoding="utf-8") as file:
         json.dump(data, file)

@@ -12,7 +12,6 @@ on a remote endpoint.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -159,6 +158,8 @@ def _nearest(kind: ResourceKind, text: str, run: Run) -> str:
     for resource, name in run(_NAMES.format(classes=" ".join(kind.classes))):
         names.setdefault(_id_of(term_value(resource)), term_value(resource))
         names.setdefault(term_value(name), term_value(resource))
+    import difflib  # only when a name names nothing: start-up time
+
     close = difflib.get_close_matches(text, list(names), n=5, cutoff=0.5)
     if close:
         return f" (nearest: {', '.join(close)})"
