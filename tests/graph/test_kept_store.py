@@ -5,6 +5,7 @@ short is never read, and the graph files are the same bytes however they were bu
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import signal
 import subprocess
@@ -19,7 +20,14 @@ import pytest
 from policy_graph import api
 from policy_graph.errors import UsageError
 from policy_graph.graph.engines import get_engine
-from policy_graph.graph.kept_store import CURRENT, HELD, SHARED_GRAPH, KeptStore, graph_of_file
+from policy_graph.graph.kept_store import (
+    CURRENT,
+    GLANCE,
+    HELD,
+    SHARED_GRAPH,
+    KeptStore,
+    graph_of_file,
+)
 from tests.helpers import DATA, MANY
 
 FLOOD_SENSORS = "https://w3id.org/policy-graph/id/policy/garam-flood-sensors"
@@ -317,3 +325,17 @@ def test_a_store_opened_lazily_opens_oxigraphs_store_when_first_queried(
     store = KeptStore(tmp_path / "store").open(lazily=True)
     assert opened == []
     assert _ask(store, ASK_FLOOD) and opened == [str(store.generation.folder)]
+
+
+def test_a_glance_left_by_a_reader_is_read_until_a_file_changes(records, tmp_path):
+    a_minute_ago = time.time() - 60
+    for path in [*records.rglob("*"), records]:
+        os.utime(path, (a_minute_ago, a_minute_ago))
+    store = _update(records, tmp_path / "store")
+    glance = store.generation.folder / GLANCE
+    assert not glance.exists()
+    assert KeptStore(tmp_path / "store").open_if_current(records) is not None
+    assert {"./", "garam-more.yaml"} <= set(glance.read_text(encoding="utf-8").splitlines())
+    assert KeptStore(tmp_path / "store").open_if_current(records) is not None
+    (records / "garam-more.yaml").write_text("policies: []\n", encoding="utf-8")
+    assert KeptStore(tmp_path / "store").open_if_current(records) is None

@@ -267,8 +267,9 @@ class KeptStore:
 
     def open_if_current(self, data_dir: Path, lazily: bool = False) -> DiskStore | None:
         """The current generation when it holds the build of ``data_dir``'s records as
-        they are now: told by their stats when unchanged, else by their digests (opened
-        ``lazily`` or not, see :meth:`open`)."""
+        they are now: told by their stats when unchanged (at a glance where an earlier
+        reader left one, see :func:`.files.stats_and_glance`), else by their digests
+        (opened ``lazily`` or not, see :meth:`open`)."""
         from . import files
 
         generation = self.current()
@@ -277,7 +278,7 @@ class KeptStore:
         held = generation.origin
         if held.get("tool_sha256") != files.tool_digest():
             return None
-        if held.get("stats_sha256") and held["stats_sha256"] == files.stats_digest(data_dir):
+        if held.get("stats_sha256") and _unchanged(generation, data_dir):
             return self.open(held, lazily)
         origin = files.origin_of(data_dir)
         if origin is None or origin.records_sha256 != held.get("records_sha256"):
@@ -428,13 +429,39 @@ class KeptStore:
                 fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-def _write_whole(path: Path, data: dict) -> None:
-    """``data`` as JSON in ``path``, whole or not at all, on disk before it is renamed."""
+GLANCE = "glance.txt"  # in a generation's folder: see files.Glance
+
+
+def _unchanged(generation: Generation, data_dir: Path) -> bool:
+    """Whether ``data_dir``'s records files have the stats of the build ``generation``
+    holds: at a glance where one was left for it, else by walking the folder (and
+    then a glance is left for the next reader, where it can be written and the
+    folder's times have settled)."""
+    from . import files
+
+    try:
+        digest, *names = (generation.folder / GLANCE).read_text(encoding="utf-8").split("\n")
+        if files.glance_digest(data_dir, names) == digest:
+            return True
+    except OSError:
+        pass
+    stats, glance = files.stats_and_glance(data_dir)
+    if stats != generation.origin["stats_sha256"]:
+        return False
+    if glance.settled and not any("\n" in name for name in glance.names):
+        with contextlib.suppress(OSError):  # a store of another user's: walked every time
+            _write_whole(generation.folder / GLANCE, "\n".join((glance.digest, *glance.names)))
+    return True
+
+
+def _write_whole(path: Path, data: dict | str) -> None:
+    """``data`` (text, or as JSON) in ``path``, whole or not at all, on disk before it
+    is renamed."""
     import tempfile
 
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".tmp")
     with os.fdopen(handle, "w", encoding="utf-8") as file:
-        json.dump(data, file)
+        file.write(data if isinstance(data, str) else json.dumps(data))
         file.flush()
         os.fsync(file.fileno())
     os.replace(temporary, path)
