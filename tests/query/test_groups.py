@@ -87,6 +87,13 @@ def test_groups_that_are_not_joined_take_nothing(group):
     assert _copies(f"SELECT * WHERE {{ ?x a <urn:T> {group} }}") == 0
 
 
+def test_a_subquery_that_is_all_of_an_optional_or_a_minus_takes_it():
+    """Its rows meet only rows of the WHERE group, which all hold the value."""
+    subquery = "{ SELECT ?g (COUNT(?x) AS ?n) WHERE { ?x <urn:in> ?g } GROUP BY ?g }"
+    for word in ("OPTIONAL", "MINUS"):
+        assert _copies(f"SELECT * WHERE {{ ?y <urn:of> ?g {word} {subquery} }}") == 1
+
+
 def test_braces_in_strings_iris_and_comments_are_no_groups():
     text = 'SELECT * WHERE { ?x <urn:in> "{ ?g }" # { ?x <urn:in> ?g }\n . { ?x <urn:of> ?g } }'
     assert groups_taking(text, text.index("{"), ["g"]) == [(text.index("{ ?x <urn:of>"), ("g",))]

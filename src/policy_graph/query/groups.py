@@ -9,7 +9,8 @@ starts it from the bound values instead. It goes into a group G, directly in a g
 that holds the block (recursively), for each bound variable V that:
 
 - G is *joined* in: a group on its own or a branch of a UNION (not an OPTIONAL, a
-  MINUS, an EXISTS, a GRAPH, a SERVICE or a VALUES block);
+  MINUS, an EXISTS, a GRAPH, a SERVICE or a VALUES block), or G is a subquery that is
+  all of an OPTIONAL or a MINUS (whose rows meet only rows that hold the value);
 - G binds in every row: V is in a triple pattern of G itself, or in every branch of
   a UNION in it, or in a group joined in it (not only in an OPTIONAL, a BIND or a
   VALUES block: a row without V would be joined with the value and kept);
@@ -95,7 +96,7 @@ def groups_taking(text: str, where: int, names) -> list[tuple[int, tuple[str, ..
 
 def _taking(query: _Query, group: int, names: set[str]) -> list[tuple[int, set[str]]]:
     found = []
-    for opening in _joined_groups(query, group):
+    for opening in _joined_groups(query, group, optional_subqueries=True):
         where, bound = _binding(query, opening)
         taken = names & bound
         if taken:
@@ -104,9 +105,10 @@ def _taking(query: _Query, group: int, names: set[str]) -> list[tuple[int, set[s
     return found
 
 
-def _joined_groups(query: _Query, group: int) -> list[int]:
+def _joined_groups(query: _Query, group: int, optional_subqueries: bool = False) -> list[int]:
     """The groups joined directly in ``group`` (see the module's docstring), by the
-    index of their ``{``."""
+    index of their ``{``; and the subqueries of its OPTIONALs and MINUSes where
+    ``optional_subqueries`` (they bind nothing in every row of ``group``)."""
     joined, at, end = [], group + 1, query.closing[group]
     while at < end:
         text = query.text(at)
@@ -116,10 +118,16 @@ def _joined_groups(query: _Query, group: int) -> list[int]:
         if text in _OPENS:
             if text == "{" and query.text(at - 1) in _JOINED_AFTER:
                 joined.append(at)
+            elif text == "{" and optional_subqueries and _optional_subquery(query, at):
+                joined.append(at)
             at = query.closing[at] + 1
             continue
         at += 1
     return joined
+
+
+def _optional_subquery(query: _Query, opening: int) -> bool:
+    return query.text(opening - 1) in ("OPTIONAL", "MINUS") and query.text(opening + 1) == "SELECT"
 
 
 def _after_values(query: _Query, at: int) -> int:
