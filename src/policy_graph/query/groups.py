@@ -20,7 +20,7 @@ that holds the block (recursively), for each bound variable V that:
 
 Every row of the enclosing group holds V's value, so G's rows with another value
 would be dropped by the join anyway. The text is not parsed: tokens are found as
-:mod:`.sparql` finds its braces (strings, IRIs and comments skipped), and a text whose
+:mod:`.sparql` finds its braces (:mod:`.opaque`'s spans skipped), and a text whose
 brackets do not pair gets no copy (its syntax error is reported as the user wrote it).
 """
 
@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .sparql import SKIPPED
+from .opaque import SKIPPED
 
 _TOKEN = re.compile(
     rf"(?P<space>\s+)|(?P<skipped>{SKIPPED.pattern})"

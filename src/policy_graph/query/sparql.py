@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from ..errors import FileError, QueryError, UsageError
+from .opaque import SKIPPED
 
 if TYPE_CHECKING:
     from rdflib.query import Result
@@ -137,18 +138,6 @@ def _check_value(name: str, value) -> None:
         raise QueryError(f"{name!r} is not a SPARQL variable name")
     if is_iri(value) and not _IRI.fullmatch(term_value(value)):
         raise QueryError(f"parameter {name}: <{value}> is not an IRI (no spaces, <, >, quotes)")
-
-
-# The lexical tokens that may hold a brace or '#' without meaning one: long and short
-# strings, IRIs, comments. Everything else is scanned a character at a time.
-SKIPPED = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
-    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
-    r'|"(?:[^"\\\n]|\\.)*"'
-    r"|'(?:[^'\\\n]|\\.)*'"
-    r'|<[^<>"{}|^`\\\s]*>'
-    r"|#[^\n]*",
-)
 
 
 _FORM = re.compile(r"(?i)(?<![\w:?$])(SELECT|CONSTRUCT|DESCRIBE|ASK)(?![\w:])")
