@@ -13,6 +13,11 @@ build it holds (the records folder's digests, as a graph file's header gives the
 Readers open the generation ``current.json`` names, read-only, and hold a shared lease
 on it (``leases/gen-N``); a generation is removed two updates later at the earliest,
 and only when no reader holds it. Updates of one folder take turns (a lock file).
+
+Beside Oxigraph's files, a generation's folder holds each named graph's key
+(``graphs.json``, for the next update), the saved answers kept for it (``answers/``)
+and, once a reader has found the records as it holds them, the paths that tell so at
+a glance (``glance.txt``, see :class:`.files.Glance`).
 """
 
 from __future__ import annotations
