@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 import shutil
+import time
 import warnings
 from pathlib import Path
 
@@ -465,3 +466,47 @@ def test_the_glance_at_stats_agrees_with_the_origins_and_sees_a_change(tmp_path)
     (copy / "garam.yaml").write_text("# changed\n", encoding="utf-8")
     assert files.stats_digest(copy) != before
     assert files.stats_digest(copy) == files.origin_of(copy).stats_sha256
+
+
+def _settled(folder: Path) -> None:
+    """Every file and folder below ``folder`` last changed a minute ago."""
+    a_minute_ago = time.time() - 60
+    for path in sorted(folder.rglob("*"), reverse=True) + [folder]:  # a folder after its files
+        os.utime(path, (a_minute_ago, a_minute_ago))
+
+
+def test_a_glance_at_the_stats_tells_what_walking_the_folder_tells(tmp_path):
+    data, elsewhere = tmp_path / "data", tmp_path / "elsewhere"
+    shutil.copytree(MANY, data / "a")
+    elsewhere.mkdir()
+    (elsewhere / "more.yml").write_text("policies: []\n", encoding="utf-8")
+    (data / "a" / "linked").symlink_to(elsewhere, target_is_directory=True)
+    _settled(tmp_path)
+    stats, glance = files.stats_and_glance(data)
+    assert stats == files.stats_digest(data) and glance.settled
+    assert "./" in glance.names and "a/linked/" in glance.names
+    assert "a/linked/more.yml" in glance.names
+    assert files.glance_digest(data, glance.names) == glance.digest
+    changes = [
+        lambda: (data / "a" / "garam.yaml").write_text("# changed\n", encoding="utf-8"),
+        lambda: (data / "a" / "added.yaml").write_text("policies: []\n", encoding="utf-8"),
+        lambda: (elsewhere / "added.yml").write_text("policies: []\n", encoding="utf-8"),
+        lambda: (data / "a" / "hanbit.yaml").unlink(),
+        lambda: (data / "a" / "new-folder").mkdir(),
+    ]
+    for change in changes:
+        change()
+        assert files.glance_digest(data, glance.names) != glance.digest
+        _settled(tmp_path)
+        stats, glance = files.stats_and_glance(data)
+        assert files.glance_digest(data, glance.names) == glance.digest
+
+
+def test_a_glance_at_a_folder_that_just_changed_is_not_settled(tmp_path):
+    """(A change in the same tick of the clock as the one before leaves the time as it
+    was: a glance then would not see it.)"""
+    shutil.copytree(MANY, tmp_path / "data")  # the files' times copied: settled
+    _settled(tmp_path)
+    assert files.stats_and_glance(tmp_path / "data")[1].settled
+    (tmp_path / "data" / "garam.yaml").write_text("# changed\n", encoding="utf-8")
+    assert not files.stats_and_glance(tmp_path / "data")[1].settled

@@ -4,6 +4,8 @@ short is never read, and the graph files are the same bytes however they were bu
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
 import signal
 import subprocess
@@ -12,12 +14,20 @@ import textwrap
 import time
 from pathlib import Path
 
+import pyoxigraph
 import pytest
 
 from policy_graph import api
 from policy_graph.errors import UsageError
 from policy_graph.graph.engines import get_engine
-from policy_graph.graph.kept_store import SHARED_GRAPH, KeptStore, graph_of_file
+from policy_graph.graph.kept_store import (
+    CURRENT,
+    GLANCE,
+    HELD,
+    SHARED_GRAPH,
+    KeptStore,
+    graph_of_file,
+)
 from tests.helpers import DATA, MANY
 
 FLOOD_SENSORS = "https://w3id.org/policy-graph/id/policy/garam-flood-sensors"
@@ -272,3 +282,60 @@ def test_a_generation_a_reader_holds_is_kept_until_it_lets_go(records, tmp_path)
     _update(records, folder)
     assert not (folder / f"gen-{held_number}").exists()
     assert not (folder / "leases" / f"gen-{held_number}").exists()
+
+
+def test_current_json_names_the_build_and_its_generation_holds_the_graphs(records, tmp_path):
+    """What every query reads is a few hundred bytes: each named graph's key (4,229 of
+    them at 1M triples, 0.9 MB) is in the generation's folder, for the next update."""
+    held = _update(records, tmp_path / "store").generation
+    current = json.loads((tmp_path / "store" / CURRENT).read_text(encoding="utf-8"))
+    assert set(current) == {"generation", "origin", "build", "triples"}
+    assert (current["build"], current["triples"]) == (held.digest, held.triples)
+    again = KeptStore(tmp_path / "store").current()
+    assert again.graphs == held.graphs and again.counts == held.counts
+    assert again.triples == sum(held.counts.values())
+
+
+def test_a_current_json_of_an_older_version_is_read_as_it_was(records, tmp_path):
+    store = tmp_path / "store"
+    held = _update(records, store).generation
+    older = {
+        "generation": held.number,
+        "origin": held.origin,
+        "graphs": held.graphs,
+        "counts": held.counts,
+    }
+    (store / CURRENT).write_text(json.dumps(older), encoding="utf-8")
+    (held.folder / HELD).unlink()
+    read = KeptStore(store).current()
+    assert (read.graphs, read.counts, read.triples) == (held.graphs, held.counts, held.triples)
+    assert read.digest == held.digest  # the answers kept for it are still its own
+    assert _update(records, store).generation.number == held.number  # nothing to store again
+
+
+def test_a_store_opened_lazily_opens_oxigraphs_store_when_first_queried(
+    records, tmp_path, monkeypatch
+):
+    _update(records, tmp_path / "store")
+    opened = []
+    read_only = pyoxigraph.Store.read_only
+    monkeypatch.setattr(
+        pyoxigraph.Store, "read_only", lambda path: opened.append(path) or read_only(path)
+    )
+    store = KeptStore(tmp_path / "store").open(lazily=True)
+    assert opened == []
+    assert _ask(store, ASK_FLOOD) and opened == [str(store.generation.folder)]
+
+
+def test_a_glance_left_by_a_reader_is_read_until_a_file_changes(records, tmp_path):
+    a_minute_ago = time.time() - 60
+    for path in [*records.rglob("*"), records]:
+        os.utime(path, (a_minute_ago, a_minute_ago))
+    store = _update(records, tmp_path / "store")
+    glance = store.generation.folder / GLANCE
+    assert not glance.exists()
+    assert KeptStore(tmp_path / "store").open_if_current(records) is not None
+    assert {"./", "garam-more.yaml"} <= set(glance.read_text(encoding="utf-8").splitlines())
+    assert KeptStore(tmp_path / "store").open_if_current(records) is not None
+    (records / "garam-more.yaml").write_text("policies: []\n", encoding="utf-8")
+    assert KeptStore(tmp_path / "store").open_if_current(records) is None

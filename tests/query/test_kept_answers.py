@@ -11,11 +11,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pyoxigraph
 import pytest
 from click.testing import CliRunner
 
 from policy_graph import api
 from policy_graph.cli.main import cli
+from policy_graph.errors import FileError
 from policy_graph.graph import kept_store
 from policy_graph.graph.kept_store import KeptStore
 from policy_graph.query.asking import written_answer
@@ -91,6 +93,22 @@ def test_a_kept_answer_is_what_is_printed_and_read_again(records, tmp_path, keep
     one = CliRunner().invoke(cli, [*args, "budgets", "--param", "government=garam"])
     assert one.exit_code == 0 and SMART_FARM in one.output
     assert "hanbit" not in one.output
+
+
+def test_a_kept_answer_is_read_without_opening_oxigraphs_store(
+    records, tmp_path, keep_all, monkeypatch
+):
+    store = tmp_path / "store"
+    api.validate(records, store_dir=store)
+    first = written_answer("budgets", "csv", data_dir=records, store_dir=store).data
+
+    def refused(path):
+        raise OSError(f"not opened: {path}")
+
+    monkeypatch.setattr(pyoxigraph.Store, "read_only", refused)
+    assert written_answer("budgets", "csv", data_dir=records, store_dir=store).data == first
+    with pytest.raises(FileError, match="^cannot open the kept store .*: not opened: "):
+        written_answer("governments-overview", "csv", data_dir=records, store_dir=store)
 
 
 def test_a_rebuild_that_changes_the_records_drops_the_kept_answers(records, tmp_path, keep_all):

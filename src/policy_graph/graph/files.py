@@ -23,6 +23,7 @@ import hashlib
 import json
 import os
 import re
+import time
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -134,14 +135,75 @@ def stats_digest(data_dir: Path) -> str:
     order of their names): a glance that tells they are unchanged, taken before every
     query of a kept store (4,228 files: 20 ms; with a Path per file, 0.3 s). The same
     digest as :func:`stats_of` gives of those files."""
+    return _digest_of(_record_stats(os.fspath(data_dir)))
+
+
+def _digest_of(found) -> str:
     digest = hashlib.sha256()
-    for name, status in sorted(_record_stats(os.fspath(data_dir))):
+    for name, status in sorted(found):
         if status is None:
             digest.update(f"{name}\0gone\n".encode())
         else:
             size, mtime, inode = status
             digest.update(f"{name}\0{size}\0{mtime}\0{inode}\n".encode())
     return digest.hexdigest()
+
+
+SETTLED = 2  # seconds
+
+
+@dataclass(frozen=True)
+class Glance:
+    """What tells at a glance that a records folder is as :func:`stats_digest` found it:
+    the folders it walked (``…/``) and the files it found, by their paths within it,
+    and a digest of their stats (:func:`glance_digest`). While no folder's modification
+    time changed, no file was added, removed or renamed in it; while no file's stats
+    changed, neither did the files: statting these paths (half the time of walking
+    the folder, at 1M triples) tells what :func:`stats_digest` would. Only where every
+    time was ``settled`` (SETTLED seconds before the walk): a change within the same
+    tick of the clock as the one before it leaves the time as it was."""
+
+    names: tuple[str, ...]
+    digest: str
+    settled: bool
+
+
+def stats_and_glance(data_dir: Path) -> tuple[str, Glance]:
+    """:func:`stats_digest` of ``data_dir``, and its :class:`Glance`, from one walk (each
+    folder's stats taken before it is listed)."""
+    folders: list[tuple[str, tuple[int, int, int] | None]] = []
+    before = time.time_ns() - SETTLED * 10**9
+    found = _record_stats(os.fspath(data_dir), folders)
+    walked = [*folders, *found]
+    settled = all(status is None or status[1] < before for _name, status in walked)
+    return _digest_of(found), Glance(tuple(n for n, _ in walked), _glance_of(walked), settled)
+
+
+def glance_digest(data_dir: Path, names) -> str:
+    """The digest of the stats of ``names`` (paths within ``data_dir``), as a
+    :class:`Glance` holds it (a stat each, relative to the folder: 13 ms for 5,843
+    paths where the walk takes 27)."""
+    try:
+        top = os.open(data_dir, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return ""
+    try:
+        return _glance_of((name, _stat(name, top)) for name in names)
+    finally:
+        os.close(top)
+
+
+def _glance_of(walked) -> str:
+    lines = ("-" if status is None else "{} {} {}".format(*status) for _name, status in walked)
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+
+
+def _stat(path: str, folder: int | None = None) -> tuple[int, int, int] | None:
+    try:
+        status = os.stat(path, dir_fd=folder)
+    except OSError:
+        return None
+    return status.st_size, status.st_mtime_ns, status.st_ino
 
 
 def stats_of(files: list[tuple[str, Path]]) -> str:
@@ -158,11 +220,12 @@ def stats_of(files: list[tuple[str, Path]]) -> str:
     return digest.hexdigest()
 
 
-def _record_stats(top: str) -> list[tuple[str, tuple[int, int, int] | None]]:
+def _record_stats(top: str, folders: list | None = None) -> list[tuple[str, tuple | None]]:
     """Each records file below ``top`` by its name relative to it, with its size,
     modification time (ns) and inode (None when it went as it was read): the files of
     ``record_files``, found as its os.walk finds them (linked folders followed, each
-    real folder once, the first way it is reached), by os.scandir and strings alone."""
+    real folder once, the first way it is reached), by os.scandir and strings alone.
+    ``folders`` gets each folder listed (``…/``), with its stats before it was."""
     found: list[tuple[str, tuple[int, int, int] | None]] = []
     read: set[str] = set()
 
@@ -170,6 +233,8 @@ def _record_stats(top: str) -> list[tuple[str, tuple[int, int, int] | None]]:
         if real in read:
             return
         read.add(real)
+        if folders is not None:
+            folders.append((relative or "./", _stat(folder)))
         try:
             with os.scandir(folder) as entries:
                 listed = list(entries)

@@ -13,6 +13,11 @@ build it holds (the records folder's digests, as a graph file's header gives the
 Readers open the generation ``current.json`` names, read-only, and hold a shared lease
 on it (``leases/gen-N``); a generation is removed two updates later at the earliest,
 and only when no reader holds it. Updates of one folder take turns (a lock file).
+
+Beside Oxigraph's files, a generation's folder holds each named graph's key
+(``graphs.json``, for the next update), the saved answers kept for it (``answers/``)
+and, once a reader has found the records as it holds them, the paths that tell so at
+a glance (``glance.txt``, see :class:`.files.Glance`).
 """
 
 from __future__ import annotations
@@ -23,14 +28,11 @@ import hashlib
 import io
 import json
 import os
-import shutil
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import paths
-from ..errors import UsageError
+from ..errors import FileError, UsageError
 from .prefixes import PGID
 
 SHARED_GRAPH = f"{PGID}graph/shared"
@@ -78,27 +80,58 @@ def folder_for(data_dir: Path, store_dir: Path | None = None) -> Path:
     return paths.cache_dir() / "stores" / name
 
 
-@dataclass
+HELD = "graphs.json"  # in a generation's folder: each named graph's key and triples
+
+
 class Generation:
     """What ``current.json`` says: a generation's number and folder, the build it holds
-    (``origin``: a graph file header's record digests) and each named graph's key (the
-    digest of what its triples were made from)."""
+    (``origin``: a graph file header's record digests), a digest of that build and its
+    triples; and what only an update needs, read from the generation's folder when
+    asked for (``graphs.json``: a few thousand lines that a query need not read): each
+    named graph's key (the digest of what its triples were made from) and triples."""
 
-    number: int
-    folder: Path
-    origin: dict = field(default_factory=dict)
-    graphs: dict[str, str] = field(default_factory=dict)
-    counts: dict[str, int] = field(default_factory=dict)  # each named graph's triples
+    def __init__(
+        self,
+        number: int,
+        folder: Path,
+        origin: dict | None = None,
+        graphs: dict | None = None,
+        counts: dict | None = None,
+        build: str | None = None,
+        triples: int | None = None,
+    ) -> None:
+        self.number, self.folder, self.origin = number, Path(folder), origin or {}
+        self._held = None if graphs is None else (graphs, counts or {})
+        self._build, self._triples = build, triples
+
+    @property
+    def graphs(self) -> dict[str, str]:
+        return self._read_held()[0]
+
+    @property
+    def counts(self) -> dict[str, int]:  # each named graph's triples
+        return self._read_held()[1]
 
     @property
     def triples(self) -> int:
-        return sum(self.counts.values())
+        return self._triples if self._triples is not None else sum(self.counts.values())
 
     @property
     def digest(self) -> str:
         """A digest of the build this generation holds, as ``current.json`` names it."""
-        held = {"generation": self.number, "origin": self.origin, "graphs": self.graphs}
-        return hashlib.sha256(json.dumps(held, sort_keys=True).encode()).hexdigest()
+        if self._build is None:
+            held = {"generation": self.number, "origin": self.origin, "graphs": self.graphs}
+            self._build = hashlib.sha256(json.dumps(held, sort_keys=True).encode()).hexdigest()
+        return self._build
+
+    def _read_held(self) -> tuple[dict, dict]:
+        if self._held is None:
+            try:
+                data = json.loads((self.folder / HELD).read_text(encoding="utf-8"))
+                self._held = (data["graphs"], data["counts"])
+            except (OSError, ValueError, KeyError, TypeError):
+                self._held = ({}, {})  # an update then stores every graph again
+        return self._held
 
 
 # Answers kept per generation (see KeptAnswers): a saved query's that took KEEP_AFTER
@@ -148,6 +181,8 @@ class KeptAnswers:
 
     def keep(self, key: str, kind: str, data: bytes) -> bool:
         """Keep ``data`` as the answer under ``key`` as ``kind``; whether it was kept."""
+        import tempfile  # (a kept answer is read without it: start-up time)
+
         if len(data) > KEEP_UP_TO:
             return False
         temporary = None
@@ -177,8 +212,22 @@ class DiskStore:
     union = True
 
     def __init__(self, store, generation: Generation, lease=None) -> None:
-        self.store, self.generation = store, generation
+        self._store, self.generation = store, generation
         self.lease = lease  # the open lease file that keeps the generation from removal
+
+    @property
+    def store(self):
+        """Oxigraph's store of the generation, read-only; opened when first used where
+        it was opened ``lazily`` (see :meth:`KeptStore.open`)."""
+        if self._store is None:
+            import pyoxigraph
+
+            try:
+                self._store = pyoxigraph.Store.read_only(str(self.generation.folder))
+            except OSError as error:
+                folder = self.generation.folder
+                raise FileError(f"cannot open the kept store {folder}: {error}") from None
+        return self._store
 
     def __len__(self) -> int:
         return self.generation.triples
@@ -212,12 +261,20 @@ class KeptStore:
         if not folder.is_dir():
             return None
         return Generation(
-            number, folder, data.get("origin", {}), data.get("graphs", {}), data.get("counts", {})
+            number,
+            folder,
+            data.get("origin", {}),
+            data.get("graphs"),  # inline in the current.json of older versions
+            data.get("counts"),
+            data.get("build"),
+            data.get("triples"),
         )
 
-    def open_if_current(self, data_dir: Path) -> DiskStore | None:
+    def open_if_current(self, data_dir: Path, lazily: bool = False) -> DiskStore | None:
         """The current generation when it holds the build of ``data_dir``'s records as
-        they are now: told by their stats when unchanged, else by their digests."""
+        they are now: told by their stats when unchanged (at a glance where an earlier
+        reader left one, see :func:`.files.stats_and_glance`), else by their digests
+        (opened ``lazily`` or not, see :meth:`open`)."""
         from . import files
 
         generation = self.current()
@@ -226,18 +283,17 @@ class KeptStore:
         held = generation.origin
         if held.get("tool_sha256") != files.tool_digest():
             return None
-        if held.get("stats_sha256") and held["stats_sha256"] == files.stats_digest(data_dir):
-            return self.open(held)
+        if held.get("stats_sha256") and _unchanged(generation, data_dir):
+            return self.open(held, lazily)
         origin = files.origin_of(data_dir)
         if origin is None or origin.records_sha256 != held.get("records_sha256"):
             return None
-        return self.open(held)
+        return self.open(held, lazily)
 
-    def open(self, origin: dict | None = None) -> DiskStore | None:
+    def open(self, origin: dict | None = None, lazily: bool = False) -> DiskStore | None:
         """The current generation, read-only; None when there is none or when ``origin``
-        is given and the generation holds another build."""
-        import pyoxigraph
-
+        is given and the generation holds another build. ``lazily``: Oxigraph's store
+        is opened when first queried (20 ms at 1M triples), not to read a kept answer."""
         for _attempt in range(3):  # an update may remove a generation as it is opened
             generation = self.current()
             if generation is None or (origin is not None and generation.origin != origin):
@@ -246,12 +302,15 @@ class KeptStore:
             if not generation.folder.is_dir():
                 lease.close()
                 continue
+            opened = DiskStore(None, generation, lease)
+            if lazily:
+                return opened
             try:
-                store = pyoxigraph.Store.read_only(str(generation.folder))
-            except OSError:
+                opened.store  # noqa: B018 - opened now, as its callers expect
+            except FileError:
                 lease.close()
                 return None
-            return DiskStore(store, generation, lease)
+            return opened
         return None
 
     def _lease(self, number: int):
@@ -276,6 +335,8 @@ class KeptStore:
         is unchanged are kept as they are, the others replaced or removed (all of them
         made again when ``fresh``); then the new generation is published whole.
         ``report(step, done, total)`` hears of each graph stored."""
+        import shutil
+
         import pyoxigraph
 
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -327,18 +388,17 @@ class KeptStore:
         return max(numbers, default=0) + 1
 
     def _publish(self, generation: Generation) -> None:
-        data = {
+        """Write what the generation holds into its folder, then name it in
+        ``current.json`` (each file whole: written aside, then renamed)."""
+        held = {"graphs": generation.graphs, "counts": generation.counts}
+        _write_whole(generation.folder / HELD, held)
+        current = {
             "generation": generation.number,
             "origin": generation.origin,
-            "graphs": generation.graphs,
-            "counts": generation.counts,
+            "build": generation.digest,
+            "triples": generation.triples,
         }
-        handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".current.", suffix=".tmp")
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            json.dump(data, file)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, self.folder / CURRENT)
+        _write_whole(self.folder / CURRENT, current)
 
     def _tidy(self, keep: set[int]) -> None:
         """Remove every generation but those of ``keep`` (the new one and the one before,
@@ -353,6 +413,8 @@ class KeptStore:
     def _remove_unless_held(self, generation: Path) -> None:
         """Remove a generation's folder unless a reader holds its lease (then a later
         update removes it)."""
+        import shutil
+
         lease_path = self.folder / LEASES / generation.name
         try:
             lease = open(lease_path, "a+b")  # noqa: SIM115 - closed below
@@ -376,6 +438,44 @@ class KeptStore:
                 yield
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+GLANCE = "glance.txt"  # in a generation's folder: see files.Glance
+
+
+def _unchanged(generation: Generation, data_dir: Path) -> bool:
+    """Whether ``data_dir``'s records files have the stats of the build ``generation``
+    holds: at a glance where one was left for it, else by walking the folder (and
+    then a glance is left for the next reader, where it can be written and the
+    folder's times have settled)."""
+    from . import files
+
+    try:
+        digest, *names = (generation.folder / GLANCE).read_text(encoding="utf-8").split("\n")
+        if files.glance_digest(data_dir, names) == digest:
+            return True
+    except OSError:
+        pass
+    stats, glance = files.stats_and_glance(data_dir)
+    if stats != generation.origin["stats_sha256"]:
+        return False
+    if glance.settled and not any("\n" in name for name in glance.names):
+        with contextlib.suppress(OSError):  # a store of another user's: walked every time
+            _write_whole(generation.folder / GLANCE, "\n".join((glance.digest, *glance.names)))
+    return True
+
+
+def _write_whole(path: Path, data: dict | str) -> None:
+    """``data`` (text, or as JSON) in ``path``, whole or not at all, on disk before it
+    is renamed."""
+    import tempfile
+
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".tmp")
+    with os.fdopen(handle, "w", encoding="utf-8") as file:
+        file.write(data if isinstance(data, str) else json.dumps(data))
+        file.flush()
+        os.fsync(file.fileno())
+    os.replace(temporary, path)
 
 
 def _quads_of(names: list[str], graphs: dict, counts: dict, report=None) -> Iterator[bytes]:

@@ -137,12 +137,13 @@ def written_answer(
 
 def _current_kept_store(data_dir, store_dir):
     """The store kept for ``data_dir`` when it holds the records as they are (a glance
-    at their stats: no rdflib), else None (see loading.open_kept_store)."""
+    at their stats: no rdflib), else None (see loading.open_kept_store); Oxigraph's
+    store opened only if the answer is not kept."""
     from ..graph.kept_store import KeptStore, folder_for
     from ..records.folder import default_data_dir
 
     data_dir = Path(data_dir) if data_dir else default_data_dir()
-    return KeptStore(folder_for(data_dir, store_dir)).open_if_current(data_dir)
+    return KeptStore(folder_for(data_dir, store_dir)).open_if_current(data_dir, lazily=True)
 
 
 def written_by_oxigraph(store, query_text, saved, params, lang, fmt, limit, offset):
@@ -194,7 +195,7 @@ def _kept_or_found(store, run, query_text, bindings, fmt, limit, offset) -> Writ
     from ..graph.prefixes import PREFIXES
 
     answers = store.answers
-    key = answers.key(sparql.page(sparql.bind(query_text, bindings), limit, offset), PREFIXES)
+    key = answers.key(sparql.oxigraph_text(query_text, bindings, limit, offset), PREFIXES)
     data = answers.read(key, fmt)
     if data is not None:
         return Written(data)

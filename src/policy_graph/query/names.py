@@ -12,7 +12,6 @@ on a remote endpoint.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -51,12 +50,14 @@ PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 """
 
 # The resources that a name or id names, each with its Korean label and its
-# government's. (No empty VALUES block: rdflib cannot evaluate one.)
+# government's. (No empty VALUES block: rdflib cannot evaluate one.) The class by a
+# FILTER, not a VALUES block: Oxigraph joined every resource of the class with the
+# names found (1M triples: 0.1 s of CPU of every ask with a government, not 0.3 ms).
 _FIND = (
     _PREFIXES
     + """SELECT DISTINCT ?resource ?label ?governmentLabel WHERE {{
   {{ {match} }}
-  VALUES ?class {{ {classes} }} ?resource a ?class .
+  ?resource a ?class FILTER(?class IN ({classes}))
   OPTIONAL {{ ?resource rdfs:label ?label FILTER(LANG(?label) = "ko") }}
   OPTIONAL {{ ?resource org:unitOf|pg:government ?government .
              ?government rdfs:label ?governmentLabel FILTER(LANG(?governmentLabel) = "ko") }}
@@ -101,7 +102,7 @@ def _resolve(parameter: str, kind: ResourceKind, value, run: Run):
     ways = [_BY_IRI.format(iris=" ".join(iris))] if iris else []
     if not given_iri:
         ways.append(_BY_NAME.format(names=" ".join(_literals(text))))
-    query = _FIND.format(match=" } UNION { ".join(ways), classes=" ".join(kind.classes))
+    query = _FIND.format(match=" } UNION { ".join(ways), classes=", ".join(kind.classes))
     found: dict[str, tuple[str, str]] = {}
     for row in run(query):
         resource, label, government = (term_value(t) if t is not None else "" for t in row)
@@ -159,6 +160,8 @@ def _nearest(kind: ResourceKind, text: str, run: Run) -> str:
     for resource, name in run(_NAMES.format(classes=" ".join(kind.classes))):
         names.setdefault(_id_of(term_value(resource)), term_value(resource))
         names.setdefault(term_value(name), term_value(resource))
+    import difflib  # only when a name names nothing: start-up time
+
     close = difflib.get_close_matches(text, list(names), n=5, cutoff=0.5)
     if close:
         return f" (nearest: {', '.join(close)})"

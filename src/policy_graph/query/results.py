@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import re
-from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from ..errors import UsageError
@@ -192,6 +191,8 @@ def result_rows(result) -> list[dict]:
 
 
 def _python_value(term):
+    from decimal import Decimal  # notebooks' rows only: start-up time
+
     if term is None:
         return None
     value = term.toPython()

@@ -100,7 +100,12 @@ def list_queries() -> list[SavedQuery]:
 
 
 def find_saved_query(name: str, directory: Path | None = None) -> SavedQuery:
-    """The saved query called ``name``; a UsageError lists the known ones otherwise."""
+    """The saved query called ``name``; a UsageError lists the known ones otherwise.
+    Its file alone is read where it is there (the catalogue's: a ``*.rq`` file)."""
+    directory = directory or paths.queries_dir()
+    path = directory / f"{name}.rq"
+    if name and not name.startswith(".") and "/" not in name and path.is_file():
+        return read_saved_query(path)
     catalogue = saved_queries(directory)
     if name in catalogue:
         return catalogue[name]

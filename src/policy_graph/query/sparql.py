@@ -2,9 +2,11 @@
 
 Parameters are bound by a ``VALUES`` block placed first in the query's WHERE
 group, so that the same text means the same on rdflib, Virtuoso or Fuseki, and
-every FILTER of that group sees the bound values. Each value is an RDF term of
-rdflib's or Oxigraph's, written in SPARQL's syntax by its library: a value with
-quotes or braces stays one literal and can never change the query. Binding and
+every FILTER of that group sees the bound values; on Oxigraph, copies of it go into
+the nested groups and subqueries that give the same answer with it (:mod:`.groups`).
+Each value is an RDF term of rdflib's or Oxigraph's, written in SPARQL's syntax by
+its library: a value with quotes or braces stays one literal and can never change
+the query. Binding and
 paging read and write text only: what answers from a kept store imports no rdflib.
 """
 
@@ -16,7 +18,8 @@ import threading
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from ..errors import QueryError, UsageError
+from ..errors import FileError, QueryError, UsageError
+from .opaque import SKIPPED
 
 if TYPE_CHECKING:
     from rdflib.query import Result
@@ -91,8 +94,13 @@ def query_form(text: str) -> str:
     return QUERY_FORMS[_parse(text)[1].name]
 
 
-def bind(text: str, bindings: Mapping | None) -> str:
+def bind(text: str, bindings: Mapping | None, into_groups: bool = False) -> str:
     """``text`` with a VALUES block, first in its WHERE group, binding ``bindings``.
+    With ``into_groups``, a copy of it (with the variables each takes) goes first in
+    each nested group and subquery that gives the same answer so too (see
+    :mod:`.groups`): Oxigraph evaluates those on their own, and then starts them from
+    the bound values instead of finding every value's rows first (rdflib lets the
+    WHERE group's values into them itself, and counts an empty group as one row).
 
     The text is not parsed here: :func:`execute` parses the bound text once."""
     if not bindings:
@@ -100,10 +108,26 @@ def bind(text: str, bindings: Mapping | None) -> str:
     names = sorted(bindings)
     for name in names:
         _check_value(name, bindings[name])
+    at = _where_brace(text)
+    blocks = [(at, names)]
+    if into_groups:
+        from .groups import groups_taking  # its tokens' pattern: only where it is used
+
+        blocks += groups_taking(text, at, names)
+    for brace, taken in sorted(blocks, reverse=True):
+        text = f"{text[: brace + 1]}\n  {_values(taken, bindings)}\n{text[brace + 1 :]}"
+    return text
+
+
+def oxigraph_text(text: str, bindings=None, limit: int | None = None, offset: int = 0) -> str:
+    """``text`` bound and paged as Oxigraph runs it (see :func:`bind`, :func:`page`)."""
+    return page(bind(text, bindings, into_groups=True), limit, offset)
+
+
+def _values(names, bindings: Mapping) -> str:
     variables = " ".join(f"?{name}" for name in names)
     terms = " ".join(term_text(bindings[name]) for name in names)
-    at = _where_brace(text)
-    return f"{text[: at + 1]}\n  VALUES ({variables}) {{ ({terms}) }}\n{text[at + 1 :]}"
+    return f"VALUES ({variables}) {{ ({terms}) }}"
 
 
 _IRI = re.compile(r'[^<>"{}|^`\\\x00-\x20]*')
@@ -116,18 +140,6 @@ def _check_value(name: str, value) -> None:
         raise QueryError(f"parameter {name}: <{value}> is not an IRI (no spaces, <, >, quotes)")
 
 
-# The lexical tokens that may hold a brace or '#' without meaning one: long and short
-# strings, IRIs, comments. Everything else is scanned a character at a time.
-_SKIPPED = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
-    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
-    r'|"(?:[^"\\\n]|\\.)*"'
-    r"|'(?:[^'\\\n]|\\.)*'"
-    r'|<[^<>"{}|^`\\\s]*>'
-    r"|#[^\n]*",
-)
-
-
 _FORM = re.compile(r"(?i)(?<![\w:?$])(SELECT|CONSTRUCT|DESCRIBE|ASK)(?![\w:])")
 
 
@@ -137,7 +149,7 @@ def _where_brace(text: str) -> int:
     keyword_where = re.compile(r"(?i)\bWHERE\b")
     where_at = form = None
     while position < len(text):
-        skipped = _SKIPPED.match(text, position)
+        skipped = SKIPPED.match(text, position)
         if skipped:
             position = skipped.end()
             continue
@@ -209,7 +221,7 @@ def _form_and_tail(text: str) -> tuple[str | None, int]:
     counted too: an ``EXISTS { … }`` in the projection is inside parentheses)."""
     depth, position, form, tail = 0, 0, None, len(text)
     while position < len(text):
-        skipped = _SKIPPED.match(text, position)
+        skipped = SKIPPED.match(text, position)
         if skipped:
             position = skipped.end()
             continue
@@ -232,7 +244,7 @@ def _solution_modifiers(text: str, tail: int):
     own_limit, own_offset, spans, values_at = None, 0, [], None
     depth, position = 0, tail
     while position < len(text):
-        skipped = _SKIPPED.match(text, position)
+        skipped = SKIPPED.match(text, position)
         if skipped:
             position = skipped.end()
             continue
@@ -331,7 +343,7 @@ def run_oxigraph(run, text: str, bindings=None, limit: int | None = None, offset
     it breaks."""
     with failures_as_query_errors():
         try:
-            bound = page(bind(text, bindings), limit, offset)
+            bound = oxigraph_text(text, bindings, limit, offset)
             try:
                 return run(bound)
             except SyntaxError as error:
@@ -343,10 +355,11 @@ def run_oxigraph(run, text: str, bindings=None, limit: int | None = None, offset
 
 @contextlib.contextmanager
 def failures_as_query_errors():
-    """The stores raise many kinds of errors at evaluation: each is a QueryError."""
+    """The stores raise many kinds of errors at evaluation: each is a QueryError (a kept
+    store that cannot be opened is a FileError, see kept_store.DiskStore)."""
     try:
         yield
-    except (QueryError, UsageError):
+    except (QueryError, UsageError, FileError):
         raise
     except Exception as error:
         raise QueryError(f"the query failed: {error}") from error
