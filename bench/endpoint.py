@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/endpoint.py [--article] [--size 1000000] [--graph-file FILE]
         [--seconds 10] [--warmup 2] [--clients 4 16 64] [--serve-args "--opt V"] [--notes FILE]
+        [--out docs/benchmarks.md]
 
 For each graph (the article's, built here, by default; a generated corpus of about
 --size triples; or a built --graph-file, copied so that nothing rewrites it) both
@@ -17,7 +18,9 @@ is measured and printed), and the CPU the server's processes spent per answer.
 
 The `oxigraph` command is the `oxigraph` package of PyPI at pyoxigraph's version,
 installed into .bench/oxigraph-venv (or --oxigraph PATH); `wrk` is Debian's package
-(`apt-get install wrk`). Prints a Markdown report; --notes FILE appends it to FILE.
+(`apt-get install wrk`). Prints a Markdown report; --notes FILE appends it to FILE;
+--out FILE puts it in FILE between ``<!-- endpoint: start -->`` and
+``<!-- endpoint: end -->`` (at the end the first time).
 A benchmark, not a test: nothing passes or fails but a cell with an error answer.
 """
 
@@ -43,10 +46,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from machine import describe
+from sections import write_section
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / ".bench"  # kept between runs: the oxigraph venv
 CLI = [sys.executable, "-m", "policy_graph"]
+START, END = "<!-- endpoint: start -->", "<!-- endpoint: end -->"
 TIME_LIMIT = 10  # seconds, ours (Oxigraph's is left out: see start_oxigraph)
 TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -580,6 +585,7 @@ def main() -> None:
     )
     parser.add_argument("--oxigraph", type=Path, help="an oxigraph command to use")
     parser.add_argument("--notes", type=Path, help="append the report to this file")
+    parser.add_argument("--out", type=Path, help="put the report in this file, between markers")
     args = parser.parse_args()
     wrk = shutil.which("wrk")
     if wrk is None:
@@ -599,6 +605,8 @@ def main() -> None:
     if args.notes:
         with args.notes.open("a", encoding="utf-8") as notes:
             notes.write("\n" + text)
+    if args.out:
+        write_section(args.out, f"{START}\n{text}{END}\n", START, END)
     failed = [row for row in rows if row[3].failed() or row[4].failed()]
     if failed:
         raise SystemExit(f"{len(failed)} cells had error answers: see the table")

@@ -20,7 +20,7 @@ import pytest
 
 from tests.endpoint.test_server_attacks import Reply, answer_of, ask, exchange
 from tests.endpoint.test_server_attacks import running_server as attack_server
-from tests.helpers import DATA, run_cli
+from tests.helpers import DATA, run_cli, wait_for
 
 REFUSE_NAMESPACE = {**os.environ, "POLICY_GRAPH_TEST_REFUSE_NAMESPACE": "1"}
 
@@ -336,7 +336,7 @@ def process_states(pid: int) -> dict[int, str]:
 def test_the_old_keeper_and_workers_are_reaped_after_a_reload(tmp_path):
     """Issue 26: after a rebuilt graph takes over, the old pool's keeper is waited for
     (it was left a zombie of the server) and the new one is its only child."""
-    from tests.endpoint.test_server import _build, _build_header, _wait_for
+    from tests.endpoint.test_server import _build, _build_header
     from tests.helpers import MANY, serving
 
     served, fresh = tmp_path / "graph.ttl", tmp_path / "staging" / "graph.ttl"
@@ -350,8 +350,8 @@ def test_the_old_keeper_and_workers_are_reaped_after_a_reload(tmp_path):
         (keeper,) = process_states(process.pid)
         _build(MANY, fresh)
         fresh.replace(served)
-        assert _wait_for(lambda: _build_header(base) != first), log.read_text()
-        assert _wait_for(lambda: keeper not in process_states(process.pid), 10), process_states(
+        assert wait_for(lambda: _build_header(base) != first), log.read_text()
+        assert wait_for(lambda: keeper not in process_states(process.pid), 10), process_states(
             process.pid
         )
         states = process_states(process.pid)
