@@ -21,6 +21,7 @@ from ..records.kept import cache_folder
 from ..records.quotes import check_quotes
 from ..records.reading import FileWork, read_folder
 from . import files
+from .beside import made_beside
 from .engines import ENGINE_NAMES, get_engine, own_ntriples, shared_ntriples
 from .kept_store import (
     SHARED_GRAPH,
@@ -30,7 +31,7 @@ from .kept_store import (
     graph_of_file,
     origin_record,
 )
-from .shacl import Verdicts, validate_records
+from .shacl import Verdicts, city_by_city, validate_records
 from .writing import graph_chunks, sorted_chunks
 
 DEFAULT_ENGINE = ENGINE_NAMES[0]  # oxigraph: see docs/benchmarks.md
@@ -125,6 +126,7 @@ def validate(
     reuse: bool = True,
     store_dir: Path | str | None = None,
     origin=None,
+    sort_runs: bool = False,
 ) -> BuildResult:
     """Every check of ``build`` (records and references as they load, SHACL on the
     whole graph or, on large corpora, a sample of cities and every city of a file
@@ -137,7 +139,9 @@ def validate(
     records have problems. A budget, end year or timeline that no quote states is a
     warning (in ``BuildResult.warnings``), an error when ``strict``. ``report(step,
     done, total)`` hears how long steps advance (see :mod:`policy_graph.progress`).
-    ``origin``: the records' digests (:func:`.files.origin_of`), when already taken."""
+    ``origin``: the records' digests (:func:`.files.origin_of`), when already taken.
+    ``sort_runs``: also sort the triples for the graph files (``build`` writes them),
+    beside SHACL where it checks city by city (see :mod:`.beside`)."""
     started = time.perf_counter()
     check_store_dir(store_dir, engine)
     data_dir = Path(data_dir) if data_dir else default_data_dir()
@@ -164,16 +168,21 @@ def validate(
     # Files read again since a build that reused others: SHACL sees their cities too.
     fresh = reading.reread_governments if reading.reused else set()
     verdicts = Verdicts.of(reading, reuse)
-    shacl_problems, shacl = validate_records(
-        reading,
-        triples.rdflib_graph,
-        full_shacl,
-        report,
-        also=fresh,
-        verdicts=verdicts,
-    )
-    if verdicts:
-        verdicts.forget_the_rest()
+
+    def checked_by_shacl():
+        found = validate_records(
+            reading, triples.rdflib_graph, full_shacl, report, also=fresh, verdicts=verdicts
+        )
+        if verdicts:
+            verdicts.forget_the_rest()  # here: the verdicts this run used are known here
+        return found
+
+    if sort_runs and city_by_city(reading):
+        # City by city, SHACL needs not the sorted runs: a fork checks while this
+        # process sorts them for the graph files (a whole graph's SHACL reads them).
+        shacl_problems, shacl = made_beside(checked_by_shacl, triples.chunks)
+    else:
+        shacl_problems, shacl = checked_by_shacl()
     if shacl_problems:
         raise InputError(shacl_problems + warnings)
     if chosen.name == "oxigraph":
@@ -296,8 +305,9 @@ def build(
     # Digested before loading: a record edited meanwhile makes the next command rebuild.
     origin = files.origin_of(data_dir)
     result = validate(
-        data_dir, sources_dir, engine, full_shacl, report, strict, reuse, store_dir, origin
-    )
+        data_dir, sources_dir, engine, full_shacl, report, strict, reuse, store_dir, origin,
+        sort_runs=True,
+    )  # fmt: skip
     write_graph(result, output_paths(Path(out), formats), origin, report)
     result.seconds = time.perf_counter() - started
     return result

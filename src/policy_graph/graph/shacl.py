@@ -70,6 +70,12 @@ SHACL_WHOLE_UP_TO = 2_000
 SHACL_SAMPLE_CITIES = 3
 
 
+def city_by_city(reading) -> bool:
+    """Whether :func:`validate_records` checks ``reading``'s records city by city (and
+    never asks for the whole graph)."""
+    return reading.policies > SHACL_WHOLE_UP_TO
+
+
 def validate_records(
     reading,
     whole_graph: Callable[[], Graph],
@@ -86,7 +92,7 @@ def validate_records(
     city's alone, with the shared ones. ``verdicts`` (a :class:`Verdicts`) gives the
     problems of a city validated before exactly as it is now, and keeps the others'.
     Returns the problems and what was covered."""
-    if reading.policies <= SHACL_WHOLE_UP_TO:
+    if not city_by_city(reading):
         return validate_graph(whole_graph(), record_index(reading.records)), "the whole graph"
     governments = sorted(reading.government_ids)
     sample = set(_sample(governments, SHACL_SAMPLE_CITIES)) | (set(governments) & set(also))
