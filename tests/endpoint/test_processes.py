@@ -140,8 +140,10 @@ def test_a_rebuild_reaches_every_process_and_a_stop_leaves_none(two_processes):
         builds = {_ask(base, f"{COUNT} # {i}")[1]["Policy-Graph-Build"] for i in range(8)}
         return builds != {before} and len(builds) == 1
 
-    assert wait_for(every_connection_sees_the_new_build, 60), log.read_text()[-2000:]
-    assert log.read_text().count("now serving the new build sha256:") == 2
+    assert wait_for(lambda: log.read_text().count("now serving the new build sha256:") == 2, 60), (
+        log.read_text()[-2000:]
+    )
+    assert every_connection_sees_the_new_build()
 
     everyone = [pid for child in child_processes(process.pid) for pid in _tree(child)]
     process.send_signal(signal.SIGTERM)
