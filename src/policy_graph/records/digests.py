@@ -27,7 +27,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .kept import cache_folder, keep_file
+from .kept import cache_folder, keep_file, kept_index
 
 # How much older than the moment its stats were taken a file's times must be for its
 # stats alone to tell it is unchanged: 2 s (FAT keeps times in steps of 2 s).
@@ -84,7 +84,7 @@ class FolderDigests:
     def __init__(self, data_dir: Path) -> None:
         self.folder = str(data_dir)  # files are named relative to it
         self.file = cache_folder(data_dir) / STATS_FILE
-        self.entries: dict[str, Entry] = _load(self.file)
+        self.entries: dict[str, Entry] = kept_index(self.file)
         self.changed = False  # whether entries differ from the file's
         self.read = 0  # how many files were read to be digested
 
@@ -134,11 +134,3 @@ class FolderDigests:
     def _forget(self, name: str) -> None:
         if self.entries.pop(name, None) is not None:
             self.changed = True
-
-
-def _load(file: Path) -> dict[str, Entry]:
-    try:
-        entries = pickle.loads(file.read_bytes())
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError):
-        return {}
-    return entries if isinstance(entries, dict) else {}

@@ -105,6 +105,16 @@ def keep_file(path: Path, data: bytes) -> bool:
     return True
 
 
+def kept_index(path: Path) -> dict:
+    """The dict that :func:`keep_file` kept pickled in ``path``; empty when there is none
+    or it cannot be read (the next run makes it again)."""
+    try:
+        found = pickle.loads(path.read_bytes())
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError):
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
 @functools.cache
 def code_digest() -> str:
     """A digest of what makes a file's result: policy-graph's own modules (every one:

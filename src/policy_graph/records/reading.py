@@ -200,14 +200,10 @@ class FolderReading:
         for index, summary in enumerate(self.summaries):
             if government in summary.placed:
                 own.extend(self.records_of(index))
-        return Records(
-            governments=[g for g in governments.governments if g.id == government],
-            organisations=shared.organisations,
-            sources=shared.sources,
-            concepts=shared.concepts,
-            programmes=[p for p in own.programmes if p.government == government],
-            policies=[p for p in own.policies if p.government == government],
-        )
+        return replace(
+            shared, governments=governments.governments, programmes=own.programmes,
+            policies=own.policies,
+        ).of_government(government)  # fmt: skip
 
     def _shared_of(self, kinds: set[str], also=None) -> Records:
         """The records of ``kinds`` (of SHARED_KINDS) of every file holding any, in file

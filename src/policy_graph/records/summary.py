@@ -21,7 +21,7 @@ from pathlib import Path
 
 from ..errors import Problem
 from .checks import keys_of
-from .kept import keep_file
+from .kept import keep_file, kept_index
 from .model import Records
 from .one_file import UnreadFile
 
@@ -126,7 +126,7 @@ class SummaryIndex:
 
     def __init__(self, folder: Path | None) -> None:
         self.file = folder / INDEX_FILE if folder is not None else None
-        self.found: dict[str, FileSummary] = _load(self.file) if self.file else {}
+        self.found: dict[str, FileSummary] = kept_index(self.file) if self.file else {}
         self.changed = False
 
     def get(self, key: str) -> FileSummary | None:
@@ -141,11 +141,3 @@ class SummaryIndex:
         kept = {key: self.found[key] for key in keys if key in self.found}
         if self.file and (self.changed or len(kept) != len(self.found)):
             keep_file(self.file, pickle.dumps(kept, protocol=5))
-
-
-def _load(file: Path) -> dict[str, FileSummary]:
-    try:
-        found = pickle.loads(file.read_bytes())
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError):
-        return {}
-    return found if isinstance(found, dict) else {}
