@@ -30,8 +30,7 @@ from pathlib import Path
 
 from .. import paths
 from ..errors import StaleGraphNote, UsageError
-from ..records.folder import _SUFFIXES as RECORD_SUFFIXES
-from ..records.folder import listed_files
+from ..records.folder import RECORD_SUFFIXES, listed_files
 from ..version import __version__
 
 MARKER = "policy-graph-build: "
@@ -208,16 +207,7 @@ def _stat(path: str, folder: int | None = None) -> tuple[int, int, int] | None:
 
 def stats_of(files: list[tuple[str, Path]]) -> str:
     """:func:`stats_digest` of the files ``files`` names, by their paths."""
-    digest = hashlib.sha256()
-    for name, path in files:
-        try:
-            status = path.stat()
-            digest.update(
-                f"{name}\0{status.st_size}\0{status.st_mtime_ns}\0{status.st_ino}\n".encode()
-            )
-        except OSError:
-            digest.update(f"{name}\0gone\n".encode())
-    return digest.hexdigest()
+    return _digest_of((name, _stat(os.fspath(path))) for name, path in files)
 
 
 def _record_stats(top: str, folders: list | None = None) -> list[tuple[str, tuple | None]]:

@@ -24,7 +24,7 @@ def record_files(data_dir: Path) -> list[Path]:
     return [path for path in _record_paths(data_dir, []) if path.is_file()]
 
 
-_SUFFIXES = (".yaml", ".yml")
+RECORD_SUFFIXES = (".yaml", ".yml")  # what a records file is named like
 
 
 def _record_paths(data_dir: Path, problems: list[Problem]) -> list[Path]:
@@ -57,7 +57,9 @@ def _record_paths(data_dir: Path, problems: list[Problem]) -> list[Path]:
             continue
         read.add(real)
         names = [*folders, *files]
-        found += [os.path.join(folder, n) for n in names if os.path.splitext(n)[1] in _SUFFIXES]
+        found += [
+            os.path.join(folder, n) for n in names if os.path.splitext(n)[1] in RECORD_SUFFIXES
+        ]
     # In the order of their Paths (by parts: 'a/b' before 'a-c'), made Paths once.
     return [Path(name) for name in sorted(found, key=lambda name: name.split(os.sep))]
 
