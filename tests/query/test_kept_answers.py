@@ -38,13 +38,6 @@ def records(tmp_path) -> Path:
     return folder
 
 
-@pytest.fixture
-def keep_all(monkeypatch):
-    """Every saved answer kept, however quickly found (on a small graph, each takes
-    milliseconds: none would be)."""
-    monkeypatch.setattr(kept_store, "KEEP_AFTER", 0.0)
-
-
 def _kept_files(store_dir: Path) -> list[Path]:
     generation = KeptStore(store_dir).current()
     return sorted((generation.folder / kept_store.ANSWERS).glob("*.*"))
@@ -59,7 +52,7 @@ def _from_file(records: Path, tmp_path: Path, name: str, fmt: str, **params) -> 
 
 
 @pytest.mark.parametrize("fmt", SELECT_FORMATS)
-def test_kept_answers_are_the_bytes_of_the_graph_file_answers(records, tmp_path, keep_all, fmt):
+def test_kept_answers_are_the_bytes_of_the_graph_file_answers(records, tmp_path, fmt):
     store = tmp_path / "store"
     api.validate(records, store_dir=store)
     for name in LISTINGS:
@@ -79,7 +72,7 @@ def test_kept_answers_are_the_bytes_of_the_graph_file_answers(records, tmp_path,
     assert len(_kept_files(store)) == (len(LISTINGS) + 1) * len(kinds)
 
 
-def test_a_kept_answer_is_what_is_printed_and_read_again(records, tmp_path, keep_all):
+def test_a_kept_answer_is_what_is_printed_and_read_again(records, tmp_path):
     store = tmp_path / "store"
     api.validate(records, store_dir=store)
     args = ["query", "--data", str(records), "--store", str(store), "--format", "csv"]
@@ -95,9 +88,7 @@ def test_a_kept_answer_is_what_is_printed_and_read_again(records, tmp_path, keep
     assert "hanbit" not in one.output
 
 
-def test_a_kept_answer_is_read_without_opening_oxigraphs_store(
-    records, tmp_path, keep_all, monkeypatch
-):
+def test_a_kept_answer_is_read_without_opening_oxigraphs_store(records, tmp_path, monkeypatch):
     store = tmp_path / "store"
     api.validate(records, store_dir=store)
     first = written_answer("budgets", "csv", data_dir=records, store_dir=store).data
@@ -111,7 +102,7 @@ def test_a_kept_answer_is_read_without_opening_oxigraphs_store(
         written_answer("governments-overview", "csv", data_dir=records, store_dir=store)
 
 
-def test_a_rebuild_that_changes_the_records_drops_the_kept_answers(records, tmp_path, keep_all):
+def test_a_rebuild_that_changes_the_records_drops_the_kept_answers(records, tmp_path):
     store = tmp_path / "store"
     api.validate(records, store_dir=store)
     before = written_answer(LISTINGS[2], "csv", data_dir=records, store_dir=store).data
@@ -129,7 +120,7 @@ def test_a_rebuild_that_changes_the_records_drops_the_kept_answers(records, tmp_
     assert kept.read_bytes() == after  # the new generation's own
 
 
-def test_no_kept_answer_of_another_records_folder(records, tmp_path, keep_all):
+def test_no_kept_answer_of_another_records_folder(records, tmp_path):
     store = tmp_path / "store"  # one --store for two records folders, in turn
     name = "budgets"
     many = written_answer(name, "csv", data_dir=records, store_dir=store).data
@@ -140,7 +131,7 @@ def test_no_kept_answer_of_another_records_folder(records, tmp_path, keep_all):
     assert written_answer(name, "csv", data_dir=records, store_dir=store).data == many
 
 
-def test_a_builds_answers_are_kept_ahead_of_the_first_ask(records, tmp_path, keep_all):
+def test_a_builds_answers_are_kept_ahead_of_the_first_ask(records, tmp_path):
     store = tmp_path / "store"
     built = api.validate(records, store_dir=store).graph
     took = keep_answers(built, LISTINGS)
@@ -157,7 +148,7 @@ def test_a_builds_answers_are_kept_ahead_of_the_first_ask(records, tmp_path, kee
     assert not warm(store, built.generation.number + 1)  # not the current generation
 
 
-def test_warming_stops_a_query_that_takes_too_long(records, tmp_path, keep_all):
+def test_warming_stops_a_query_that_takes_too_long(records, tmp_path):
     store = tmp_path / "store"
     built = api.validate(records, store_dir=store).graph
     assert warm(store, built.generation.number, within=0.0)  # every child stopped at once

@@ -134,11 +134,13 @@ class Generation:
         return self._held
 
 
-# Answers kept per generation (see KeptAnswers): a saved query's that took KEEP_AFTER
-# seconds or more, up to KEEP_UP_TO bytes each, while the generation's kept answers
-# take less than KEEP_IN_ALL.
+# Answers kept per generation (see KeptAnswers): every saved SELECT's whole answer
+# (read again in milliseconds, where finding it again would take a query's parse and
+# the store's start), up to KEEP_UP_TO bytes each, while the generation's kept answers
+# take less than KEEP_IN_ALL; and the request each answered (REQUESTS, see
+# policy_graph.query.ready).
 ANSWERS = "answers"
-KEEP_AFTER = 0.1
+REQUESTS = "requests"
 KEEP_UP_TO = 256 * 2**20
 KEEP_IN_ALL = 2 * 2**30
 # The saved queries' answers are found after a build on stores of WARM_FROM triples
@@ -178,6 +180,27 @@ class KeptAnswers:
             return (self.folder / f"{key}.{kind}").read_bytes()
         except OSError:
             return None
+
+    def request_key(self, *parts: str) -> str:
+        """The key of a request (what a command was asked, in ``parts``) for this
+        generation's build."""
+        what = "\0".join((self._build, *parts))
+        return hashlib.sha256(what.encode()).hexdigest()
+
+    def note_request(self, request: str, key: str) -> None:
+        """Note that the answer kept under ``key`` answers ``request`` (a
+        :meth:`request_key`); quietly nothing where it cannot be written."""
+        path = self.folder / REQUESTS / request
+        if _read_text(path) == key:
+            return
+        with contextlib.suppress(OSError):
+            path.parent.mkdir(exist_ok=True)  # not parents: see keep
+            _write_whole(path, key)
+
+    def answer_to(self, request: str, kind: str) -> bytes | None:
+        """The answer as ``kind`` kept for ``request``, where one was noted, or None."""
+        key = _read_text(self.folder / REQUESTS / request)
+        return None if key is None else self.read(key, kind)
 
     def keep(self, key: str, kind: str, data: bytes) -> bool:
         """Keep ``data`` as the answer under ``key`` as ``kind``; whether it was kept."""
@@ -463,6 +486,13 @@ def _unchanged(generation: Generation, data_dir: Path) -> bool:
         with contextlib.suppress(OSError):  # a store of another user's: walked every time
             _write_whole(generation.folder / GLANCE, "\n".join((glance.digest, *glance.names)))
     return True
+
+
+def _read_text(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 def _write_whole(path: Path, data: dict | str) -> None:

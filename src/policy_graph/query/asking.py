@@ -10,12 +10,12 @@ else goes through :func:`run_query` and :func:`.results.format_result`.
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import NamedTuple
 
 from . import sparql
 from .names import resolve_names
+from .ready import request_parts
 from .results import SELECT_FORMATS, format_answer, format_result
 from .saved import query_bindings, resolve_query
 
@@ -166,7 +166,11 @@ def written_by_oxigraph(store, query_text, saved, params, lang, fmt, limit, offs
 
     bindings = resolve_names(saved, bindings, rows, set(params or {}))
     if saved is not None and (fmt or "table") in SELECT_FORMATS:
-        return _kept_or_found(store, run, query_text, bindings, fmt or "table", limit, offset)
+        fmt = fmt or "table"
+        request = None
+        if limit is None and not offset:  # as ready.ready_answer is asked for it
+            request = request_parts(saved.text, params or {}, lang, fmt)
+        return _kept_or_found(store, run, query_text, bindings, fmt, limit, offset, request)
     return _written(sparql.run_oxigraph(run, query_text, bindings, limit, offset), fmt)
 
 
@@ -182,39 +186,40 @@ def _written(found, fmt) -> Written:
     return Written(format_answer(found, fmt), yes)
 
 
-def _kept_or_found(store, run, query_text, bindings, fmt, limit, offset) -> Written:
+def _kept_or_found(store, run, query_text, bindings, fmt, limit, offset, request) -> Written:
     """A saved query's answer on a kept store, read from the answers kept for the
     store's generation when it is there (see :class:`.kept_store.KeptAnswers`), else
-    found, and kept when finding it took KEEP_AFTER seconds or more: its solutions as
-    SPARQL results JSON (Oxigraph's writer), and the bytes of each format asked for,
-    each written from those solutions once. Only SELECT answers are kept (an ASK stops
-    at its first solution)."""
+    found and kept: its solutions as SPARQL results JSON (Oxigraph's writer), and the
+    bytes of each format asked for, each written from those solutions once. Only SELECT
+    answers are kept (an ASK stops at its first solution). Where the answer in ``fmt``
+    is kept, it is noted as the answer to ``request`` (:func:`.ready.request_parts`, or
+    None), for :func:`.ready.ready_answer`."""
     import pyoxigraph
 
-    from ..graph import kept_store
     from ..graph.prefixes import PREFIXES
 
     answers = store.answers
     key = answers.key(sparql.oxigraph_text(query_text, bindings, limit, offset), PREFIXES)
     data = answers.read(key, fmt)
-    if data is not None:
-        return Written(data)
-    as_json = pyoxigraph.QueryResultsFormat.JSON
-    solutions = answers.read(key, "json")
-    if solutions is None:
-        started = time.perf_counter()
-        found = sparql.run_oxigraph(run, query_text, bindings, limit, offset)
-        if not isinstance(found, pyoxigraph.QuerySolutions):
-            return _written(found, fmt)
-        with sparql.failures_as_query_errors():  # Oxigraph evaluates as it writes
-            solutions = found.serialize(format=as_json)
-        if time.perf_counter() - started < kept_store.KEEP_AFTER:
-            return _written(pyoxigraph.parse_query_results(solutions, format=as_json), fmt)
-        answers.keep(key, "json", solutions)
-    if fmt == "json":
-        return Written(solutions)  # what the writer wrote: the same bytes
-    data = format_answer(pyoxigraph.parse_query_results(solutions, format=as_json), fmt)
-    answers.keep(key, fmt, data)
+    kept = data is not None
+    if not kept:
+        as_json = pyoxigraph.QueryResultsFormat.JSON
+        solutions = answers.read(key, "json")
+        kept = solutions is not None
+        if not kept:
+            found = sparql.run_oxigraph(run, query_text, bindings, limit, offset)
+            if not isinstance(found, pyoxigraph.QuerySolutions):
+                return _written(found, fmt)
+            with sparql.failures_as_query_errors():  # Oxigraph evaluates as it writes
+                solutions = found.serialize(format=as_json)
+            kept = answers.keep(key, "json", solutions)
+        if fmt == "json":
+            data = solutions  # what the writer wrote: the same bytes
+        else:
+            data = format_answer(pyoxigraph.parse_query_results(solutions, format=as_json), fmt)
+            kept = answers.keep(key, fmt, data)
+    if kept and request is not None:
+        answers.note_request(answers.request_key(*request), key)
     return Written(data)
 
 

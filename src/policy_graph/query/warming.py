@@ -23,9 +23,9 @@ from pathlib import Path
 
 def keep_answers(store, names=None, formats=("table",)) -> dict[str, float]:
     """Find and keep the whole answers (default parameters) of the saved queries
-    ``names`` (default: all) on a kept store, written in ``formats``, where finding one
-    takes KEEP_AFTER seconds or more, as the first ``policy-graph query NAME`` would:
-    what :func:`warm` does after a build. The seconds each took."""
+    ``names`` (default: all) on a kept store, written in ``formats``, as the first
+    ``policy-graph query NAME`` would: what :func:`warm` does after a build. The
+    seconds each took."""
     from ..errors import QueryError, UsageError
     from . import sparql
     from .asking import written_by_oxigraph
