@@ -21,6 +21,7 @@ from policy_graph.errors import FileError
 from policy_graph.graph import kept_store
 from policy_graph.graph.kept_store import KeptStore
 from policy_graph.query.asking import written_answer
+from policy_graph.query.ready import ready_answer
 from policy_graph.query.results import SELECT_FORMATS
 from policy_graph.query.warming import keep_answers, warm
 from tests.helpers import DATA, MANY, REPO
@@ -145,6 +146,10 @@ def test_a_builds_answers_are_kept_ahead_of_the_first_ask(records, tmp_path):
     kept_tables = [p for p in _kept_files(store) if p.suffix == ".table"]
     assert len(kept_tables) >= len(LISTINGS)  # each saved SELECT's, found in a child
     assert (built.generation.folder / kept_store.ANSWERS / kept_store.WARMED).exists()
+    for name in LISTINGS:  # ready for the first ask, in the default format and CSV
+        for fmt in ("table", "csv"):
+            ready = ready_answer(name, fmt, {}, data_dir=records, store_dir=store)
+            assert ready == _from_file(records, tmp_path / "file", name, fmt), (name, fmt)
     assert not warm(store, built.generation.number + 1)  # not the current generation
 
 

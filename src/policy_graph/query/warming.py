@@ -20,8 +20,12 @@ import sys
 import time
 from pathlib import Path
 
+# The formats kept ahead: the command's default, and what a notebook or a spreadsheet
+# reads (others are written from the kept solutions when first asked for).
+WARM_FORMATS = ("table", "csv")
 
-def keep_answers(store, names=None, formats=("table",)) -> dict[str, float]:
+
+def keep_answers(store, names=None, formats=WARM_FORMATS) -> dict[str, float]:
     """Find and keep the whole answers (default parameters) of the saved queries
     ``names`` (default: all) on a kept store, written in ``formats``, as the first
     ``policy-graph query NAME`` would: what :func:`warm` does after a build. The
