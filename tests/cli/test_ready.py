@@ -106,3 +106,24 @@ def test_the_command_prints_a_ready_answer_without_click(tmp_path):
         garam.write("# a comment: the records changed, a new build\n")
     changed = ["query", "budgets", *where, "--param", "government=garam"]
     assert _ask(*changed, cwd=REPO)[1]
+
+
+def test_a_request_not_ready_looks_at_the_records_once(tmp_path):
+    records, store = tmp_path / "records", tmp_path / "store"
+    shutil.copytree(MANY, records)
+    api.validate(records, store_dir=store)
+    args = ["query", "budgets", "--data", str(records), "--store", str(store)]
+    _ask(*args, cwd=REPO)  # the glance left for the next reader
+    code = (
+        "import sys; from policy_graph.graph import files; glance = files.glance_digest\n"
+        "looks = []; files.glance_digest = lambda *a: looks.append(a) or glance(*a)\n"
+        "from policy_graph.cli import main; sys.argv = ['policy-graph', *sys.argv[1:]]\n"
+        "try: main()\nfinally: print(len(looks), file=sys.stderr)"
+    )
+    for fmt in ("tsv", "tsv"):  # found with click (one look, handed over), then ready
+        done = subprocess.run(
+            [sys.executable, "-c", code, *args, "--format", fmt, "--param", "government=garam"],
+            capture_output=True, text=True, cwd=REPO, check=True,
+        )  # fmt: skip
+        assert SMART_FARM in done.stdout
+        assert done.stderr.strip().splitlines()[-1] == "1"

@@ -13,10 +13,11 @@ def main() -> None:
     """``policy-graph``: a ready answer printed at once, else the click group."""
     from .ready import print_ready_answer
 
-    if not print_ready_answer(sys.argv[1:]):
+    printed, looked = print_ready_answer(sys.argv[1:])
+    if not printed:
         from .main import main as answer_with_click
 
-        answer_with_click()
+        answer_with_click(looked)
 
 
 def __getattr__(name: str):

@@ -49,9 +49,11 @@ for _command in (
     cli.add_command(_command)
 
 
-def main() -> None:
+def main(looked=None) -> None:
+    """The click group, run on the command line; ``looked``: what cli.ready found of the
+    kept store, for ``query`` to take (the group's ``obj``)."""
     try:
-        cli(prog_name="policy-graph")
+        cli(prog_name="policy-graph", obj=looked)
     except Exception as error:  # noqa: BLE001 (every failure ends in one line)
         if failures.debugging():
             raise

@@ -83,6 +83,7 @@ def query(
         endpoint=endpoint,
         limit=limit,
         offset=offset,
+        looked=click.get_current_context().obj,  # what cli.ready found, if it looked
     )
     click.echo(written.data, nl=False)
     if written.ask is False:

@@ -45,18 +45,20 @@ def ready_request(args: list[str]) -> dict | None:
     return request if "name" in request else None
 
 
-def print_ready_answer(args: list[str]) -> bool:
-    """Print the answer to ``args`` when it is ready; whether it was."""
+def print_ready_answer(args: list[str]):
+    """Print the answer to ``args`` when it is ready. Whether it was, and what was
+    found of the kept store on the way (a :class:`~policy_graph.query.ready.Looked`,
+    or None), for the command to take instead of looking again."""
     import sys
 
     request = ready_request(args)
     if request is None:
-        return False
-    from ..query.ready import ready_answer
+        return False, None
+    from ..query.ready import look_for_answer
 
-    data = ready_answer(**request)
+    data, looked = look_for_answer(**request)
     if data is None:
-        return False
+        return False, looked
     sys.stdout.buffer.write(data)
     sys.stdout.flush()
-    return True
+    return True, None

@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from . import sparql
 from .names import resolve_names
-from .ready import request_parts
+from .ready import Looked, current_kept_store, folders_of, request_parts
 from .results import SELECT_FORMATS, format_answer, format_result
 from .saved import query_bindings, resolve_query
 
@@ -110,14 +110,20 @@ def written_answer(
     endpoint: str | None = None,
     limit: int | None = None,
     offset: int = 0,
+    looked: Looked | None = None,
 ) -> Written:
     """The answer to a query (as :func:`run_query` takes it) written in ``fmt`` (see
     :mod:`.results`): what the built graph of ``data_dir`` (opened as
-    :func:`policy_graph.graph.loading.open_store` opens it), or ``endpoint``, answers."""
+    :func:`policy_graph.graph.loading.open_store` opens it), or ``endpoint``, answers.
+    ``looked``: what :func:`.ready.look_for_answer` found of the kept store in this
+    run, taken where it looked at the same folders."""
     query_text, saved = resolve_query(query, text)
     store = None
     if endpoint is None and graph_file is None and engine == "oxigraph":
-        store = _current_kept_store(data_dir, store_dir)
+        if looked is not None and looked.folders == folders_of(data_dir, store_dir):
+            store = looked.store
+        else:
+            store = current_kept_store(data_dir, store_dir)
         if store is None:  # built first: then answered from it, as when it was current
             from ..graph.loading import open_kept_store
 
@@ -133,17 +139,6 @@ def written_answer(
         store = open_store(data_dir, graph_file, engine, store_dir)[1]
     result = answer(query_text, saved, params, lang, store, endpoint, engine, limit, offset)
     return Written(format_result(result, fmt), result.askAnswer if result.type == "ASK" else None)
-
-
-def _current_kept_store(data_dir, store_dir):
-    """The store kept for ``data_dir`` when it holds the records as they are (a glance
-    at their stats: no rdflib), else None (see loading.open_kept_store); Oxigraph's
-    store opened only if the answer is not kept."""
-    from ..graph.kept_store import KeptStore, folder_for
-    from ..records.folder import default_data_dir
-
-    data_dir = Path(data_dir) if data_dir else default_data_dir()
-    return KeptStore(folder_for(data_dir, store_dir)).open_if_current(data_dir, lazily=True)
 
 
 def written_by_oxigraph(store, query_text, saved, params, lang, fmt, limit, offset):
