@@ -337,5 +337,8 @@ def test_a_glance_left_by_a_reader_is_read_until_a_file_changes(records, tmp_pat
     assert KeptStore(tmp_path / "store").open_if_current(records) is not None
     assert {"./", "garam-more.yaml"} <= set(glance.read_text(encoding="utf-8").splitlines())
     assert KeptStore(tmp_path / "store").open_if_current(records) is not None
+    glance.write_bytes(b"\xff damaged")  # not UTF-8: the folder is walked, a glance left anew
+    assert KeptStore(tmp_path / "store").open_if_current(records) is not None
+    assert "garam-more.yaml" in glance.read_text(encoding="utf-8").splitlines()
     (records / "garam-more.yaml").write_text("policies: []\n", encoding="utf-8")
     assert KeptStore(tmp_path / "store").open_if_current(records) is None

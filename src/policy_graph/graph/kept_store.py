@@ -473,12 +473,11 @@ def _unchanged(generation: Generation, data_dir: Path) -> bool:
     folder's times have settled)."""
     from . import files
 
-    try:
-        digest, *names = (generation.folder / GLANCE).read_text(encoding="utf-8").split("\n")
+    left = _read_text(generation.folder / GLANCE)
+    if left is not None:
+        digest, *names = left.split("\n")
         if files.glance_digest(data_dir, names) == digest:
             return True
-    except OSError:
-        pass
     stats, glance = files.stats_and_glance(data_dir)
     if stats != generation.origin["stats_sha256"]:
         return False
