@@ -104,10 +104,12 @@ GRAPH_FORMATS = ("ttl", "nt", "jsonld")  # results.GRAPH_FORMATS
 
 
 def parse_params(values: tuple[str, ...]) -> dict[str, str]:
+    from .ready import name_and_value  # one reading of a --param, with the ready path's
+
     params = {}
     for value in values:
-        name, sep, text = value.partition("=")
-        if not sep or not name.strip():
+        param = name_and_value(value)
+        if param is None:
             raise click.BadParameter(f"expected NAME=VALUE, got {value!r}", param_hint="--param")
-        params[name.strip()] = text
+        params[param[0]] = param[1]
     return params

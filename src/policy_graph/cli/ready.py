@@ -35,14 +35,21 @@ def ready_request(args: list[str]) -> dict | None:
         if field is None or not value or value.startswith("-") or field in given:
             return None  # not plain (an option given twice: click's reading is left to it)
         if field == "params":
-            name, sep, text = value.partition("=")
-            if not sep or not name.strip():
+            param = name_and_value(value)
+            if param is None:
                 return None
-            request["params"][name.strip()] = text  # as options.parse_params reads it
+            request["params"][param[0]] = param[1]
         else:
             given.add(field)
             request[field] = value
     return request if "name" in request else None
+
+
+def name_and_value(param: str) -> tuple[str, str] | None:
+    """A ``--param NAME=VALUE``'s name (stripped) and value, or None where it is not one
+    (as the ``query`` and ``viz`` commands read it: see options.parse_params)."""
+    name, sep, value = param.partition("=")
+    return (name.strip(), value) if sep and name.strip() else None
 
 
 def print_ready_answer(args: list[str]):
