@@ -26,6 +26,7 @@ MINIMAL = TEST_DATA / "minimal"
 # Four governments of four kinds (see its README.md): a metropolitan city, a special
 # city with strands and a unit inside a unit, a district and a county with no departments.
 MANY = TEST_DATA / "many-governments"
+GARAM_SMART_FARM = "농업 빅데이터 기반 스마트팜 관제 시스템"  # a policy of Garam's (MANY) alone
 BAD_CASES = sorted(p.name for p in (TEST_DATA / "bad").iterdir() if p.is_dir())
 SOURCES = REPO.parent / "shared" / "sources"
 ARTICLE = SOURCES / "asiae-2021-01-19-gwangju-1ai.txt"

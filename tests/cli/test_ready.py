@@ -12,9 +12,7 @@ import pytest
 
 from policy_graph import api
 from policy_graph.cli.ready import ready_request
-from tests.helpers import MANY, REPO
-
-SMART_FARM = "농업 빅데이터 기반 스마트팜 관제 시스템"  # Garam's policy (MANY)
+from tests.helpers import GARAM_SMART_FARM, MANY, REPO
 
 
 @pytest.mark.parametrize(
@@ -99,7 +97,7 @@ def test_the_command_prints_a_ready_answer_without_click(tmp_path):
     for government, has_smart_farm in (("garam", True), ("gwangju", False)):
         args = ["query", "budgets", *where, "--param", f"government={government}"]
         found, with_click = _ask(*args, cwd=REPO)
-        assert with_click and (SMART_FARM in found) == has_smart_farm
+        assert with_click and (GARAM_SMART_FARM in found) == has_smart_farm
         assert _ask(*args, cwd=REPO) == (found, False)
         assert _ask(*args, "--format=csv", cwd=REPO)[1]  # another request: found by click
     with (records / "garam.yaml").open("a", encoding="utf-8") as garam:
@@ -125,5 +123,5 @@ def test_a_request_not_ready_looks_at_the_records_once(tmp_path):
             [sys.executable, "-c", code, *args, "--format", fmt, "--param", "government=garam"],
             capture_output=True, text=True, cwd=REPO, check=True,
         )  # fmt: skip
-        assert SMART_FARM in done.stdout
+        assert GARAM_SMART_FARM in done.stdout
         assert done.stderr.strip().splitlines()[-1] == "1"

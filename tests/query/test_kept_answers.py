@@ -24,9 +24,8 @@ from policy_graph.query.asking import written_answer
 from policy_graph.query.ready import ready_answer
 from policy_graph.query.results import SELECT_FORMATS
 from policy_graph.query.warming import keep_answers, warm
-from tests.helpers import DATA, MANY, REPO
+from tests.helpers import DATA, GARAM_SMART_FARM, MANY, REPO
 
-SMART_FARM = "농업 빅데이터 기반 스마트팜 관제 시스템"  # Garam's policy (MANY)
 # Without GROUP_CONCAT, whose order is the store's (a graph file loaded, a kept store's
 # named graphs): their answers are the same bytes on either.
 LISTINGS = ("governments-overview", "policies-using-technology", "budgets")
@@ -65,7 +64,7 @@ def test_kept_answers_are_the_bytes_of_the_graph_file_answers(records, tmp_path,
     found = written_answer(concat, fmt, data_dir=records, store_dir=store).data
     assert found == written_answer(concat, fmt, data_dir=records, store_dir=store).data
     assert (
-        SMART_FARM.encode()
+        GARAM_SMART_FARM.encode()
         in written_answer(LISTINGS[2], fmt, data_dir=records, store_dir=store).data
     )
     kinds = {path.suffix for path in _kept_files(store)}
@@ -85,7 +84,7 @@ def test_a_kept_answer_is_what_is_printed_and_read_again(records, tmp_path):
     assert again.output == "only what was kept\n"
     # a government's answer, with a name to look up, is kept under its own key
     one = CliRunner().invoke(cli, [*args, "budgets", "--param", "government=garam"])
-    assert one.exit_code == 0 and SMART_FARM in one.output
+    assert one.exit_code == 0 and GARAM_SMART_FARM in one.output
     assert "hanbit" not in one.output
 
 
@@ -107,14 +106,15 @@ def test_a_rebuild_that_changes_the_records_drops_the_kept_answers(records, tmp_
     store = tmp_path / "store"
     api.validate(records, store_dir=store)
     before = written_answer(LISTINGS[2], "csv", data_dir=records, store_dir=store).data
-    assert SMART_FARM.encode() in before and _kept_files(store)
+    assert GARAM_SMART_FARM.encode() in before and _kept_files(store)
     garam = records / "garam.yaml"
     garam.write_text(
-        garam.read_text(encoding="utf-8").replace(SMART_FARM, "스마트팜 새 이름"), encoding="utf-8"
+        garam.read_text(encoding="utf-8").replace(GARAM_SMART_FARM, "스마트팜 새 이름"),
+        encoding="utf-8",
     )
     after = written_answer(LISTINGS[2], "csv", data_dir=records, store_dir=store).data
     renamed = "스마트팜 새 이름".encode()
-    assert SMART_FARM.encode() not in after and renamed in after
+    assert GARAM_SMART_FARM.encode() not in after and renamed in after
     assert after == _from_file(records, tmp_path / "file", LISTINGS[2], "csv")
     assert KeptStore(store).current().number == 2
     [kept] = [path for path in _kept_files(store) if path.suffix == ".csv"]
@@ -125,10 +125,10 @@ def test_no_kept_answer_of_another_records_folder(records, tmp_path):
     store = tmp_path / "store"  # one --store for two records folders, in turn
     name = "budgets"
     many = written_answer(name, "csv", data_dir=records, store_dir=store).data
-    assert SMART_FARM.encode() in many
+    assert GARAM_SMART_FARM.encode() in many
     article = written_answer(name, "csv", data_dir=DATA, store_dir=store).data
     assert article == _from_file(DATA, tmp_path / "file", name, "csv")
-    assert "광주광역시".encode() in article and SMART_FARM.encode() not in article
+    assert "광주광역시".encode() in article and GARAM_SMART_FARM.encode() not in article
     assert written_answer(name, "csv", data_dir=records, store_dir=store).data == many
 
 
@@ -174,5 +174,5 @@ def test_the_query_command_imports_no_rdflib_on_a_current_store(records, tmp_pat
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True
     )
-    assert SMART_FARM in done.stdout
+    assert GARAM_SMART_FARM in done.stdout
     assert done.stderr.strip().splitlines()[-1] == "False"

@@ -15,9 +15,8 @@ from policy_graph.graph.kept_store import KeptStore
 from policy_graph.query.asking import written_answer
 from policy_graph.query.ready import ready_answer
 from policy_graph.query.results import SELECT_FORMATS
-from tests.helpers import MANY
+from tests.helpers import GARAM_SMART_FARM, MANY
 
-SMART_FARM = "농업 빅데이터 기반 스마트팜 관제 시스템"  # Garam's policy (MANY)
 SMART_FACTORY = "스마트공장 질적 고도화"  # Gwangju's (MANY)
 
 
@@ -43,17 +42,17 @@ def test_a_ready_answer_is_the_bytes_printed_for_the_same_request(built, fmt):
     records, store = built
     assert _ready(records, store, "budgets", fmt) is None  # never asked
     whole = _asked(records, store, "budgets", fmt)
-    assert SMART_FARM.encode() in whole
+    assert GARAM_SMART_FARM.encode() in whole
     assert _ready(records, store, "budgets", fmt) == whole
 
 
 def test_each_governments_answer_is_ready_for_its_own_request(built):
     records, store = built
     garam = _asked(records, store, "budgets", "csv", government="garam")
-    assert SMART_FARM.encode() in garam
+    assert GARAM_SMART_FARM.encode() in garam
     assert _ready(records, store, "budgets", "csv", government="gwangju") is None
     gwangju = _asked(records, store, "budgets", "csv", government="gwangju")
-    assert SMART_FACTORY.encode() in gwangju and SMART_FARM.encode() not in gwangju
+    assert SMART_FACTORY.encode() in gwangju and GARAM_SMART_FARM.encode() not in gwangju
     assert SMART_FACTORY.encode() not in garam
     assert _ready(records, store, "budgets", "csv", government="garam") == garam
     assert _ready(records, store, "budgets", "csv", government="gwangju") == gwangju
@@ -78,7 +77,8 @@ def test_no_answer_is_ready_once_the_records_changed(built):
     before = _asked(records, store, "budgets", "csv")
     garam = records / "garam.yaml"
     garam.write_text(
-        garam.read_text(encoding="utf-8").replace(SMART_FARM, "스마트팜 새 이름"), encoding="utf-8"
+        garam.read_text(encoding="utf-8").replace(GARAM_SMART_FARM, "스마트팜 새 이름"),
+        encoding="utf-8",
     )
     assert _ready(records, store, "budgets", "csv") is None
     after = _asked(records, store, "budgets", "csv")  # rebuilt, found again
@@ -117,4 +117,4 @@ def test_no_answer_is_ready_where_the_kept_one_is_gone(built):
     for kept in answers.glob("*.csv"):
         kept.unlink()
     assert _ready(records, store, "budgets", "csv") is None
-    assert SMART_FARM.encode() in _asked(records, store, "budgets", "csv")  # found again
+    assert GARAM_SMART_FARM.encode() in _asked(records, store, "budgets", "csv")  # found again
