@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 
 import pytest
 
-from policy_graph.endpoint.logs import json_line, message_line, request_line
+from policy_graph.endpoint.logs import json_line, message_line, request_line, write_line
 
 HIDDEN = re.compile(
     "[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\u2028\u2029\ufeff]"
@@ -49,3 +50,28 @@ def test_a_message_naming_a_file_with_a_line_break_stays_one_line():
     line = message_line("serving /tmp/a\nfake line.ttl: 3 triples")
     assert len(line.splitlines()) == 1
     assert json.loads(line)["message"] == "serving /tmp/a\nfake line.ttl: 3 triples"
+
+
+class _Writes(io.RawIOBase):
+    """A file that records each write made to it."""
+
+    def __init__(self) -> None:
+        self.calls: list[bytes] = []
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        self.calls.append(bytes(data))
+        return len(data)
+
+
+def test_a_log_line_is_one_write_with_its_newline():
+    """Several HTTP processes write to one log: a line written apart from its newline
+    (as print does) let another process's line in between, making two lines one."""
+    raw = _Writes()  # under a text stream as sys.stderr is off a terminal: no buffer
+    stream = io.TextIOWrapper(raw, write_through=True)
+    line = message_line("now serving the new build sha256:feed")
+    write_line(stream, line)
+    write_line(stream, line)
+    assert raw.calls == [f"{line}\n".encode()] * 2

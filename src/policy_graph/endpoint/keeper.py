@@ -27,6 +27,7 @@ from multiprocessing.reduction import send_handle
 from pathlib import Path
 
 from ..errors import FileError
+from .logs import message_line, write_line
 from .protocol import Answer, plain
 from .workers import Build
 
@@ -57,7 +58,7 @@ def keep() -> None:
     try:
         _count_once(engine, store, build)
     except Exception as error:  # noqa: BLE001 - the VoID then counts when first asked
-        print(f"cannot count the graph for its VoID now: {error}", file=sys.stderr, flush=True)
+        write_line(sys.stderr, message_line(f"cannot count the graph for its VoID now: {error}"))
     control.send(("ready", build.__dict__))
     signal.signal(signal.SIGCHLD, _reap)
     while True:

@@ -69,6 +69,14 @@ def request_line(environ, status: int, length: int, took_ms: float, truncated: b
     return json_line(record)
 
 
+def write_line(stream, line: str) -> None:
+    """``line`` and its newline in ``stream``, flushed, in one write: several HTTP
+    processes log to one file or pipe, and ``print`` writes the newline apart (a line
+    of another process could land between them, making two lines one)."""
+    stream.write(line + "\n")
+    stream.flush()
+
+
 class JsonLines(logging.Handler):
     """Waitress's own log records (a client gone, a socket error …) as our lines."""
 
@@ -82,6 +90,6 @@ class JsonLines(logging.Handler):
             if record.exc_info:
                 text += ": " + repr(record.exc_info[1])
             line = json_line({"time": now(), "message": f"waitress: {text}"})
-            print(line, file=self.stream, flush=True)
+            write_line(self.stream, line)
         except Exception:  # noqa: BLE001 - logging must never fail a request
             self.handleError(record)

@@ -29,7 +29,7 @@ from urllib.parse import parse_qs
 
 from ..errors import FileError, UsageError
 from .kept_answers import KeptAnswers
-from .logs import message_line, request_line
+from .logs import message_line, request_line, write_line
 from .protocol import TRUNCATED_HEADER, Answer, plain
 from .workers import BUILD_HEADER, Limits, Pool, PoolRetiredError
 
@@ -120,7 +120,7 @@ class Endpoint:
             self.pool.close()
 
     def _say(self, message: str) -> None:
-        print(message_line(message), file=self.log, flush=True)
+        write_line(self.log, message_line(message))
 
     # --- WSGI --------------------------------------------------------------------------
 
@@ -147,7 +147,7 @@ class Endpoint:
         start_response(f"{status.value} {status.phrase}", headers)
         took = (time.perf_counter() - started) * 1000
         line = request_line(environ, answer.status, answer.length, took, answer.truncated)
-        print(line, file=self.log, flush=True)
+        write_line(self.log, line)
         if answer.file is not None:
             if environ["REQUEST_METHOD"] == "HEAD":  # waitress would send a file wrapper's body
                 answer.file.close()
@@ -373,8 +373,8 @@ def serve(
     bound_host, bound_port = listeners[0].getsockname()[:2]
     one = functools.partial(_serve_on, engine, graph_file, limits.shared_by(processes),
                             saved_queries, watch_interval, sandbox)  # fmt: skip
-    forked = Forked(processes, listeners, one, lambda message: print(message_line(message),
-                    file=sys.stderr, flush=True))  # fmt: skip
+    forked = Forked(processes, listeners, one,
+                    lambda message: write_line(sys.stderr, message_line(message)))  # fmt: skip
     forked.run(ready, f"http://{_shown_host(bound_host)}:{bound_port}/sparql")
 
 
