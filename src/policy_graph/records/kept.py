@@ -24,6 +24,9 @@ from pathlib import Path
 from .. import paths
 from .folder import shown_path
 
+# The prefixes of the keys that a later stage keeps and forgets (see forget_the_rest).
+STAGES_OWN = ("shacl-", "shared-")
+
 
 class KeptResults:
     """The results kept for one records folder: one file each, named by its key."""
@@ -64,7 +67,8 @@ class KeptResults:
     def forget_the_rest(self, prefix: str = "") -> None:
         """Remove what is kept under names of ``prefix`` that this run did not use
         (results of files no longer as they were: the folder holds about one per file;
-        ``prefix`` "shacl-": SHACL's verdicts, see graph/shacl.py)."""
+        the stage that keeps the others forgets them: ``prefix`` "shacl-", SHACL's
+        verdicts, see graph/shacl.py; "shared-", the shared run, see reading.py)."""
         try:
             entries = list(os.scandir(self.folder))
         except OSError:
@@ -73,7 +77,7 @@ class KeptResults:
             key = entry.name.removesuffix(".pickle")
             if not entry.name.endswith(".pickle") or key in self.used:
                 continue
-            if key.startswith("shacl-") == (prefix == "shacl-"):
+            if key.startswith(prefix) and (prefix or not key.startswith(STAGES_OWN)):
                 try:
                     os.unlink(entry.path)
                 except OSError:

@@ -23,7 +23,7 @@ import functools
 import hashlib
 import pickle
 import zlib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -126,8 +126,12 @@ class FolderReading:
         return [self._kept_file(index).triples for index in range(self.files)]
 
     def runs_of(self, index: int) -> Iterator[bytes]:
-        """The sorted runs of N-Triples of the ``index``-th file (see FileResult.triples)."""
-        yield from self._kept_file(index).runs()
+        """The sorted runs of N-Triples of the ``index``-th file (see FileResult.triples):
+        those at hand when it was read this run (its records are not loaded for them)."""
+        found = self.at_hand[index]
+        if found is None or found.triples is None:
+            found = self._kept_file(index)
+        yield from found.runs()
 
     def runs(self) -> Iterator[bytes]:
         """Every file's sorted runs of N-Triples, in file order."""
@@ -188,6 +192,8 @@ class FolderReading:
             found = make(self.sources_and_publishers())
             if key:
                 self.kept.put(key, found)
+        if key:
+            self.kept.forget_the_rest("shared-")  # the shared runs of files as they were
         return found
 
     def of_government(self, government: str) -> Records:
@@ -260,13 +266,16 @@ def read_folder(
     work: FileWork = FileWork(),
     digests: Mapping[Path, str | None] | None = None,
     listed: tuple[list[Path], list[Problem]] | None = None,
+    spare: Iterable[str] = (),
 ) -> FolderReading:
     """Read every records file of ``data_dir`` (or, with ``keep_in``, a folder where
     each file's result is kept, and ``reuse``, take an unchanged file's result from
     there), doing ``work`` on each, then check the records together. Raises InputError
     when there is nothing to read; every other problem is in the result. ``digests``:
     each file's digest (:mod:`.digests`), ``listed``: its files and the problems of
-    listing them (:func:`.folder.files_to_read`), when the caller has them already."""
+    listing them (:func:`.folder.files_to_read`), when the caller has them already.
+    ``spare``: keys whose results stay kept though no file has them now (what a later
+    stage takes of files as they were: see graph/pipeline.py)."""
     data_dir = Path(data_dir)
     paths, problems = files_to_read(data_dir, listed)
     kept = KeptResults(keep_in, f"{code_digest()}\0{work.tag}") if keep_in is not None else None
@@ -287,6 +296,7 @@ def read_folder(
             index.put(key, summary)
         index.save(keys)
         kept.used.update(key for key in keys if key)
+        kept.used.update(spare)
         kept.forget_the_rest()
         if all(keys):
             reading.shared_digest, reading.government_digests = _government_digests(
