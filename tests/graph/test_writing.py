@@ -7,7 +7,7 @@ import random
 import pytest
 
 from policy_graph.graph.engines import own_ntriples, shared_ntriples
-from policy_graph.graph.writing import sorted_chunks, sorted_lines
+from policy_graph.graph.writing import patched_chunks, sorted_chunks, sorted_lines
 from policy_graph.records.iris import KIND_PREFIXES, PGID
 from policy_graph.records.reading import FileWork, read_folder
 from tests.helpers import DATA, MANY, SHIPPED_DATA
@@ -49,6 +49,48 @@ def test_pieces_in_order_are_the_sorted_lines_however_runs_interleave():
     for _ in range(3000):
         runs = _random_runs(rnd)
         assert _joined(sorted_chunks(runs)) == b"".join(sorted_lines(runs)), runs
+
+
+def test_the_lines_that_several_runs_make_are_counted():
+    rnd = random.Random(28)
+    for _ in range(1000):
+        runs = _random_runs(rnd)
+        repeated: dict[bytes, int] = {}
+        sorted_chunks(runs, repeated)
+        lines = [line for run in runs for line in run.splitlines(keepends=True)]
+        assert repeated == {line: lines.count(line) for line in lines if lines.count(line) > 1}
+
+
+def test_a_graph_patched_is_the_graph_of_its_runs_merged_again():
+    """Runs taken out and put in (a rebuild's changed, removed and added files), lines
+    that several runs make among them: the same lines, and the same count of each
+    repeated line, as the runs then held merged anew."""
+    rnd = random.Random(29)
+    for _ in range(2000):
+        runs = _random_runs(rnd)
+        repeated: dict[bytes, int] = {}
+        graph = _joined(sorted_chunks(runs, repeated))
+        out = rnd.sample(range(len(runs)), rnd.randint(0, len(runs)))
+        put_in = [run for run in _random_runs(rnd) if rnd.random() < 0.5]
+        now = [run for index, run in enumerate(runs) if index not in out] + put_in
+        patched = patched_chunks(graph, [runs[index] for index in out], put_in, repeated)
+        expected: dict[bytes, int] = {}
+        assert _joined(patched) == _joined(sorted_chunks(now, expected)), (runs, out, put_in)
+        assert repeated == expected
+
+
+def test_runs_taken_out_that_the_graph_was_not_made_of_leave_it_unpatched():
+    runs = [b"<a> <p> 1 .\n<b> <p> 1 .\n", b"<b> <p> 1 .\n<c> <p> 1 .\n"]
+    repeated: dict[bytes, int] = {}
+    graph = _joined(sorted_chunks(runs, repeated))
+    assert graph == b"<a> <p> 1 .\n<b> <p> 1 .\n<c> <p> 1 .\n"
+    assert repeated == {b"<b> <p> 1 .\n": 2}
+    # <d> is in no run; <b> is made by two runs, not three.
+    for taken_out in ([b"<d> <p> 1 .\n"], [runs[0], runs[1], b"<b> <p> 1 .\n"]):
+        assert patched_chunks(graph, taken_out, [b"<e> <p> 1 .\n"], repeated) is None
+        assert repeated == {b"<b> <p> 1 .\n": 2}
+    patched = patched_chunks(graph, [runs[1]], [], repeated)
+    assert _joined(patched) == b"<a> <p> 1 .\n<b> <p> 1 .\n" and repeated == {}
 
 
 def test_a_kinds_first_line_is_found_as_a_scan_of_the_lines_finds_it():

@@ -14,6 +14,12 @@ for each kind, not a scan of its bytes: a rebuild puts thousands of runs in orde
 pieces are put in the order of their first lines, and only pieces whose ranges
 overlap (a concept scheme's triples, made by the vocabularies and by the shared run)
 are merged line by line.
+
+A rebuild that changed a few files need not merge thousands of runs again: the graph
+it wrote last (kept with the store, see :mod:`.kept_store`) is patched
+(:func:`patched_chunks`): the lines of the changed files' old runs taken out, those of
+their new runs put in, each found by a binary search. A line that several runs make
+(those merged line by line) is counted, so that it stays while any run still makes it.
 """
 
 from __future__ import annotations
@@ -42,9 +48,10 @@ class _Piece:
         return memoryview(self.run)[self.start : self.end]
 
 
-def sorted_chunks(runs: Iterable[bytes]) -> list[bytes | memoryview]:
-    """The lines of ``runs`` (sorted runs of N-Triples lines, no triple in two of them)
-    in order, each once, as chunks of bytes to write one after the other."""
+def sorted_chunks(runs: Iterable[bytes], repeated: dict | None = None) -> list[bytes | memoryview]:
+    """The lines of ``runs`` (sorted runs of N-Triples lines) in order, each once, as
+    chunks of bytes to write one after the other. ``repeated`` gets each line that
+    several runs make, with how many (what :func:`patched_chunks` needs)."""
     pieces = sorted((p for run in runs if run.strip() for p in _pieces(run)), key=_first)
     chunks: list[bytes | memoryview] = []
     overlapping: list[_Piece] = []
@@ -54,9 +61,9 @@ def sorted_chunks(runs: Iterable[bytes]) -> list[bytes | memoryview]:
             overlapping.append(piece)
             reach = max(reach, piece.last)
             continue
-        chunks += _merged(overlapping)
+        chunks += _merged(overlapping, repeated)
         overlapping, reach = [piece], piece.last
-    return chunks + _merged(overlapping)
+    return chunks + _merged(overlapping, repeated)
 
 
 def _first(piece: _Piece) -> bytes:
@@ -106,17 +113,80 @@ def _first_line_from(run: bytes, key: bytes, low: int = 0) -> int:
     return low
 
 
-def _merged(pieces: list[_Piece]) -> list[bytes | memoryview]:
+def _merged(pieces: list[_Piece], repeated: dict | None) -> list[bytes | memoryview]:
     if len(pieces) < 2:
         return [piece.view() for piece in pieces]
-    return sorted_lines(bytes(piece.view()) for piece in pieces)
+    return sorted_lines((bytes(piece.view()) for piece in pieces), repeated)
 
 
-def sorted_lines(runs: Iterable[bytes]) -> list[bytes]:
-    """The lines of ``runs`` (each a sorted run of N-Triples lines), sorted, each once."""
+def patched_chunks(
+    graph: bytes, taken_out: Iterable[bytes], put_in: Iterable[bytes], repeated: dict
+) -> list[bytes | memoryview] | None:
+    """The sorted lines of ``graph`` (what :func:`sorted_chunks` made of some runs,
+    joined) with the lines of the runs ``taken_out`` removed and those of ``put_in``
+    added, as chunks; ``repeated`` (each line that several of its runs make, with how
+    many: as sorted_chunks gave it) is brought up to date. None, with ``repeated`` as
+    it was, where the runs taken out are not those ``graph`` was made of (a line of theirs
+    that it does not hold)."""
+    counts: dict[bytes, int] = {}
+    for run, step in [*((run, -1) for run in taken_out), *((run, 1) for run in put_in)]:
+        for line in run.splitlines(keepends=True):
+            if line.strip():
+                counts[line] = counts.get(line, 0) + step
+    edits: list[tuple[int, int, bytes]] = []  # (where, 0 to put in / 1 to take out, line)
+    made = {}
+    for line, change in counts.items():
+        if not change:
+            continue
+        at = _first_line_from(graph, line)
+        held = graph.startswith(line, at)
+        before = repeated.get(line, 1) if held else 0
+        after = before + change
+        if after < 0:
+            return None
+        if held and not after:
+            edits.append((at, 1, line))
+        elif after and not held:
+            edits.append((at, 0, line))
+        made[line] = after
+    for line, after in made.items():
+        if after > 1:
+            repeated[line] = after
+        else:
+            repeated.pop(line, None)
+    return _edited(graph, sorted(edits))
+
+
+def _edited(graph: bytes, edits: list[tuple[int, int, bytes]]) -> list[bytes | memoryview]:
+    """``graph`` with each line put in before the line at its place, and each line
+    taken out from its place (``edits`` in order of place, put in before taken out)."""
+    whole = memoryview(graph)
+    chunks: list[bytes | memoryview] = []
+    done = 0
+    for at, taken, line in edits:
+        if at > done:
+            chunks.append(whole[done:at])
+            done = at
+        if taken:
+            done = at + len(line)
+        else:
+            chunks.append(line)
+    if done < len(graph):
+        chunks.append(whole[done:])
+    return chunks
+
+
+def sorted_lines(runs: Iterable[bytes], repeated: dict | None = None) -> list[bytes]:
+    """The lines of ``runs`` (each a sorted run of N-Triples lines), sorted, each once
+    (``repeated`` gets each line made more than once, with how many times)."""
     lines = [line for run in runs for line in run.splitlines(keepends=True)]
     lines.sort()
-    return list(dict.fromkeys(line for line in lines if line.strip()))
+    once = list(dict.fromkeys(line for line in lines if line.strip()))
+    if repeated is not None and len(once) < len(lines):
+        for line, twice in zip(lines, lines[1:], strict=False):
+            if line == twice and line.strip():
+                repeated[line] = repeated.get(line, 1) + 1
+    return once
 
 
 def ntriples_lines(ntriples: bytes) -> list[bytes]:
