@@ -118,11 +118,12 @@ BUILD = """
     generate(work / "data", cities=4, policies_per_city=3, seed=3)
     found = {"parent": os.getpid()}
     try:
-        built = api.build(work / "data", work / "g.nt", ["nt"])
+        built = api.build(work / "data", work / "g.nt", ["nt"], store_dir=work / "store")
         found.update(shacl=built.shacl, counts=built.counts)
     except InputError as error:
         found["problems"] = [str(problem) for problem in error.problems]
     found.update(forks=forks, written=(work / "g.nt").exists())
+    found["store"] = sorted(entry.name for entry in (work / "store").iterdir())
     print(json.dumps(found))
 """
 
@@ -137,6 +138,7 @@ def test_a_build_checked_city_by_city_writes_what_a_validation_then_a_write_woul
     assert len(found["forks"]) == 1 and found["forks"][0] != found["parent"]  # in a fork
     assert found["shacl"] == "a sample of 2 of 4 cities (--full-shacl for all)"
     assert found["counts"]["policies"] == 4 * 3 and found["written"]
+    assert found["store"] == ["current.json", "gen-1", "leases", "lock"]
     monkeypatch.setattr(shacl, "SHACL_WHOLE_UP_TO", 5)
     monkeypatch.setattr(shacl, "SHACL_SAMPLE_CITIES", 2)
     checked = api.validate(tmp_path / "data", reuse=False)
@@ -150,3 +152,5 @@ def test_a_shacl_problem_found_in_the_fork_fails_the_build_and_writes_nothing(tm
     assert len(found["forks"]) == 1 and found["forks"][0] != found["parent"]
     assert found["problems"] and not found["written"]
     assert any("label" in problem for problem in found["problems"]), found["problems"]
+    # The store was filled while the fork checked, and never published: gone.
+    assert found["store"] == ["lock"]

@@ -253,6 +253,45 @@ def _without_header(data: bytes) -> bytes:
     )
 
 
+def _body(path: Path) -> bytes:
+    return b"".join(line for line in path.open("rb") if not line.startswith(b"#"))
+
+
+def test_a_rebuild_patches_the_graph_file_of_the_build_its_store_holds(records, tmp_path):
+    """A rebuild takes the changed files' old lines out of the graph file of the build
+    the store holds and puts their new ones in: the same bytes as a build from nothing
+    (by rdflib's engine, of a copy of the records) whether a file changed, went or came,
+    or the records that several files share changed; where those lines are damaged, the
+    runs are merged as before."""
+    out, copy = tmp_path / "g.nt", tmp_path / "copy"
+
+    def rebuilt():
+        built = api.build(records, out, ["nt"], store_dir=tmp_path / "store")
+        shutil.rmtree(copy, ignore_errors=True)
+        shutil.copytree(records, copy)
+        api.build(copy, tmp_path / "fresh.nt", ["nt"], engine="rdflib", reuse=False)
+        assert _body(out) == _body(tmp_path / "fresh.nt")
+        return built
+
+    assert not rebuilt().triples.patched  # no build before
+    _edit_garam(records, "관제를 한다")
+    assert rebuilt().triples.patched
+    more = (records / "garam-more.yaml").read_text(encoding="utf-8")
+    (records / "garam-more.yaml").unlink()
+    assert rebuilt().triples.patched
+    (records / "garam-more.yaml").write_text(more, encoding="utf-8")
+    assert rebuilt().triples.patched
+    organisations = records / "organisations.yaml"
+    text = organisations.read_text(encoding="utf-8")
+    organisations.write_text(text.replace("en: Asia Economy", "en: Asia Kyungjeh"), "utf-8")
+    built = rebuilt()
+    assert built.triples.patched and b"Asia Kyungjeh" in _body(out)
+    lines = built.graph.generation.folder / "lines" / "graph.nt"
+    lines.write_bytes(lines.read_bytes()[:-100])  # cut short (a full disk)
+    _edit_garam(records, "관제를 또 한다")
+    assert not rebuilt().triples.patched
+
+
 def _edit_garam(records: Path, words: str) -> None:
     garam = records / "garam.yaml"
     text = garam.read_text(encoding="utf-8")

@@ -15,9 +15,11 @@ on it (``leases/gen-N``); a generation is removed two updates later at the earli
 and only when no reader holds it. Updates of one folder take turns (a lock file).
 
 Beside Oxigraph's files, a generation's folder holds each named graph's key
-(``graphs.json``, for the next update), the saved answers kept for it (``answers/``)
-and, once a reader has found the records as it holds them, the paths that tell so at
-a glance (``glance.txt``, see :class:`.files.Glance`).
+(``graphs.json``, for the next update), the saved answers kept for it (``answers/``),
+the sorted lines of the graph file that its build wrote (``lines/``: what the next
+rebuild patches, see :func:`.writing.patched_chunks`) and, once a reader has found the
+records as it holds them, the paths that tell so at a glance (``glance.txt``, see
+:class:`.files.Glance`).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ import io
 import json
 import os
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from .. import paths
@@ -124,6 +127,22 @@ class Generation:
             self._build = hashlib.sha256(json.dumps(held, sort_keys=True).encode()).hexdigest()
         return self._build
 
+    def kept_lines(self) -> KeptLines | None:
+        """The sorted lines of the graph file of the build this generation holds, where
+        they were kept whole (see :meth:`KeptStore.keep_lines`); else None."""
+        folder = self.folder / LINES
+        try:
+            told = json.loads((folder / LINES_TOLD).read_text(encoding="utf-8"))
+            graph = (folder / LINES_GRAPH).read_bytes()
+            shared = (folder / LINES_SHARED).read_bytes()
+            sizes = (told["graph_size"], told["shared_size"])
+            repeated = {line.encode(): count for line, count in told["repeated"].items()}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, UnicodeError):
+            return None
+        if sizes != (len(graph), len(shared)):
+            return None
+        return KeptLines(graph, repeated, shared)
+
     def _read_held(self) -> tuple[dict, dict]:
         if self._held is None:
             try:
@@ -132,6 +151,26 @@ class Generation:
             except (OSError, ValueError, KeyError, TypeError):
                 self._held = ({}, {})  # an update then stores every graph again
         return self._held
+
+
+# The sorted lines kept per generation (Generation.kept_lines): in LINES, the graph
+# file's lines (LINES_GRAPH), the run of the triples that several files make together
+# (LINES_SHARED: the graph SHARED_GRAPH's, which a rebuild may take out), and what
+# tells them whole (LINES_TOLD, written last: their sizes, the lines several runs make).
+LINES = "lines"
+LINES_GRAPH = "graph.nt"
+LINES_SHARED = "shared.nt"
+LINES_TOLD = "lines.json"
+
+
+@dataclass
+class KeptLines:
+    """A build's graph file as sorted lines (``graph``, no header), each line that
+    several of its runs make with how many (``repeated``), and its shared run."""
+
+    graph: bytes
+    repeated: dict[bytes, int]
+    shared: bytes
 
 
 # Answers kept per generation (see KeptAnswers): every saved SELECT's whole answer
@@ -358,48 +397,80 @@ class KeptStore:
         is unchanged are kept as they are, the others replaced or removed (all of them
         made again when ``fresh``); then the new generation is published whole.
         ``report(step, done, total)`` hears of each graph stored."""
+        return self.prepare(graphs, origin, fresh, report).publish()
+
+    def prepare(self, graphs: dict, origin: dict, fresh: bool = False, report=None):
+        """:meth:`update` up to its publishing: the new generation filled (read by no
+        one), this store's turn held until the :class:`PreparedUpdate` returned is
+        published or abandoned (a build fills it while SHACL checks the records)."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        turn = contextlib.ExitStack()
+        turn.enter_context(self._turn())
+        try:
+            published = self.current()
+            filled = self._filled(graphs, origin, None if fresh else published, report)
+        except BaseException:
+            turn.close()
+            raise
+        return PreparedUpdate(self, filled, published, turn)
+
+    def _filled(self, graphs: dict, origin: dict, last, report) -> Generation | None:
+        """A new generation made from ``last`` (or from nothing) to hold ``graphs`` as
+        the build ``origin``, not published; None when ``last`` holds that build."""
         import shutil
 
         import pyoxigraph
 
-        self.folder.mkdir(parents=True, exist_ok=True)
-        with self._turn():
-            published = self.current()
-            last = None if fresh else published
-            keys = {name: key for name, (key, _runs) in graphs.items()}
-            if last and last.origin == origin and last.graphs == keys and all(keys.values()):
-                return self.open()  # holds this build already
-            kept = last.graphs if last else {}
-            changed = [name for name, key in keys.items() if kept.get(name) != key or not key]
-            if len(changed) > len(keys) // 2:  # most graphs change: fill a new store
-                last, kept, changed = None, {}, list(keys)
-            number = self._next_number()
-            folder = self.folder / f"gen-{number}"
-            shutil.rmtree(folder, ignore_errors=True)  # a run killed before publishing it
-            if last is not None:
-                pyoxigraph.Store.read_only(str(last.folder)).backup(str(folder))
-            store = pyoxigraph.Store(str(folder))
-            counts = (
-                {name: last.counts.get(name, 0) for name in keys if name not in changed}
-                if last
-                else {}
-            )
-            for name, key in kept.items():
-                if name not in keys or name in changed:
-                    store.remove_graph(pyoxigraph.NamedNode(name))
-            for load in _in_loads(_quads_of(changed, graphs, counts, report), LOAD_LINES):
-                store.bulk_load(_Chunks(load), format=pyoxigraph.RdfFormat.N_QUADS)
-            store.flush()
-            if last is None:
-                # A store filled in several loads holds files whose keys overlap, and
-                # every lookup reads each: the README's query of one government took
-                # 5.2 ms at 1M triples, 2.1 ms once compacted (2.4 s, once per filling).
-                # A rebuild's few changed graphs, added to a compacted store, keep it so.
-                store.optimize()
-            del store
-            self._publish(Generation(number, folder, origin, keys, counts))
-            self._tidy({number, published.number if published else number})
-        return self.open()
+        keys = {name: key for name, (key, _runs) in graphs.items()}
+        if last and last.origin == origin and last.graphs == keys and all(keys.values()):
+            return None  # holds this build already
+        kept = last.graphs if last else {}
+        changed = [name for name, key in keys.items() if kept.get(name) != key or not key]
+        if len(changed) > len(keys) // 2:  # most graphs change: fill a new store
+            last, kept, changed = None, {}, list(keys)
+        number = self._next_number()
+        folder = self.folder / f"gen-{number}"
+        shutil.rmtree(folder, ignore_errors=True)  # a run killed before publishing it
+        if last is not None:
+            pyoxigraph.Store.read_only(str(last.folder)).backup(str(folder))
+        store = pyoxigraph.Store(str(folder))
+        counts = (
+            {name: last.counts.get(name, 0) for name in keys if name not in changed} if last else {}
+        )
+        for name, key in kept.items():
+            if name not in keys or name in changed:
+                store.remove_graph(pyoxigraph.NamedNode(name))
+        for load in _in_loads(_quads_of(changed, graphs, counts, report), LOAD_LINES):
+            store.bulk_load(_Chunks(load), format=pyoxigraph.RdfFormat.N_QUADS)
+        store.flush()
+        if last is None:
+            # A store filled in several loads holds files whose keys overlap, and
+            # every lookup reads each: the README's query of one government took
+            # 5.2 ms at 1M triples, 2.1 ms once compacted (2.4 s, once per filling).
+            # A rebuild's few changed graphs, added to a compacted store, keep it so.
+            store.optimize()
+        del store
+        return Generation(number, folder, origin, keys, counts)
+
+    def keep_lines(self, generation: Generation, chunks: list, repeated: dict, shared: bytes):
+        """Keep a build's graph file as sorted lines (``chunks``, joined), the lines that
+        several runs make (``repeated``) and its shared run, with ``generation`` (the one
+        that holds the build): what the next rebuild patches. Each file is written
+        whole, the one that tells them whole last; quietly nothing where they cannot be
+        written (a generation removed meanwhile, a store of another user's)."""
+        folder = generation.folder / LINES
+        with contextlib.suppress(OSError):
+            if (folder / LINES_TOLD).exists():
+                return  # kept by the build that made the generation
+            folder.mkdir(exist_ok=True)
+            size = _write_whole(folder / LINES_GRAPH, chunks)
+            _write_whole(folder / LINES_SHARED, [shared])
+            told = {
+                "graph_size": size,
+                "shared_size": len(shared),
+                "repeated": {line.decode(): count for line, count in repeated.items()},
+            }
+            _write_whole(folder / LINES_TOLD, told)
 
     def _next_number(self) -> int:
         """One past every generation there is (the current one, or any a run left)."""
@@ -463,6 +534,38 @@ class KeptStore:
                 fcntl.flock(lock, fcntl.LOCK_UN)
 
 
+class PreparedUpdate:
+    """An update of a :class:`KeptStore` made but not published (:meth:`KeptStore.prepare`):
+    :meth:`publish` it, or :meth:`abandon` it; either ends the store's turn."""
+
+    def __init__(self, kept: KeptStore, generation, published, turn) -> None:
+        self._kept, self._generation, self._published = kept, generation, published
+        self._turn = turn  # an ExitStack holding the turn
+
+    @property
+    def generation(self) -> Generation | None:
+        """The new generation (None when the store held the build already)."""
+        return self._generation
+
+    def publish(self) -> DiskStore:
+        """Name the new generation in ``current.json`` (readers open it from now on),
+        remove those no longer needed; the store opened."""
+        with self._turn:
+            generation, published = self._generation, self._published
+            if generation is not None:
+                self._kept._publish(generation)
+                self._kept._tidy({generation.number, (published or generation).number})
+        return self._kept.open()
+
+    def abandon(self) -> None:
+        """Remove the new generation, never read."""
+        import shutil
+
+        with self._turn:
+            if self._generation is not None:
+                shutil.rmtree(self._generation.folder, ignore_errors=True)
+
+
 GLANCE = "glance.txt"  # in a generation's folder: see files.Glance
 
 
@@ -494,17 +597,26 @@ def _read_text(path: Path) -> str | None:
         return None
 
 
-def _write_whole(path: Path, data: dict | str) -> None:
-    """``data`` (text, or as JSON) in ``path``, whole or not at all, on disk before it
-    is renamed."""
+def _write_whole(path: Path, data: dict | str | list) -> int:
+    """``data`` (text, chunks of bytes, or as JSON) in ``path``, whole or not at all, on
+    disk before it is renamed; how many bytes were written."""
     import tempfile
 
+    if isinstance(data, dict):
+        data = json.dumps(data)
+    chunks = [data.encode()] if isinstance(data, str) else data
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".tmp")
-    with os.fdopen(handle, "w", encoding="utf-8") as file:
-        file.write(data if isinstance(data, str) else json.dumps(data))
-        file.flush()
-        os.fsync(file.fileno())
-    os.replace(temporary, path)
+    try:
+        with os.fdopen(handle, "wb") as file:
+            size = sum(file.write(chunk) for chunk in chunks)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+    return size
 
 
 def _quads_of(names: list[str], graphs: dict, counts: dict, report=None) -> Iterator[bytes]:

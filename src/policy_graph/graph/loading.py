@@ -107,7 +107,7 @@ def _graph_plan(data_dir, graph_file) -> files.Plan:
 def _build_for(plan: files.Plan, engine: str, keep_going: bool) -> BuildResult:
     """Build the plan's graph and write it where the plan says; with ``keep_going``,
     a graph that cannot be kept there is only noted."""
-    result = validate(plan.data_dir, engine=engine)
+    result = validate(plan.data_dir, engine=engine, sort_runs=True)
     try:
         target = {format_of(plan.write): plan.write}
         write_graph(result, target, plan.origin, relative=not plan.cached)
@@ -118,6 +118,8 @@ def _build_for(plan: files.Plan, engine: str, keep_going: bool) -> BuildResult:
         warnings.warn(
             GraphNote(f"cannot keep the graph in {plan.write.parent}: {reason}"), stacklevel=3
         )
+    finally:
+        result.triples.lines_kept()
     return result
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,11 +20,13 @@ from ..records.folder import default_data_dir
 from ..records.kept import cache_folder
 from ..records.quotes import check_quotes
 from ..records.reading import FileWork, read_folder
+from ..records.summary import KeptFile
 from . import files
 from .beside import made_beside
 from .engines import ENGINE_NAMES, get_engine, own_ntriples, shared_ntriples
 from .kept_store import (
     SHARED_GRAPH,
+    DiskStore,
     KeptStore,
     check_store_dir,
     folder_for,
@@ -32,7 +34,7 @@ from .kept_store import (
     origin_record,
 )
 from .shacl import Verdicts, city_by_city, validate_records
-from .writing import graph_chunks, sorted_chunks
+from .writing import graph_chunks, patched_chunks, sorted_chunks
 
 DEFAULT_ENGINE = ENGINE_NAMES[0]  # oxigraph: see docs/benchmarks.md
 
@@ -146,6 +148,10 @@ def validate(
     check_store_dir(store_dir, engine)
     data_dir = Path(data_dir) if data_dir else default_data_dir()
     origin = origin or files.origin_of(data_dir)
+    kept = KeptStore(folder_for(data_dir, store_dir)) if engine == "oxigraph" else None
+    # The build the store holds: the graph file a rebuild patches (Triples.chunks), made
+    # of runs kept under its keys, which stay kept for it.
+    previous = kept.current() if kept is not None and reuse else None
     reading = read_folder(
         data_dir,
         report,
@@ -154,6 +160,7 @@ def validate(
         work=READER_WORK,
         digests=origin.file_digests if origin else None,
         listed=origin.listed if origin else None,
+        spare=previous.graphs.values() if previous else (),
     )
     problems = reading.problems  # check_stated's warnings too
     if sources_dir is not None:
@@ -164,7 +171,7 @@ def validate(
     if len(warnings) < len(problems):
         raise InputError(problems)
     chosen = get_engine(engine)
-    triples = Triples(reading)
+    triples = Triples(reading, previous)
     # Files read again since a build that reused others: SHACL sees their cities too.
     fresh = reading.reread_governments if reading.reused else set()
     verdicts = Verdicts.of(reading, reuse)
@@ -177,27 +184,31 @@ def validate(
             verdicts.forget_the_rest()  # here: the verdicts this run used are known here
         return found
 
-    if sort_runs and city_by_city(reading):
-        # City by city, SHACL needs not the sorted runs: a fork checks while this
-        # process sorts them for the graph files (a whole graph's SHACL reads them).
-        shacl_problems, shacl = made_beside(checked_by_shacl, triples.chunks)
-    else:
-        shacl_problems, shacl = checked_by_shacl()
-    if shacl_problems:
-        raise InputError(shacl_problems + warnings)
-    if chosen.name == "oxigraph":
-        kept = KeptStore(folder_for(data_dir, store_dir))
-        store = kept.update(
-            triples.named_graphs(), origin_record(origin, data_dir), not reuse, report
-        )
-    else:
-        store = chosen.store_records(reading.records, report)
+    storing = _Storing(kept, triples, origin_record(origin, data_dir), not reuse, report)
+    try:
+        if sort_runs and city_by_city(reading):
+            # City by city, SHACL needs not the sorted runs nor the store: a fork
+            # checks while this process sorts them for the graph files and fills the
+            # store (a whole graph's SHACL reads the sorted runs).
+            shacl_problems, shacl = made_beside(
+                checked_by_shacl, lambda: storing.meanwhile(sort_runs, chosen)
+            )
+        else:
+            shacl_problems, shacl = checked_by_shacl()
+        if shacl_problems:
+            raise InputError(shacl_problems + warnings)
+        if kept is not None:
+            store = storing.published(sort_runs)
+        else:
+            store = chosen.store_records(reading.records, report)
+    finally:
+        storing.abandon_unpublished()
     result = BuildResult(
         data_dir,
         reading.files_read,
         chosen,
         store,
-        _counted_beside(store, chosen),
+        storing.counting or _counted_beside(store, chosen),
         shacl,
         warnings=warnings,
         seconds=time.perf_counter() - started,
@@ -207,35 +218,99 @@ def validate(
     return result
 
 
+class _Storing:
+    """A build's update of the store kept for its records (when ``kept``, a KeptStore):
+    filled while SHACL checks (:meth:`meanwhile`, beside the sorting of the graph
+    file's lines), published once it passed, else abandoned."""
+
+    def __init__(self, kept, triples: Triples, origin: dict, fresh: bool, report) -> None:
+        self.kept, self.triples = kept, triples
+        self._update = (triples.named_graphs(), origin, fresh, report) if kept else None
+        self.prepared = None  # the update filled, until it is published
+        self.counting: Future | None = None  # the counts of its generation
+
+    def meanwhile(self, sort_runs: bool, engine) -> None:
+        """Sort the lines (when ``sort_runs``) while Oxigraph fills the new generation
+        in a thread (without the interpreter's lock); then count what it holds and keep
+        the lines with it, each in a thread, beside the rest of the build."""
+        filling = _in_thread(self._filled, "fill-store") if self.kept else None
+        try:
+            if sort_runs:
+                self.triples.chunks()
+        finally:
+            self.prepared = filling.result() if filling else None
+        generation = self.prepared.generation if self.prepared else None
+        if generation is not None:
+            new = DiskStore(None, generation)
+            self.counting = _in_thread(lambda: count_resources(new, engine), "count-resources")
+            if sort_runs:
+                self.triples.keep_lines(self.kept, generation)
+
+    def published(self, sort_runs: bool):
+        """The store with the new generation published (filled now if not yet)."""
+        store = (self.prepared or self._filled()).publish()
+        self.prepared = None
+        if sort_runs:
+            self.triples.keep_lines(self.kept, store.generation)  # unless kept already
+        return store
+
+    def abandon_unpublished(self) -> None:
+        """Remove a generation filled but not published (SHACL or the sorting failed),
+        once nothing reads it."""
+        if self.prepared is None:
+            return
+        if self.counting is not None:
+            self.counting.exception()
+        self.triples.lines_kept()
+        self.prepared.abandon()
+        self.prepared = None
+
+    def _filled(self):
+        return self.kept.prepare(*self._update)
+
+
+def _in_thread(work: Callable[[], object], name: str) -> Future:
+    """``work()``'s result (or exception), made in a thread of its own. Not a daemon: a
+    process ending meanwhile waits for it, rather than stopping it inside Oxigraph's
+    code."""
+    made: Future = Future()
+
+    def run() -> None:
+        try:
+            made.set_result(work())
+        except BaseException as error:  # noqa: BLE001 - raised where the result is read
+            made.set_exception(error)
+
+    threading.Thread(target=run, name=name).start()
+    return made
+
+
 def _counted_beside(store, engine) -> Future:
     """count_resources of ``store``: on Oxigraph in a thread of its own, which counts
     without the interpreter's lock while the build writes its files (0.3–0.5 s of a
     2.8 s rebuild at 1M triples); rdflib's count holds the lock, and is made here."""
-    counted: Future = Future()
-
-    def count() -> None:
-        try:
-            counted.set_result(count_resources(store, engine))
-        except BaseException as error:  # noqa: BLE001 - raised where the counts are read
-            counted.set_exception(error)
-
     if engine.name == "oxigraph":
-        # Not a daemon: a process ending meanwhile waits for it, rather than stopping
-        # it inside Oxigraph's code.
-        threading.Thread(target=count, name="count-resources").start()
-    else:
-        count()
+        return _in_thread(lambda: count_resources(store, engine), "count-resources")
+    counted: Future = Future()
+    counted.set_result(count_resources(store, engine))
     return counted
 
 
 class Triples:
     """A build's triples as sorted runs of N-Triples (see :mod:`.writing`): each records
-    file's, made as it was read (or kept since), and the shared ones, made here."""
+    file's, made as it was read (or kept since), and the shared ones, made here; sorted
+    into the graph file's lines by merging them, or by patching the lines of the build
+    that the store holds (``previous``, a :class:`.kept_store.Generation`)."""
 
-    def __init__(self, reading) -> None:
+    def __init__(self, reading, previous=None) -> None:
         self.reading = reading
         self.shared = reading.made_of_shared(shared_ntriples)
+        self.previous = previous
+        self.repeated: dict[bytes, int] = {}  # the lines that several runs make
+        self.patched = False  # whether the lines were the previous build's, patched
+        self._keeping: threading.Thread | None = None  # keeping the lines (keep_lines)
         self._chunks: list | None = None
+        self._graphs: dict | None = None
 
     def runs(self):
         yield self.shared
@@ -248,8 +323,68 @@ class Triples:
         """Every triple as sorted N-Triples, in chunks (see :func:`.writing.sorted_chunks`;
         made once per build)."""
         if self._chunks is None:
-            self._chunks = sorted_chunks(self.runs())
+            self._chunks = self._patched()
+            self.patched = self._chunks is not None
+            if self._chunks is None:
+                self.repeated = {}
+                self._chunks = sorted_chunks(self.runs(), self.repeated)
         return self._chunks
+
+    def _patched(self) -> list | None:
+        """The previous build's lines with the runs of the graphs changed since taken
+        out and put in (see :func:`.writing.patched_chunks`); None where there are no
+        such lines, most graphs changed, or a changed graph's old runs are gone."""
+        kept = self.previous.kept_lines() if self.previous and self.reading.has_triples else None
+        if kept is None:
+            return None
+        old, new = self.previous.graphs, self.named_graphs()
+        changed = [
+            name for name in old.keys() | new.keys()
+            if not old.get(name) or name not in new or new[name][0] != old[name]
+        ]  # fmt: skip
+        if len(changed) > len(new) // 2:
+            return None
+        taken_out, put_in = [], []
+        for name in changed:
+            if name in old:
+                runs = self._old_runs(name, old[name], kept.shared)
+                if runs is None:
+                    return None
+                taken_out += runs
+            if name in new:
+                put_in += new[name][1]()
+        chunks = patched_chunks(kept.graph, taken_out, put_in, kept.repeated)
+        if chunks is not None:
+            self.repeated = kept.repeated
+        return chunks
+
+    def _old_runs(self, name: str, key: str, shared: bytes) -> list[bytes] | None:
+        """The runs that graph ``name`` was made of in the previous build (kept under
+        ``key``; the shared graph's, with its lines); None when they are not kept."""
+        if name == SHARED_GRAPH:
+            return [shared] if hashlib.sha256(shared).hexdigest() == key else None
+        kept = self.reading.kept.load(key) if self.reading.kept else None
+        if not isinstance(kept, KeptFile) or kept.triples is None:
+            return None
+        return list(kept.runs())
+
+    def keep_lines(self, kept: KeptStore, generation) -> None:
+        """Keep the sorted lines with the store's ``generation`` (for the next rebuild to
+        patch), in a thread that writes them while this one goes on (see
+        :meth:`lines_kept`); once per build."""
+        if self._keeping is not None or self._chunks is None:
+            return
+        self._keeping = threading.Thread(
+            target=kept.keep_lines,
+            args=(generation, self._chunks, self.repeated, self.shared),
+            name="keep-lines",
+        )
+        self._keeping.start()
+
+    def lines_kept(self) -> None:
+        """Wait until the lines are kept (when keep_lines was asked)."""
+        if self._keeping is not None:
+            self._keeping.join()
 
     def rdflib_graph(self):
         """The graph in rdflib (for SHACL on a small graph)."""
@@ -259,16 +394,20 @@ class Triples:
 
     def named_graphs(self) -> dict:
         """A kept store's named graphs: each records file's, by its path, with the key it
-        was kept under, and the shared triples' (see :meth:`.KeptStore.update`)."""
+        was kept under, and the shared triples' (see :meth:`.KeptStore.update`); made
+        once."""
+        if self._graphs is not None:
+            return self._graphs
         reading, data_dir = self.reading, self.reading.data_dir
         graphs = {SHARED_GRAPH: (hashlib.sha256(self.shared).hexdigest(), lambda: [self.shared])}
         if not reading.has_triples:
             everything = own_ntriples(reading.records)
             graphs[f"{SHARED_GRAPH}-records"] = ("", lambda: [everything])
-            return graphs
-        for index, path in enumerate(reading.paths):
-            name = graph_of_file(path.relative_to(data_dir).as_posix())
-            graphs[name] = (reading.keys[index], lambda i=index: reading.runs_of(i))
+        else:
+            for index, path in enumerate(reading.paths):
+                name = graph_of_file(path.relative_to(data_dir).as_posix())
+                graphs[name] = (reading.keys[index], lambda i=index: list(reading.runs_of(i)))
+        self._graphs = graphs
         return graphs
 
 
@@ -308,7 +447,10 @@ def build(
         data_dir, sources_dir, engine, full_shacl, report, strict, reuse, store_dir, origin,
         sort_runs=True,
     )  # fmt: skip
-    write_graph(result, output_paths(Path(out), formats), origin, report)
+    try:
+        write_graph(result, output_paths(Path(out), formats), origin, report)
+    finally:
+        result.triples.lines_kept()
     result.seconds = time.perf_counter() - started
     return result
 
