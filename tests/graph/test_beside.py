@@ -83,6 +83,20 @@ def test_with_another_thread_running_both_run_here_one_after_the_other():
     assert pid == os.getpid() and order == ["meanwhile", "work"]
 
 
+def test_a_thread_alongside_leaves_the_work_to_a_fork():
+    """A thread named alongside (one that loads the store, which the work never uses)
+    does not keep the work from a fork; any other one does (above)."""
+    stop = threading.Event()
+    loading = threading.Thread(target=stop.wait)
+    loading.start()
+    try:
+        pid = made_beside(os.getpid, lambda: None, alongside=[loading])
+    finally:
+        stop.set()
+        loading.join()
+    assert pid != os.getpid()
+
+
 # A build of 4 governments' 12 policies, SHACL city by city past 5 policies, with each
 # fork's process id (and, given "unlabelled", the sources' labels gone from SHACL's
 # graphs: a problem only SHACL finds).
@@ -102,8 +116,8 @@ BUILD = """
     shacl.SHACL_WHOLE_UP_TO, shacl.SHACL_SAMPLE_CITIES = 5, 2
     forks = []
 
-    def spied(check, meanwhile):
-        value, pid = beside.made_beside(lambda: (check(), os.getpid()), meanwhile)
+    def spied(check, meanwhile, **options):
+        value, pid = beside.made_beside(lambda: (check(), os.getpid()), meanwhile, **options)
         forks.append(pid)
         return value
 

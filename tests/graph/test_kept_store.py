@@ -18,7 +18,7 @@ import pyoxigraph
 import pytest
 
 from policy_graph import api
-from policy_graph.errors import UsageError
+from policy_graph.errors import InputError, UsageError
 from policy_graph.graph.engines import get_engine
 from policy_graph.graph.kept_store import (
     CURRENT,
@@ -28,7 +28,8 @@ from policy_graph.graph.kept_store import (
     KeptStore,
     graph_of_file,
 )
-from tests.helpers import DATA, MANY
+from policy_graph.records.folder import record_files
+from tests.helpers import DATA, MANY, MINIMAL, copy_with_edits
 
 FLOOD_SENSORS = "https://w3id.org/policy-graph/id/policy/garam-flood-sensors"
 ASK_FLOOD = f"ASK {{ <{FLOOD_SENSORS}> ?p ?o }}"
@@ -162,6 +163,51 @@ def test_an_update_that_fails_midway_leaves_the_last_generation_read(records, tm
         f"gen-{number}",
         f"gen-{later.generation.number}",
     ]
+
+
+def test_a_store_filled_as_records_are_read_is_not_left_when_they_fail(tmp_path):
+    """A clean build loads each file's graph while the next files are read; records
+    with problems fail it, and the generation begun goes with it (the store's turn
+    too: the next build fills one)."""
+    records = copy_with_edits("duplicate-id", tmp_path / "records")
+    with pytest.raises(InputError):
+        api.validate(records, store_dir=tmp_path / "store")
+    assert sorted(p.name for p in (tmp_path / "store").iterdir()) == ["lock"]
+    shutil.rmtree(records)
+    shutil.copytree(MINIMAL, records)
+    heard = []
+    real = KeptStore.filling
+
+    def spied(kept):
+        filling = real(kept)
+        add = filling.add
+        filling.add = lambda name, runs: heard.append(name) or add(name, runs)
+        return filling
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(KeptStore, "filling", spied)
+        built = api.validate(records, store_dir=tmp_path / "store", reuse=False).graph
+    files = sorted(graph_of_file(p.relative_to(records).as_posix()) for p in record_files(records))
+    # Each records file's graph as it was read, then the shared one.
+    assert sorted(heard[:-1]) == files and heard[-1] == SHARED_GRAPH
+    assert sorted(built.generation.graphs) == sorted([*files, SHARED_GRAPH])
+    assert _union_ntriples(built) == _fresh_ntriples(records, tmp_path)
+
+
+def test_a_filling_whose_load_fails_leaves_no_generation(records, tmp_path):
+    kept = KeptStore(tmp_path / "store")
+    filling = kept.filling()
+
+    def broken():
+        yield b"<http://example.org/a> <http://example.org/b> <http://example.org/c> .\n"
+        raise OSError("disk full")
+
+    filling.add(SHARED_GRAPH, broken)
+    with pytest.raises(OSError, match="disk full"):
+        filling.finish({SHARED_GRAPH: ("x", broken)}, {"records": "else"})
+    assert sorted(p.name for p in kept.folder.iterdir()) == ["lock"]
+    assert kept.current() is None
+    assert len(_update(records, tmp_path / "store")) > 0  # the turn was let go
 
 
 KILLED_MIDWAY = textwrap.dedent(

@@ -11,19 +11,23 @@ import os
 import pickle
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import TypeVar
 
 T = TypeVar("T")
 
 
-def made_beside(work: Callable[[], T], meanwhile: Callable[[], object]) -> T:
+def made_beside(
+    work: Callable[[], T], meanwhile: Callable[[], object], alongside: Collection = ()
+) -> T:
     """``work()``'s result (or its exception: one that pickle cannot carry whole comes
     as a RuntimeError naming it), made in a forked process while this one runs
     ``meanwhile()``. Both run here, one after the other, where a fork is not safe:
-    no ``os.fork`` or another thread running (a fork copies no thread, and would copy a
-    lock that one holds)."""
-    if not hasattr(os, "fork") or threading.active_count() > 1:
+    no ``os.fork``, or another thread running (a fork copies no thread, and would copy a
+    lock that one holds) but those ``alongside``: threads that take no lock ``work``
+    needs (one that loads Oxigraph's store, which ``work`` never uses)."""
+    others = [t for t in threading.enumerate() if t is not threading.current_thread()]
+    if not hasattr(os, "fork") or any(t.is_alive() and t not in alongside for t in others):
         meanwhile()
         return work()
     sys.stdout.flush()

@@ -399,6 +399,11 @@ class KeptStore:
         ``report(step, done, total)`` hears of each graph stored."""
         return self.prepare(graphs, origin, fresh, report).publish()
 
+    def filling(self) -> Filling:
+        """A new generation to fill from nothing as records are read (see
+        :class:`Filling`)."""
+        return Filling(self)
+
     def prepare(self, graphs: dict, origin: dict, fresh: bool = False, report=None):
         """:meth:`update` up to its publishing: the new generation filled (read by no
         one), this store's turn held until the :class:`PreparedUpdate` returned is
@@ -534,6 +539,115 @@ class KeptStore:
                 fcntl.flock(lock, fcntl.LOCK_UN)
 
 
+class Filling:
+    """A new generation filled from nothing while the records are read (a clean build):
+    each graph is loaded by a thread of its own as it is :meth:`add`-ed (Oxigraph loads
+    without the interpreter's lock, beside the reader processes); :meth:`finish`
+    makes a :class:`PreparedUpdate` of it, :meth:`abandon` removes it. The store's turn
+    is held from the start."""
+
+    def __init__(self, kept: KeptStore) -> None:
+        import queue
+        import shutil
+        import threading
+
+        import pyoxigraph
+
+        kept.folder.mkdir(parents=True, exist_ok=True)
+        self._turn = contextlib.ExitStack()
+        self._turn.enter_context(kept._turn())
+        try:
+            self._kept, self._published = kept, kept.current()
+            self.number = kept._next_number()
+            self.folder = kept.folder / f"gen-{self.number}"
+            shutil.rmtree(self.folder, ignore_errors=True)  # a run killed before publishing
+            self._store = pyoxigraph.Store(str(self.folder))
+        except BaseException:
+            self._turn.close()
+            raise
+        self.counts: dict[str, int] = {}  # each graph loaded: its triples
+        self._added: set[str] = set()
+        self._queue: queue.SimpleQueue = queue.SimpleQueue()
+        self._error: BaseException | None = None
+        self._loading = threading.Thread(target=self._load, name="fill-store")
+        self._loading.start()
+        self.done = False  # finished or abandoned
+
+    @property
+    def loading(self):
+        """The thread that loads the graphs added."""
+        return self._loading
+
+    def add(self, name: str, runs: Callable[[], Iterable[bytes]]) -> None:
+        """Load graph ``name``: the N-Triples runs that ``runs()`` gives (called by the
+        loading thread)."""
+        self._added.add(name)
+        self._queue.put((name, runs))
+
+    def finish(self, graphs: dict, origin: dict, report=None) -> PreparedUpdate:
+        """The generation holding ``graphs`` (as :meth:`KeptStore.update` takes them) as
+        the build ``origin``: the graphs not added yet loaded, then the store compacted."""
+        import pyoxigraph
+
+        rest = [name for name in graphs if name not in self._added]
+        for done, name in enumerate(rest, 1):
+            self.add(name, graphs[name][1])
+            if report:
+                report("storing triples (files)", done, len(rest))
+        self._queue.put(None)
+        self._loading.join()
+        if self._error is not None:
+            self.abandon()
+            raise self._error
+        extra = set(self.counts) - set(graphs)
+        for name in extra:  # a file heard of that the build does not hold (none should)
+            self._store.remove_graph(pyoxigraph.NamedNode(name))
+            del self.counts[name]
+        self._store.flush()
+        self._store.optimize()  # one filling, several loads: see KeptStore._filled
+        self._store = None
+        self.done = True
+        keys = {name: key for name, (key, _runs) in graphs.items()}
+        generation = Generation(self.number, self.folder, origin, keys, self.counts)
+        return PreparedUpdate(self._kept, generation, self._published, self._turn)
+
+    def abandon(self) -> None:
+        """Stop loading and remove the generation, never read."""
+        import shutil
+
+        if self.done:
+            return
+        self.done = True
+        self._queue.put(_STOP)
+        self._loading.join()
+        self._store = None
+        with self._turn:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+    def _load(self) -> None:
+        import pyoxigraph
+
+        try:
+            for load in _in_loads(self._quads(), LOAD_LINES):
+                self._store.bulk_load(_Chunks(load), format=pyoxigraph.RdfFormat.N_QUADS)
+        except BaseException as error:  # noqa: BLE001 - raised by finish
+            self._error = error
+
+    def _quads(self) -> Iterator[bytes]:
+        while (item := self._queue.get()) is not None:
+            if item is _STOP:
+                raise _StoppedError
+            name, runs = item
+            yield from _quads_in(name, runs(), self.counts)
+
+
+_STOP = object()
+
+
+class _StoppedError(Exception):
+    """The loading of an abandoned Filling stopped."""
+
+
 class PreparedUpdate:
     """An update of a :class:`KeptStore` made but not published (:meth:`KeptStore.prepare`):
     :meth:`publish` it, or :meth:`abandon` it; either ends the store's turn."""
@@ -622,18 +736,23 @@ def _write_whole(path: Path, data: dict | str | list) -> int:
 def _quads_of(names: list[str], graphs: dict, counts: dict, report=None) -> Iterator[bytes]:
     """The N-Triples runs of the graphs ``names`` as N-Quads, each line in its graph:
     every graph goes to the store in one load (a load per graph would write the
-    store's files thousands of times). A line of N-Triples ends with its only newline
-    (those of literals are escaped), so " .\n" is where its graph goes. ``counts``
-    gets each graph's triples (its runs' lines: a run holds each triple once, and a
-    triple is made by one file only, see :mod:`.writing`)."""
+    store's files thousands of times). ``counts`` gets each graph's triples."""
     for done, name in enumerate(names, 1):
-        end = f" <{name}> .\n".encode()
-        counts[name] = 0
-        for run in graphs[name][1]():
-            counts[name] += run.count(b"\n")
-            yield run.replace(b" .\n", end)
+        yield from _quads_in(name, graphs[name][1](), counts)
         if report:
             report("storing triples (files)", done, len(names))
+
+
+def _quads_in(name: str, runs: Iterable[bytes], counts: dict) -> Iterator[bytes]:
+    """The N-Triples ``runs`` of graph ``name`` as N-Quads. A line of N-Triples ends
+    with its only newline (those of literals are escaped), so " .\n" is where its graph
+    goes. ``counts`` gets the graph's triples (its runs' lines: a run holds each triple
+    once, and a triple is made by one file only, see :mod:`.writing`)."""
+    end = f" <{name}> .\n".encode()
+    counts[name] = 0
+    for run in runs:
+        counts[name] += run.count(b"\n")
+        yield run.replace(b" .\n", end)
 
 
 # Quads per load of the store at most (and a file's graph more): Oxigraph's loader

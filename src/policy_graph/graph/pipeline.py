@@ -6,6 +6,7 @@ the graph in each format asked for, all files or none.
 from __future__ import annotations
 
 import hashlib
+import os
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -152,6 +153,24 @@ def validate(
     # The build the store holds: the graph file a rebuild patches (Triples.chunks), made
     # of runs kept under its keys, which stay kept for it.
     previous = kept.current() if kept is not None and reuse else None
+    # Without it, the store is filled anew, each file's graph as the file is read.
+    filling = kept.filling() if kept is not None and previous is None else None
+    try:
+        return _validated(
+            data_dir, sources_dir, engine, full_shacl, report, strict, reuse, origin,
+            sort_runs, kept, previous, filling, started,
+        )  # fmt: skip
+    finally:
+        if filling is not None:
+            filling.abandon()  # unless it was finished
+
+
+def _validated(
+    data_dir, sources_dir, engine, full_shacl, report, strict, reuse, origin, sort_runs,
+    kept, previous, filling, started,
+) -> BuildResult:  # fmt: skip
+    """:func:`validate`, the store it brings up to date found (``kept``, with the build
+    it holds, ``previous``, or a ``filling`` of it anew)."""
     reading = read_folder(
         data_dir,
         report,
@@ -161,6 +180,7 @@ def validate(
         digests=origin.file_digests if origin else None,
         listed=origin.listed if origin else None,
         spare=previous.graphs.values() if previous else (),
+        heard=_heard_by(filling, data_dir) if filling is not None else None,
     )
     problems = reading.problems  # check_stated's warnings too
     if sources_dir is not None:
@@ -185,13 +205,16 @@ def validate(
         return found
 
     storing = _Storing(kept, triples, origin_record(origin, data_dir), not reuse, report)
+    storing.filling = filling
     try:
         if sort_runs and city_by_city(reading):
             # City by city, SHACL needs not the sorted runs nor the store: a fork
             # checks while this process sorts them for the graph files and fills the
             # store (a whole graph's SHACL reads the sorted runs).
             shacl_problems, shacl = made_beside(
-                checked_by_shacl, lambda: storing.meanwhile(sort_runs, chosen)
+                checked_by_shacl,
+                lambda: storing.meanwhile(sort_runs, chosen),
+                alongside=[filling.loading] if filling is not None else [],
             )
         else:
             shacl_problems, shacl = checked_by_shacl()
@@ -228,6 +251,7 @@ class _Storing:
         self._update = (triples.named_graphs(), origin, fresh, report) if kept else None
         self.prepared = None  # the update filled, until it is published
         self.counting: Future | None = None  # the counts of its generation
+        self.filling = None  # a kept_store.Filling begun as the records were read
 
     def meanwhile(self, sort_runs: bool, engine) -> None:
         """Sort the lines (when ``sort_runs``) while Oxigraph fills the new generation
@@ -266,7 +290,24 @@ class _Storing:
         self.prepared = None
 
     def _filled(self):
+        if self.filling is not None:
+            graphs, origin, _fresh, report = self._update
+            return self.filling.finish(graphs, origin, report)
         return self.kept.prepare(*self._update)
+
+
+def _heard_by(filling, data_dir: Path) -> Callable:
+    """What hears of each records file read: its graph to the ``filling`` store."""
+    prefix = os.path.join(os.fspath(data_dir), "")
+
+    def heard(path: Path, kept_file) -> None:
+        if kept_file.triples is not None:  # else the build fails: nothing to store
+            text = os.fspath(path)
+            relative = text[len(prefix) :] if text.startswith(prefix) else None
+            name = relative or path.relative_to(data_dir).as_posix()
+            filling.add(graph_of_file(name.replace(os.sep, "/")), kept_file.runs)
+
+    return heard
 
 
 def _in_thread(work: Callable[[], object], name: str) -> Future:

@@ -267,6 +267,7 @@ def read_folder(
     digests: Mapping[Path, str | None] | None = None,
     listed: tuple[list[Path], list[Problem]] | None = None,
     spare: Iterable[str] = (),
+    heard: Callable[[Path, KeptFile], None] | None = None,
 ) -> FolderReading:
     """Read every records file of ``data_dir`` (or, with ``keep_in``, a folder where
     each file's result is kept, and ``reuse``, take an unchanged file's result from
@@ -275,7 +276,8 @@ def read_folder(
     each file's digest (:mod:`.digests`), ``listed``: its files and the problems of
     listing them (:func:`.folder.files_to_read`), when the caller has them already.
     ``spare``: keys whose results stay kept though no file has them now (what a later
-    stage takes of files as they were: see graph/pipeline.py)."""
+    stage takes of files as they were: see graph/pipeline.py). ``heard(path, kept)``
+    hears of each file read, as soon as it is (a later stage begins with it)."""
     data_dir = Path(data_dir)
     paths, problems = files_to_read(data_dir, listed)
     kept = KeptResults(keep_in, f"{code_digest()}\0{work.tag}") if keep_in is not None else None
@@ -287,7 +289,7 @@ def read_folder(
         summaries = _kept_summaries(keys, kept, index, reuse)
         to_read = [i for i, summary in enumerate(summaries) if summary is None]
         reading.at_hand = [None] * len(paths)
-        _read_again(reading, to_read, summaries, report)
+        _read_again(reading, to_read, summaries, report, heard)
         reading.summaries, reading.reused = summaries, len(paths) - len(to_read)
         _together(reading)
     reading.reread_governments = set().union(*(summaries[i].governments for i in to_read))
@@ -330,7 +332,9 @@ def _kept_summaries(keys: list[str], kept, index: SummaryIndex, reuse: bool) -> 
     return summaries
 
 
-def _read_again(reading: FolderReading, to_read: list[int], summaries: list, report) -> None:
+def _read_again(
+    reading: FolderReading, to_read: list[int], summaries: list, report, heard=None
+) -> None:
     """Read the files ``to_read`` (indices of the reading's paths), each summary into
     ``summaries``, what is kept of it and its key into the reading, at its place: a
     big file in parts, the others in chunks, each by a reader process when there are
@@ -347,6 +351,8 @@ def _read_again(reading: FolderReading, to_read: list[int], summaries: list, rep
         if key and folder is not None:  # kept there: its records are loaded when asked for
             kept_file = replace(kept_file, records_bytes=None)
         reading.at_hand[index] = kept_file
+        if heard:
+            heard(paths[index], kept_file)
         done += 1
         if report:
             report("reading records", done, len(paths))
