@@ -28,6 +28,7 @@ from policy_graph.graph.kept_store import (
     KeptStore,
     graph_of_file,
 )
+from policy_graph.graph.store_loads import Filling, update
 from policy_graph.records.folder import record_files
 from tests.helpers import DATA, MANY, MINIMAL, copy_with_edits
 
@@ -82,12 +83,12 @@ def test_each_file_is_a_named_graph_and_queries_read_their_union(records, tmp_pa
 def test_a_store_filled_in_several_loads_holds_every_graph(records, tmp_path, monkeypatch):
     """Loads of a few lines each (as a million-triple store is filled in loads of a
     quarter of a million): the same quads, each in its file's graph."""
-    from policy_graph.graph import kept_store
+    from policy_graph.graph import store_loads
 
     whole = _update(records, tmp_path / "whole")
-    loads, chunks_of = [], kept_store._Chunks
-    monkeypatch.setattr(kept_store, "LOAD_LINES", 40)
-    monkeypatch.setattr(kept_store, "_Chunks", lambda load: loads.append(1) or chunks_of(load))
+    loads, chunks_of = [], store_loads.Chunks
+    monkeypatch.setattr(store_loads, "LOAD_LINES", 40)
+    monkeypatch.setattr(store_loads, "Chunks", lambda load: loads.append(1) or chunks_of(load))
     parted = _update(records, tmp_path / "parted")
     assert len(loads) >= 3
     quads = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g ?s ?p ?o"
@@ -152,7 +153,7 @@ def test_an_update_that_fails_midway_leaves_the_last_generation_read(records, tm
 
     graphs = {SHARED_GRAPH: ("another", broken)}
     with pytest.raises(OSError, match="disk full"):
-        kept.update(graphs, {"records": "else"})
+        update(kept, graphs, {"records": "else"})
     reopened = kept.open()
     assert reopened.generation.number == number and len(reopened) == triples
     assert _ask(reopened, ASK_FLOOD)
@@ -176,16 +177,14 @@ def test_a_store_filled_as_records_are_read_is_not_left_when_they_fail(tmp_path)
     shutil.rmtree(records)
     shutil.copytree(MINIMAL, records)
     heard = []
-    real = KeptStore.filling
+    add = Filling.add
 
-    def spied(kept):
-        filling = real(kept)
-        add = filling.add
-        filling.add = lambda name, runs: heard.append(name) or add(name, runs)
-        return filling
+    def spied(filling, name, runs):
+        heard.append(name)
+        add(filling, name, runs)
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(KeptStore, "filling", spied)
+        patch.setattr(Filling, "add", spied)
         built = api.validate(records, store_dir=tmp_path / "store", reuse=False).graph
     files = sorted(graph_of_file(p.relative_to(records).as_posix()) for p in record_files(records))
     # Each records file's graph as it was read, then the shared one.
@@ -196,7 +195,7 @@ def test_a_store_filled_as_records_are_read_is_not_left_when_they_fail(tmp_path)
 
 def test_a_filling_whose_load_fails_leaves_no_generation(records, tmp_path):
     kept = KeptStore(tmp_path / "store")
-    filling = kept.filling()
+    filling = Filling(kept)
 
     def broken():
         yield b"<http://example.org/a> <http://example.org/b> <http://example.org/c> .\n"
@@ -215,6 +214,7 @@ KILLED_MIDWAY = textwrap.dedent(
     import sys, time
     from pathlib import Path
     from policy_graph.graph.kept_store import SHARED_GRAPH, KeptStore
+    from policy_graph.graph.store_loads import update
 
     def runs():
         yield b"<http://example.org/a> <http://example.org/b> <http://example.org/c> .\\n" * 1000
@@ -222,7 +222,7 @@ KILLED_MIDWAY = textwrap.dedent(
         time.sleep(600)
         yield b""
 
-    KeptStore(Path(sys.argv[1])).update({SHARED_GRAPH: ("x", runs)}, {"records": "else"})
+    update(KeptStore(Path(sys.argv[1])), {SHARED_GRAPH: ("x", runs)}, {"records": "else"})
     """
 )
 

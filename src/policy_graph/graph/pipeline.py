@@ -35,6 +35,7 @@ from .kept_store import (
     origin_record,
 )
 from .shacl import Verdicts, city_by_city, validate_records
+from .store_loads import Filling, prepare
 from .writing import graph_chunks, patched_chunks, sorted_chunks
 
 DEFAULT_ENGINE = ENGINE_NAMES[0]  # oxigraph: see docs/benchmarks.md
@@ -154,7 +155,7 @@ def validate(
     # of runs kept under its keys, which stay kept for it.
     previous = kept.current() if kept is not None and reuse else None
     # Without it, the store is filled anew, each file's graph as the file is read.
-    filling = kept.filling() if kept is not None and previous is None else None
+    filling = Filling(kept) if kept is not None and previous is None else None
     try:
         return _validated(
             data_dir, sources_dir, engine, full_shacl, report, strict, reuse, origin,
@@ -251,7 +252,7 @@ class _Storing:
         self._update = (triples.named_graphs(), origin, fresh, report) if kept else None
         self.prepared = None  # the update filled, until it is published
         self.counting: Future | None = None  # the counts of its generation
-        self.filling = None  # a kept_store.Filling begun as the records were read
+        self.filling = None  # a store_loads.Filling begun as the records were read
 
     def meanwhile(self, sort_runs: bool, engine) -> None:
         """Sort the lines (when ``sort_runs``) while Oxigraph fills the new generation
@@ -293,7 +294,7 @@ class _Storing:
         if self.filling is not None:
             graphs, origin, _fresh, report = self._update
             return self.filling.finish(graphs, origin, report)
-        return self.kept.prepare(*self._update)
+        return prepare(self.kept, *self._update)
 
 
 def _heard_by(filling, data_dir: Path) -> Callable:
@@ -435,7 +436,7 @@ class Triples:
 
     def named_graphs(self) -> dict:
         """A kept store's named graphs: each records file's, by its path, with the key it
-        was kept under, and the shared triples' (see :meth:`.KeptStore.update`); made
+        was kept under, and the shared triples' (see :func:`.store_loads.update`); made
         once."""
         if self._graphs is not None:
             return self._graphs
