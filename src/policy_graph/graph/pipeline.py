@@ -6,7 +6,6 @@ the graph in each format asked for, all files or none.
 from __future__ import annotations
 
 import hashlib
-import os
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -205,8 +204,7 @@ def _validated(
             verdicts.forget_the_rest()  # here: the verdicts this run used are known here
         return found
 
-    storing = _Storing(kept, triples, origin_record(origin, data_dir), not reuse, report)
-    storing.filling = filling
+    storing = _Storing(kept, triples, origin_record(origin, data_dir), not reuse, report, filling)
     try:
         if sort_runs and city_by_city(reading):
             # City by city, SHACL needs not the sorted runs nor the store: a fork
@@ -247,12 +245,14 @@ class _Storing:
     filled while SHACL checks (:meth:`meanwhile`, beside the sorting of the graph
     file's lines), published once it passed, else abandoned."""
 
-    def __init__(self, kept, triples: Triples, origin: dict, fresh: bool, report) -> None:
+    def __init__(
+        self, kept, triples: Triples, origin: dict, fresh: bool, report, filling=None
+    ) -> None:
         self.kept, self.triples = kept, triples
         self._update = (triples.named_graphs(), origin, fresh, report) if kept else None
         self.prepared = None  # the update filled, until it is published
         self.counting: Future | None = None  # the counts of its generation
-        self.filling = None  # a store_loads.Filling begun as the records were read
+        self.filling = filling  # a store_loads.Filling begun as the records were read
 
     def meanwhile(self, sort_runs: bool, engine) -> None:
         """Sort the lines (when ``sort_runs``) while Oxigraph fills the new generation
@@ -299,16 +299,17 @@ class _Storing:
 
 def _heard_by(filling, data_dir: Path) -> Callable:
     """What hears of each records file read: its graph to the ``filling`` store."""
-    prefix = os.path.join(os.fspath(data_dir), "")
 
     def heard(path: Path, kept_file) -> None:
         if kept_file.triples is not None:  # else the build fails: nothing to store
-            text = os.fspath(path)
-            relative = text[len(prefix) :] if text.startswith(prefix) else None
-            name = relative or path.relative_to(data_dir).as_posix()
-            filling.add(graph_of_file(name.replace(os.sep, "/")), kept_file.runs)
+            filling.add(_graph_of(path, data_dir), kept_file.runs)
 
     return heard
+
+
+def _graph_of(path: Path, data_dir: Path) -> str:
+    """The kept store's named graph of the records file ``path`` of ``data_dir``."""
+    return graph_of_file(path.relative_to(data_dir).as_posix())
 
 
 def _in_thread(work: Callable[[], object], name: str) -> Future:
@@ -376,15 +377,15 @@ class Triples:
         """The previous build's lines with the runs of the graphs changed since taken
         out and put in (see :func:`.writing.patched_chunks`); None where there are no
         such lines, most graphs changed, or a changed graph's old runs are gone."""
-        kept = self.previous.kept_lines() if self.previous and self.reading.has_triples else None
-        if kept is None:
+        if self.previous is None or not self.reading.has_triples:
             return None
         old, new = self.previous.graphs, self.named_graphs()
         changed = [
             name for name in old.keys() | new.keys()
             if not old.get(name) or name not in new or new[name][0] != old[name]
         ]  # fmt: skip
-        if len(changed) > len(new) // 2:
+        kept = self.previous.kept_lines() if len(changed) <= len(new) // 2 else None
+        if kept is None:
             return None
         taken_out, put_in = [], []
         for name in changed:
@@ -447,7 +448,7 @@ class Triples:
             graphs[f"{SHARED_GRAPH}-records"] = ("", lambda: [everything])
         else:
             for index, path in enumerate(reading.paths):
-                name = graph_of_file(path.relative_to(data_dir).as_posix())
+                name = _graph_of(path, data_dir)
                 graphs[name] = (reading.keys[index], lambda i=index: list(reading.runs_of(i)))
         self._graphs = graphs
         return graphs
