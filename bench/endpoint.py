@@ -104,15 +104,19 @@ done = function(summary, latency, requests)
     e.connect, e.read, e.write, e.status, e.timeout))
 end
 """
-# … and a request of its own each time: the query's text ends with "# N" (URL-encoded,
-# after a line break), N counting the requests of this connection's thread.
+# … and a request of its own each time: the query's text ends with "# RUN-N"
+# (URL-encoded, after a line break), N counting the requests of this run of wrk and
+# RUN drawn at random for it: the warm-up's texts, and an earlier cell's, are not asked
+# again (each server would answer them from the answers it keeps).
 EACH_NEW_SCRIPT = (
     WRK_SCRIPT
     + """
+math.randomseed(os.time() + os.clock() * 1000000)
+run = math.random(1, 2147483647)
 counter = 0
 request = function()
   counter = counter + 1
-  return wrk.format(nil, wrk.path .. "%0A%23" .. counter)
+  return wrk.format(nil, wrk.path .. "%0A%23" .. run .. "-" .. counter)
 end
 """
 )
