@@ -404,16 +404,32 @@ class KeptStore:
             }
             _write_whole(folder / LINES_TOLD, told)
 
-    def _next_number(self) -> int:
-        """One past every generation there is (the current one, or any a run left)."""
+    # --- for updates (store_loads.py), each made in the store's turn -----------------
+
+    def new_generation(self) -> tuple[int, Path]:
+        """The number and the (empty) folder of a new generation: one past every
+        generation there is (the current one, or any a run left, whose folder a run
+        killed before publishing it may have left half filled)."""
+        import shutil
+
         numbers = [
             int(entry.name[4:])
             for entry in self.folder.iterdir()
             if entry.name.startswith("gen-") and entry.name[4:].isdigit()
         ]
-        return max(numbers, default=0) + 1
+        number = max(numbers, default=0) + 1
+        folder = self.folder / f"gen-{number}"
+        shutil.rmtree(folder, ignore_errors=True)
+        return number, folder
 
-    def _publish(self, generation: Generation) -> None:
+    def publish(self, generation: Generation, previous: Generation | None) -> None:
+        """Name ``generation`` in ``current.json`` (readers open it from now on), then
+        remove every generation but it and ``previous`` (the one before, which a reader
+        may still have open)."""
+        self._write_held(generation)
+        self._tidy({generation.number, (previous or generation).number})
+
+    def _write_held(self, generation: Generation) -> None:
         """Write what the generation holds into its folder, then name it in
         ``current.json`` (each file whole: written aside, then renamed)."""
         held = {"graphs": generation.graphs, "counts": generation.counts}
@@ -456,7 +472,7 @@ class KeptStore:
             lease_path.unlink(missing_ok=True)
 
     @contextlib.contextmanager
-    def _turn(self) -> Iterator[None]:
+    def turn(self) -> Iterator[None]:
         """Updates of one store take turns: an exclusive lock on its lock file."""
         with open(self.folder / "lock", "a+b") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)

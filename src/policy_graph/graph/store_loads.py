@@ -34,7 +34,7 @@ def prepare(
     abandoned (a build fills it while SHACL checks the records)."""
     kept.folder.mkdir(parents=True, exist_ok=True)
     turn = contextlib.ExitStack()
-    turn.enter_context(kept._turn())
+    turn.enter_context(kept.turn())
     try:
         published = kept.current()
         filled = _filled(kept, graphs, origin, None if fresh else published, report)
@@ -48,7 +48,6 @@ def _filled(kept: KeptStore, graphs: dict, origin: dict, last, report) -> Genera
     """A new generation of ``kept`` made from ``last`` (or from nothing) to hold
     ``graphs`` as the build ``origin``, not published; None when ``last`` holds that
     build."""
-    import shutil
 
     import pyoxigraph
 
@@ -59,9 +58,7 @@ def _filled(kept: KeptStore, graphs: dict, origin: dict, last, report) -> Genera
     changed = [name for name, key in keys.items() if held.get(name) != key or not key]
     if len(changed) > len(keys) // 2:  # most graphs change: fill a new store
         last, held, changed = None, {}, list(keys)
-    number = kept._next_number()
-    folder = kept.folder / f"gen-{number}"
-    shutil.rmtree(folder, ignore_errors=True)  # a run killed before publishing it
+    number, folder = kept.new_generation()
     if last is not None:
         pyoxigraph.Store.read_only(str(last.folder)).backup(str(folder))
     store = pyoxigraph.Store(str(folder))
@@ -93,19 +90,16 @@ class Filling:
 
     def __init__(self, kept: KeptStore) -> None:
         import queue
-        import shutil
         import threading
 
         import pyoxigraph
 
         kept.folder.mkdir(parents=True, exist_ok=True)
         self._turn = contextlib.ExitStack()
-        self._turn.enter_context(kept._turn())
+        self._turn.enter_context(kept.turn())
         try:
             self._kept, self._published = kept, kept.current()
-            self.number = kept._next_number()
-            self.folder = kept.folder / f"gen-{self.number}"
-            shutil.rmtree(self.folder, ignore_errors=True)  # a run killed before publishing
+            self.number, self.folder = kept.new_generation()
             self._store = pyoxigraph.Store(str(self.folder))
         except BaseException:
             self._turn.close()
@@ -215,8 +209,7 @@ class PreparedUpdate:
         with self._turn:
             generation, published = self._generation, self._published
             if generation is not None:
-                self._kept._publish(generation)
-                self._kept._tidy({generation.number, (published or generation).number})
+                self._kept.publish(generation, published)
         return self._kept.open()
 
     def abandon(self) -> None:
