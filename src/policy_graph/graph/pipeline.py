@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from ..errors import InputError, UsageError
 from ..outputs import RDF_FORMATS, output_paths, write_files
@@ -155,89 +156,141 @@ def validate(
     previous = kept.current() if kept is not None and reuse else None
     # Without it, the store is filled anew, each file's graph as the file is read.
     filling = Filling(kept) if kept is not None and previous is None else None
+    asked = _Asked(
+        data_dir, sources_dir, engine, full_shacl, report, strict, reuse, origin, sort_runs, started
+    )
     try:
-        return _validated(
-            data_dir, sources_dir, engine, full_shacl, report, strict, reuse, origin,
-            sort_runs, kept, previous, filling, started,
-        )  # fmt: skip
+        return _validated(asked, _StoreAtHand(kept, previous, filling))
     finally:
         if filling is not None:
             filling.abandon()  # unless it was finished
 
 
-def _validated(
-    data_dir, sources_dir, engine, full_shacl, report, strict, reuse, origin, sort_runs,
-    kept, previous, filling, started,
-) -> BuildResult:  # fmt: skip
-    """:func:`validate`, the store it brings up to date found (``kept``, with the build
-    it holds, ``previous``, or a ``filling`` of it anew)."""
-    reading = read_folder(
-        data_dir,
-        report,
-        keep_in=cache_folder(data_dir),
-        reuse=reuse,
-        work=READER_WORK,
-        digests=origin.file_digests if origin else None,
-        listed=origin.listed if origin else None,
-        spare=previous.graphs.values() if previous else (),
-        heard=_heard_by(filling, data_dir) if filling is not None else None,
+class _Asked(NamedTuple):
+    """What :func:`validate` was asked to do (its arguments, the records folder and the
+    digests found), and when it began."""
+
+    data_dir: Path
+    sources_dir: Path | str | None
+    engine: str
+    full_shacl: bool
+    report: Report | None
+    strict: bool
+    reuse: bool
+    origin: object
+    sort_runs: bool
+    started: float
+
+
+class _StoreAtHand(NamedTuple):
+    """The store a build brings up to date: ``kept`` (a KeptStore, None on rdflib's
+    engine), with the build it holds (``previous``) or a ``filling`` of it anew."""
+
+    kept: KeptStore | None
+    previous: object
+    filling: Filling | None
+
+
+def _validated(asked: _Asked, at_hand: _StoreAtHand) -> BuildResult:
+    """:func:`validate`, the store it brings up to date found."""
+    reading = _read(asked, at_hand)
+    warnings = _warnings_or_raise(asked, reading)
+    chosen = get_engine(asked.engine)
+    triples = Triples(reading, at_hand.previous)
+    storing = _Storing(
+        at_hand.kept,
+        triples,
+        origin_record(asked.origin, asked.data_dir),
+        not asked.reuse,
+        asked.report,
+        at_hand.filling,
     )
-    problems = reading.problems  # check_stated's warnings too
-    if sources_dir is not None:
-        problems += check_quotes(reading.records, sources_dir)
-    if strict:
-        problems = [problem.as_error() for problem in problems]
-    warnings = [problem for problem in problems if problem.warning]
-    if len(warnings) < len(problems):
-        raise InputError(problems)
-    chosen = get_engine(engine)
-    triples = Triples(reading, previous)
-    # Files read again since a build that reused others: SHACL sees their cities too.
-    fresh = reading.reread_governments if reading.reused else set()
-    verdicts = Verdicts.of(reading, reuse)
-
-    def checked_by_shacl():
-        found = validate_records(
-            reading, triples.rdflib_graph, full_shacl, report, also=fresh, verdicts=verdicts
-        )
-        if verdicts:
-            verdicts.forget_the_rest()  # here: the verdicts this run used are known here
-        return found
-
-    storing = _Storing(kept, triples, origin_record(origin, data_dir), not reuse, report, filling)
     try:
-        if sort_runs and city_by_city(reading):
-            # City by city, SHACL needs not the sorted runs nor the store: a fork
-            # checks while this process sorts them for the graph files and fills the
-            # store (a whole graph's SHACL reads the sorted runs).
-            shacl_problems, shacl = made_beside(
-                checked_by_shacl,
-                lambda: storing.meanwhile(sort_runs, chosen),
-                alongside=[filling.loading] if filling is not None else [],
-            )
-        else:
-            shacl_problems, shacl = checked_by_shacl()
+        shacl_problems, shacl = _checked_by_shacl(asked, at_hand, reading, triples, storing, chosen)
         if shacl_problems:
             raise InputError(shacl_problems + warnings)
-        if kept is not None:
-            store = storing.published(sort_runs)
+        if at_hand.kept is not None:
+            store = storing.published(asked.sort_runs)
         else:
-            store = chosen.store_records(reading.records, report)
+            store = chosen.store_records(reading.records, asked.report)
     finally:
         storing.abandon_unpublished()
     result = BuildResult(
-        data_dir,
+        asked.data_dir,
         reading.files_read,
         chosen,
         store,
         storing.counting or _counted_beside(store, chosen),
         shacl,
         warnings=warnings,
-        seconds=time.perf_counter() - started,
+        seconds=time.perf_counter() - asked.started,
         reused=reading.reused,
     )
     result.triples = triples
     return result
+
+
+def _read(asked: _Asked, at_hand: _StoreAtHand):
+    """The records folder read (each file's graph to the store's filling, where it is
+    filled anew, as the file is read)."""
+    origin, previous, filling = asked.origin, at_hand.previous, at_hand.filling
+    return read_folder(
+        asked.data_dir,
+        asked.report,
+        keep_in=cache_folder(asked.data_dir),
+        reuse=asked.reuse,
+        work=READER_WORK,
+        digests=origin.file_digests if origin else None,
+        listed=origin.listed if origin else None,
+        spare=previous.graphs.values() if previous else (),
+        heard=_heard_by(filling, asked.data_dir) if filling is not None else None,
+    )
+
+
+def _warnings_or_raise(asked: _Asked, reading) -> list:
+    """The warnings of the records (check_stated's, the quotes' where sources are
+    given); InputError listing every problem where any is an error (all are, when
+    ``strict``)."""
+    problems = reading.problems  # check_stated's warnings too
+    if asked.sources_dir is not None:
+        problems += check_quotes(reading.records, asked.sources_dir)
+    if asked.strict:
+        problems = [problem.as_error() for problem in problems]
+    warnings = [problem for problem in problems if problem.warning]
+    if len(warnings) < len(problems):
+        raise InputError(problems)
+    return warnings
+
+
+def _checked_by_shacl(asked: _Asked, at_hand: _StoreAtHand, reading, triples, storing, engine):
+    """SHACL's problems and what it covered; the store filled (and the graph file's
+    lines sorted) meanwhile where SHACL goes city by city, in a fork beside (a whole
+    graph's SHACL reads the sorted lines: then the store is filled when published)."""
+    # Files read again since a build that reused others: SHACL sees their cities too.
+    fresh = reading.reread_governments if reading.reused else set()
+    verdicts = Verdicts.of(reading, asked.reuse)
+
+    def check():
+        found = validate_records(
+            reading,
+            triples.rdflib_graph,
+            asked.full_shacl,
+            asked.report,
+            also=fresh,
+            verdicts=verdicts,
+        )
+        if verdicts:
+            verdicts.forget_the_rest()  # here: the verdicts this run used are known here
+        return found
+
+    if not (asked.sort_runs and city_by_city(reading)):
+        return check()
+    filling = at_hand.filling
+    return made_beside(
+        check,
+        lambda: storing.meanwhile(asked.sort_runs, engine),
+        alongside=[filling.loading] if filling is not None else [],
+    )
 
 
 class _Storing:
