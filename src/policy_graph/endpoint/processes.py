@@ -33,6 +33,8 @@ from multiprocessing.sharedctypes import RawArray
 
 from ..errors import FileError, UsageError
 
+# Connections the kernel holds for a port before they are accepted: several HTTP
+# processes' one socket (listen) and a single process's own (transport.make_server).
 BACKLOG = 2048
 STOP_WAIT = 5.0  # seconds an HTTP process has to stop before it is killed
 RESTART_PAUSE = 1.0  # seconds before an HTTP process that ended is replaced

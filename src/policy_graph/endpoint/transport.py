@@ -29,6 +29,8 @@ import types
 from waitress.channel import HTTPChannel
 from waitress.server import BaseWSGIServer, create_server
 
+from .processes import BACKLOG
+
 MIN_RATE = 1_000_000  # bytes a second that a client must take an answer at, on average
 CHECK_EVERY = 1  # seconds between the checks of deadlines
 
@@ -128,7 +130,7 @@ def make_server(app, limits, host=None, port=None, sockets=None, share=None):
         map=channels,
         **where,
         threads=limits.threads,
-        backlog=2048,
+        backlog=BACKLOG,
         connection_limit=limits.connection_limit,
         channel_timeout=limits.client_timeout,
         cleanup_interval=CHECK_EVERY,
