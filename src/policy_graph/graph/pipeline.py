@@ -28,6 +28,7 @@ from .engines import ENGINE_NAMES, get_engine, own_ntriples, shared_ntriples
 from .kept_store import (
     SHARED_GRAPH,
     DiskStore,
+    Generation,
     KeptStore,
     check_store_dir,
     folder_for,
@@ -187,7 +188,7 @@ class _StoreAtHand(NamedTuple):
     engine), with the build it holds (``previous``) or a ``filling`` of it anew."""
 
     kept: KeptStore | None
-    previous: object
+    previous: Generation | None
     filling: Filling | None
 
 

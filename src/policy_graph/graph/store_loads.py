@@ -48,7 +48,6 @@ def _filled(kept: KeptStore, graphs: dict, origin: dict, last, report) -> Genera
     """A new generation of ``kept`` made from ``last`` (or from nothing) to hold
     ``graphs`` as the build ``origin``, not published; None when ``last`` holds that
     build."""
-
     import pyoxigraph
 
     keys = {name: key for name, (key, _runs) in graphs.items()}
