@@ -82,7 +82,7 @@ def _filled(kept: KeptStore, graphs: dict, origin: dict, last, report) -> Genera
 
 class Filling:
     """A new generation filled from nothing while the records are read (a clean build):
-    each graph is loaded by a thread of its own as it is :meth:`add`-ed (Oxigraph loads
+    each graph is loaded as it is :meth:`add`-ed, by one loading thread (Oxigraph loads
     without the interpreter's lock, beside the reader processes); :meth:`finish`
     makes a :class:`PreparedUpdate` of it, :meth:`abandon` removes it. The store's turn
     is held from the start."""
